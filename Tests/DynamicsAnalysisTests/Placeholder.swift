@@ -1,0 +1,5 @@
+import XCTest
+
+final class DynamicsAnalysisTestsPlaceholder: XCTestCase {
+    func testBuilds() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PipelineCoreTestsPlaceholder: XCTestCase {
+    func testBuilds() {}
+}
