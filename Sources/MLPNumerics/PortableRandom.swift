@@ -115,3 +115,46 @@ public func portableLog(_ x: Double) -> Double {
     let ln2Lo = 1.908_214_929_270_587_700_02e-10
     return (e * ln2Hi + 2 * sum) + e * ln2Lo
 }
+
+/// `tanh(x)` from correctly rounded IEEE operations only, so that datasets built from it are
+/// bit-identical on every platform (libm's `tanh` may differ in the last bit). About 2 ulp.
+public func portableTanh(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    let a = abs(x)
+    if a > 22 { return x > 0 ? 1 : -1 }
+    let u = 2 * a
+    let value: Double
+    if a < 0.5 {
+        // tanh = (e^u − 1)/(e^u + 1); e^u − 1 summed directly keeps relative accuracy near 0.
+        var term = u
+        var expm1 = 0.0
+        var k = 1.0
+        while k <= 30 {
+            expm1 += term
+            k += 1
+            term *= u / k
+        }
+        value = expm1 / (expm1 + 2)
+    } else {
+        value = 1 - 2 / (portableExp(u) + 1)
+    }
+    return x < 0 ? -value : value
+}
+
+/// `e^x` for |x| ≤ 700 from correctly rounded IEEE operations only (see `portableTanh`).
+public func portableExp(_ x: Double) -> Double {
+    precondition(abs(x) <= 700, "portableExp is defined for |x| ≤ 700")
+    let ln2Hi = 0.693_147_180_369_123_816_49
+    let ln2Lo = 1.908_214_929_270_587_700_02e-10
+    let k = (x / 0.693_147_180_559_945_309_42).rounded()
+    let r = (x - k * ln2Hi) - k * ln2Lo      // |r| ≤ 0.35
+    var term = 1.0
+    var sum = 1.0
+    var n = 1.0
+    while n <= 24 {
+        term *= r / n
+        sum += term
+        n += 1
+    }
+    return sum * Double(sign: .plus, exponent: Int(k), significand: 1)
+}

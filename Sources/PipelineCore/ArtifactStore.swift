@@ -1,0 +1,148 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The on-disk store: `<store>/<stage>/<key>.h5` artifacts with their logs, and per-node records
+/// of the last current key under `<store>/.state/` (used only to explain *why* a node is stale).
+public struct ArtifactStore {
+    public let directory: URL
+
+    public init(directory: URL) { self.directory = directory }
+
+    public func artifactURL(stage: String, key: String) -> URL {
+        directory.appendingPathComponent(stage).appendingPathComponent("\(key).h5")
+    }
+
+    public func logURL(stage: String, key: String) -> URL {
+        directory.appendingPathComponent(stage).appendingPathComponent("\(key).log")
+    }
+
+    /// Where `verify` moves an artifact whose data no longer matches its content hash.
+    public func quarantineURL(stage: String, key: String) -> URL {
+        directory.appendingPathComponent(stage).appendingPathComponent("\(key).h5.corrupt")
+    }
+
+    // MARK: Node records
+
+    /// What a node looked like the last time it was current.
+    public struct NodeRecord: Codable, Equatable {
+        public var key: String
+        public var config: JSONValue
+        /// Input role → "node content-hash".
+        public var inputs: [String: String]
+        public var codeIdentity: String
+        public var contentHash: String
+    }
+
+    func recordURL(_ node: NodeID) -> URL {
+        directory.appendingPathComponent(".state").appendingPathComponent(node.stage)
+            .appendingPathComponent((node.instance.isEmpty ? "_" : node.instance) + ".json")
+    }
+
+    public func record(of node: NodeID) -> NodeRecord? {
+        guard let data = FileManager.default.contents(atPath: recordURL(node).path) else { return nil }
+        return try? JSONDecoder().decode(NodeRecord.self, from: data)   // an unreadable record only loses the reason
+    }
+
+    public func saveRecord(_ record: NodeRecord, of node: NodeID) throws {
+        if self.record(of: node) == record { return }
+        let url = recordURL(node)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(record).write(to: url, options: .atomic)
+    }
+
+    // MARK: Listing
+
+    /// Every artifact file in the store, as (stage, key, url).
+    public func allArtifacts() -> [(stage: String, key: String, url: URL)] {
+        let fm = FileManager.default
+        var result: [(String, String, URL)] = []
+        for stage in ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !stage.hasPrefix(".") {
+            let folder = directory.appendingPathComponent(stage)
+            for name in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
+                result.append((stage, String(name.dropLast(3)), folder.appendingPathComponent(name)))
+            }
+        }
+        return result
+    }
+
+    /// Every file in stage folders: artifacts, logs, quarantined and temporary files.
+    public func allFiles() -> [URL] {
+        let fm = FileManager.default
+        var result: [URL] = []
+        for stage in ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !stage.hasPrefix(".") {
+            let folder = directory.appendingPathComponent(stage)
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            for name in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+                result.append(folder.appendingPathComponent(name))
+            }
+        }
+        return result
+    }
+
+    // MARK: Locking
+
+    /// An exclusive lock on the store (flock on `<store>/.lock`), released when dropped or when
+    /// the process dies, so a killed run never leaves the store locked.
+    public final class Lock {
+        private let fd: Int32
+
+        init(fd: Int32) { self.fd = fd }
+
+        deinit {
+            flock(fd, LOCK_UN)
+            close(fd)
+        }
+    }
+
+    /// Takes the store lock.
+    /// - Parameters:
+    ///   - wait: block until the lock is free (after saying so once on stderr), or fail at once.
+    /// - Throws: `StoreError.locked` when `wait` is false and another run holds it.
+    public func lock(wait: Bool) throws -> Lock {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(".lock").path
+        let fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw StoreError.io("cannot open lock file \(path): \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            guard wait else {
+                close(fd)
+                throw StoreError.locked("another pipeline run (pid \(holder)) is using the store \(directory.path); try again when it ends")
+            }
+            FileHandle.standardError.write(Data("waiting for another pipeline run (pid \(holder)) to release \(directory.path)/.lock …\n".utf8))
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    close(fd)
+                    throw StoreError.io("cannot lock \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        ftruncate(fd, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(fd, $0, strlen($0)) }
+        return Lock(fd: fd)
+    }
+}
+
+/// The differences between two JSON values, as "key.path: old → new" lines.
+public func configDifferences(_ old: JSONValue, _ new: JSONValue, path: String = "") -> [String] {
+    if old == new { return [] }
+    if case .object(let a) = old, case .object(let b) = new {
+        return Set(a.keys).union(b.keys).sorted().flatMap { key -> [String] in
+            let child = path.isEmpty ? key : "\(path).\(key)"
+            switch (a[key], b[key]) {
+            case let (x?, y?): return configDifferences(x, y, path: child)
+            case let (x?, nil): return ["\(child): \(x.brief) → (removed)"]
+            case let (nil, y?): return ["\(child): (absent) → \(y.brief)"]
+            default: return []
+            }
+        }
+    }
+    return ["\(path.isEmpty ? "(config)" : path): \(old.brief) → \(new.brief)"]
+}

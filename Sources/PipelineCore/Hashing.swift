@@ -1,0 +1,109 @@
+import Crypto
+import Foundation
+import HDF5Kit
+
+/// SHA-256 helpers (swift-crypto), hex-encoded.
+public enum Hashing {
+    public static func sha256(_ data: Data) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
+    public static func sha256(_ text: String) -> String {
+        sha256(Data(text.utf8))
+    }
+
+    /// Hashes a file by streaming it in 1 MiB blocks.
+    /// - Throws: when the file cannot be read.
+    public static func sha256(fileAt url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(data: block)
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The content hash of an artifact: SHA-256 over its data and the attributes that describe the
+/// data, never over its provenance (which holds the creation time and the artifact's own key).
+///
+/// Walks groups in sorted order; each dataset contributes its path, element type, shape and raw
+/// little-endian values; each attribute its name and value. Changing any stored number changes it.
+public enum ArtifactContent {
+    /// Root attributes that record provenance and are excluded from the content hash.
+    public static let provenanceAttributes: Set<String> = [
+        "stage", "instance", "key", "config", "inputs", "code_identity", "project_version",
+        "git_commit", "hdf5_version", "created", "content_hash",
+    ]
+
+    /// Computes the content hash of an open artifact.
+    /// - Throws: `HDF5Error` when the file cannot be read.
+    public static func hash(of file: HDF5File) throws -> String {
+        var hasher = SHA256()
+        try visit(file.root, path: "/", isRoot: true, into: &hasher)
+        return Hashing.hex(hasher.finalize())
+    }
+
+    private static func visit(_ group: HDF5Group, path: String, isRoot: Bool, into hasher: inout SHA256) throws {
+        hasher.update(token: "group \(path)")
+        for name in try group.attributeNames() where !(isRoot && provenanceAttributes.contains(name)) {
+            try hashAttribute(name, of: group, into: &hasher)
+        }
+        for name in try group.memberNames() {
+            let child = path + name
+            if try group.isGroup(name) {
+                try visit(try group.group(name), path: child + "/", isRoot: false, into: &hasher)
+            } else {
+                let dataset = try group.dataset(name)
+                hasher.update(token: "dataset \(child) \(dataset.elementType) \(dataset.shape)")
+                switch dataset.elementType {
+                case .float64: hasher.update(values: try dataset.readDoubles().map(\.bitPattern))
+                case .int64: hasher.update(values: try dataset.readInt64s())
+                case .string: for s in try dataset.readStrings() { hasher.update(token: s) }
+                case .other(let description):
+                    throw HDF5Error(operation: "hash \(child)", message: "unsupported element type \(description)")
+                }
+                for attribute in try dataset.attributeNames() {
+                    try hashAttribute(attribute, of: dataset, into: &hasher)
+                }
+            }
+        }
+    }
+
+    private static func hashAttribute(_ name: String, of holder: HDF5AttributeHolder, into hasher: inout SHA256) throws {
+        hasher.update(token: "attribute \(name)")
+        switch try holder.attribute(name) {
+        case .string(let s): hasher.update(token: "s " + s)
+        case .double(let d): hasher.update(values: [d.bitPattern])
+        case .int64(let i): hasher.update(values: [i])
+        case .doubles(let ds): hasher.update(values: ds.map(\.bitPattern))
+        case .int64s(let xs): hasher.update(values: xs)
+        }
+    }
+}
+
+extension SHA256 {
+    /// Adds a length-prefixed string, so that token boundaries are unambiguous.
+    mutating func update(token: String) {
+        let bytes = Array(token.utf8)
+        updateCount(bytes.count)
+        update(data: bytes)
+    }
+
+    /// Adds fixed-width integers in little-endian order.
+    mutating func update<T: FixedWidthInteger>(values: [T]) {
+        updateCount(values.count)
+        let littleEndian = values.map(\.littleEndian)
+        littleEndian.withUnsafeBytes { update(bufferPointer: $0) }
+    }
+
+    private mutating func updateCount(_ count: Int) {
+        var n = UInt64(count).littleEndian
+        withUnsafeBytes(of: &n) { update(bufferPointer: $0) }
+    }
+}

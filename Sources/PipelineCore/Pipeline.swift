@@ -1,0 +1,173 @@
+import Foundation
+
+/// A loaded pipeline: validated config, its DAG, the store, and node keys and states.
+public final class Pipeline {
+    public let config: PipelineConfig
+    public let layout: ProjectLayout
+    public let store: ArtifactStore
+    /// Nodes in topological order.
+    public let nodes: [PlannedNode]
+    private var codeIdentities: [String: String] = [:]
+
+    /// Loads and validates a configuration, and builds its DAG.
+    /// - Throws: `ConfigError` (exit code 2) for any invalid key; `StoreError` when the schema is missing.
+    public init(configPath: String, layout: ProjectLayout = .current()) throws {
+        guard let schemaURL = layout.schemaURL, let schemaData = FileManager.default.contents(atPath: schemaURL.path) else {
+            throw StoreError.io("cannot find pipeline.schema.json (project root: \(layout.root?.path ?? "not found"); set MLP_PROJECT_ROOT)")
+        }
+        let schema = try JSONValue.parse(schemaData, source: "pipeline.schema.json")
+        config = try PipelineConfig.load(path: configPath, schema: schema, extraChecks: StageCatalog.validators)
+        self.layout = layout
+        store = ArtifactStore(directory: config.storeDirectory)
+        nodes = try StageCatalog.plan(config)
+    }
+
+    public func node(_ id: NodeID) -> PlannedNode? { nodes.first { $0.id == id } }
+
+    /// The code identity of a stage (computed once per process).
+    public func codeIdentity(of stage: StageDefinition) throws -> String {
+        if let known = codeIdentities[stage.name] { return known }
+        let identity = try layout.codeIdentity(of: stage)
+        codeIdentities[stage.name] = identity
+        return identity
+    }
+
+    /// A node's key: SHA-256 of the canonical JSON of its stage name, format version, code
+    /// identity, config slice, and its inputs' content hashes.
+    public func key(of node: PlannedNode, inputHashes: [String: String]) throws -> String {
+        let material: JSONValue = .object([
+            "stage": .string(node.id.stage),
+            "code": .string(try codeIdentity(of: node.definition)),
+            "config": node.slice,
+            "inputs": .object(inputHashes.mapValues { .string($0) }),
+        ])
+        return Hashing.sha256(material.canonical)
+    }
+
+    // MARK: States
+
+    public enum State: String, Codable { case fresh, stale, missing, corrupt }
+
+    /// A node's state in the store, with the reasons when it is not fresh.
+    public struct Evaluation {
+        public let id: NodeID
+        /// Nil while an input is not yet current (its content hash is unknown).
+        public let key: String?
+        public let state: State
+        public let reasons: [String]
+        public let artifact: URL?
+        public let contentHash: String?
+        public let inputHashes: [String: String]
+    }
+
+    /// Evaluates a node given the content hashes of its inputs (nil for an input not yet current).
+    public func evaluate(_ node: PlannedNode, inputHashes: [String: String?], forced: Bool = false) throws -> Evaluation {
+        let record = store.record(of: node.id)
+        let pendingInputs = inputHashes.filter { $0.value == nil }.keys.sorted()
+        if !pendingInputs.isEmpty {
+            let names = pendingInputs.map { node.inputs[$0]!.description }
+            return Evaluation(id: node.id, key: nil, state: record == nil ? .missing : .stale,
+                              reasons: names.map { "input \($0) is not current" }, artifact: nil, contentHash: nil, inputHashes: [:])
+        }
+        let hashes = inputHashes.compactMapValues { $0 }
+        let key = try key(of: node, inputHashes: hashes)
+        let url = store.artifactURL(stage: node.id.stage, key: key)
+        func result(_ state: State, _ reasons: [String], _ hash: String? = nil) -> Evaluation {
+            Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
+        }
+        if FileManager.default.fileExists(atPath: url.path) {
+            do {
+                let hash = try ArtifactReader.storedContentHash(at: url)
+                return forced ? result(.stale, ["forced"], hash) : result(.fresh, [], hash)
+            } catch {
+                return result(.corrupt, ["artifact unreadable: \(error)"])
+            }
+        }
+        if FileManager.default.fileExists(atPath: store.quarantineURL(stage: node.id.stage, key: key).path) {
+            return result(.corrupt, ["verify found the artifact corrupt (kept as \(key).h5.corrupt)"])
+        }
+        guard let record else { return result(.missing, ["never built"]) }
+        var reasons: [String] = []
+        reasons += configDifferences(record.config, node.slice).map { "config \($0)" }
+        for role in Set(record.inputs.keys).union(hashes.keys).sorted() where record.inputs[role] != hashes[role] {
+            reasons.append("input \(node.inputs[role]?.description ?? role) changed")
+        }
+        if record.codeIdentity != (try codeIdentity(of: node.definition)) {
+            reasons.append("code of stage \(node.id.stage) changed")
+        }
+        if reasons.isEmpty { reasons = [record.key == key ? "artifact was removed" : "key changed"] }
+        return result(.stale, reasons)
+    }
+
+    /// Evaluates every node without running anything; inputs that are not fresh make their
+    /// descendants' keys unknown.
+    public func status() throws -> [Evaluation] {
+        var hashes: [NodeID: String] = [:]
+        var result: [Evaluation] = []
+        for node in nodes {
+            let evaluation = try evaluate(node, inputHashes: node.inputs.mapValues { hashes[$0] })
+            if evaluation.state == .fresh, let hash = evaluation.contentHash { hashes[node.id] = hash }
+            result.append(evaluation)
+        }
+        return result
+    }
+
+    /// Records a current node so that a later change can be explained.
+    func remember(_ evaluation: Evaluation, node: PlannedNode) throws {
+        guard let key = evaluation.key, let hash = evaluation.contentHash else { return }
+        try store.saveRecord(ArtifactStore.NodeRecord(key: key, config: node.slice, inputs: evaluation.inputHashes,
+                                                      codeIdentity: try codeIdentity(of: node.definition), contentHash: hash),
+                             of: node.id)
+    }
+
+    // MARK: Graph helpers
+
+    /// The given nodes and everything downstream of them.
+    public func withDescendants(_ roots: Set<NodeID>) -> Set<NodeID> {
+        var result = roots
+        for node in nodes where node.inputs.values.contains(where: result.contains) { result.insert(node.id) }
+        return result
+    }
+
+    /// The given nodes and everything upstream of them.
+    public func withAncestors(_ roots: Set<NodeID>) -> Set<NodeID> {
+        var result = roots
+        for node in nodes.reversed() where result.contains(node.id) { result.formUnion(node.inputs.values) }
+        return result
+    }
+
+    /// The nodes of the named stages.
+    /// - Throws: `ConfigError` for an unknown stage name.
+    public func nodes(ofStages names: [String]) throws -> Set<NodeID> {
+        var result: Set<NodeID> = []
+        for name in names {
+            guard StageCatalog.named(name) != nil else {
+                throw ConfigError(path: "", value: JSONValue.string(name).canonical,
+                                  message: "unknown stage (stages: \(StageCatalog.all.map(\.name).joined(separator: ", ")))")
+            }
+            result.formUnion(nodes.filter { $0.id.stage == name }.map(\.id))
+        }
+        return result
+    }
+
+    /// The current git commit of the project (with "+dirty" for uncommitted changes), or "unknown".
+    public lazy var gitCommit: String = {
+        guard let root = layout.root else { return "unknown" }
+        func git(_ arguments: [String]) -> String? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-C", root.path] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return nil }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { return nil }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
+        let dirty = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+        return dirty ? head + "+dirty" : head
+    }()
+}

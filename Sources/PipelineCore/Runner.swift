@@ -1,0 +1,187 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the stale nodes of a pipeline in dependency order, independent nodes in parallel, each
+/// stage as a subprocess. Keys downstream of a node are computed only once it is current, so an
+/// upstream re-run that reproduces the same content leaves its descendants fresh (early cutoff).
+public struct Runner {
+    public struct Options {
+        /// Stages to bring up to date (with their ancestors); empty means all.
+        public var stages: [String] = []
+        /// Stages to re-run regardless of state (with their descendants).
+        public var force: [String] = []
+        public var jobs: Int = 1
+        public var dryRun = false
+        public init() {}
+    }
+
+    public enum Outcome: String { case fresh, ran, failed, skipped, wouldRun = "would run" }
+
+    public struct Report {
+        public let id: NodeID
+        public let outcome: Outcome
+        public let seconds: Double
+        public let detail: String
+    }
+
+    let pipeline: Pipeline
+    let options: Options
+    /// Receives one line per node as it finishes.
+    let say: (String) -> Void
+
+    public init(pipeline: Pipeline, options: Options, say: @escaping (String) -> Void) {
+        self.pipeline = pipeline
+        self.options = options
+        self.say = say
+    }
+
+    /// Brings the selected nodes up to date.
+    /// - Returns: one report per selected node, in completion order.
+    /// - Throws: only for failures of the driver itself (store I/O); stage failures are reports.
+    public func run() throws -> [Report] {
+        let selected = options.stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: options.stages))
+        let forced = pipeline.withDescendants(try pipeline.nodes(ofStages: options.force))
+        var pending = pipeline.nodes.filter { selected.contains($0.id) }
+        var hashes: [NodeID: String] = [:]
+        var keys: [NodeID: String] = [:]
+        var blocked: Set<NodeID> = []
+        var reports: [Report] = []
+        var running: [NodeID: (process: Process, started: Date, evaluation: Pipeline.Evaluation, log: URL)] = [:]
+        let finished = FinishedQueue()
+
+        func report(_ id: NodeID, _ outcome: Outcome, _ seconds: Double, _ detail: String) {
+            reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
+            let time = String(format: "%8.2fs", seconds)
+            say("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(time)  \(detail)")
+        }
+
+        while !pending.isEmpty || !running.isEmpty {
+            var progressed = false
+            for node in pending {
+                let done = { pending.removeAll { $0.id == node.id }; progressed = true }
+                if let failed = node.inputs.values.first(where: blocked.contains) {
+                    blocked.insert(node.id)
+                    done()
+                    report(node.id, options.dryRun ? .wouldRun : .skipped, 0,
+                           options.dryRun ? "if \(failed) changes content" : "input \(failed) did not complete")
+                    continue
+                }
+                guard node.inputs.values.allSatisfy({ hashes[$0] != nil }) else { continue }
+                let evaluation = try pipeline.evaluate(node, inputHashes: node.inputs.mapValues { hashes[$0] },
+                                                       forced: forced.contains(node.id))
+                if evaluation.state == .fresh {
+                    hashes[node.id] = evaluation.contentHash
+                    keys[node.id] = evaluation.key
+                    if !options.dryRun { try pipeline.remember(evaluation, node: node) }
+                    done()
+                    report(node.id, .fresh, 0, evaluation.key.map { String($0.prefix(12)) } ?? "")
+                } else if options.dryRun {
+                    blocked.insert(node.id)
+                    done()
+                    report(node.id, .wouldRun, 0, "\(evaluation.state.rawValue): \(evaluation.reasons.joined(separator: "; "))")
+                } else if running.count < max(1, options.jobs) {
+                    let inputKeys = node.inputs.mapValues { keys[$0]! }
+                    running[node.id] = try launch(node, evaluation, inputKeys: inputKeys, onExit: finished.push)
+                    done()
+                }
+            }
+            if options.dryRun {
+                if progressed { continue } else { break }
+            }
+            if progressed && !pending.isEmpty && running.count < max(1, options.jobs) { continue }
+            guard !running.isEmpty else { break }
+            let (id, status) = finished.pop()
+            guard let job = running.removeValue(forKey: id) else { continue }
+            let seconds = Date().timeIntervalSince(job.started)
+            let node = pipeline.node(id)!
+            if status == 0, let url = job.evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) {
+                hashes[id] = hash
+                keys[id] = job.evaluation.key
+                let current = Pipeline.Evaluation(id: id, key: job.evaluation.key, state: .fresh, reasons: [], artifact: url,
+                                                  contentHash: hash, inputHashes: job.evaluation.inputHashes)
+                try pipeline.remember(current, node: node)
+                try? FileManager.default.removeItem(at: pipeline.store.quarantineURL(stage: id.stage, key: job.evaluation.key!))
+                report(id, .ran, seconds, "\(job.evaluation.key!.prefix(12))  (\(job.evaluation.reasons.joined(separator: "; ")))")
+            } else {
+                blocked.insert(id)
+                let why = status == 0 ? "exited 0 but left no readable artifact" : Runner.describe(status: status)
+                report(id, .failed, seconds, "\(why); log: \(job.log.path)\n" + Runner.tail(of: job.log))
+            }
+        }
+        return reports
+    }
+
+    private func launch(_ node: PlannedNode, _ evaluation: Pipeline.Evaluation, inputKeys: [String: String],
+                        onExit: @escaping @Sendable (NodeID, Int32) -> Void) throws
+        -> (process: Process, started: Date, evaluation: Pipeline.Evaluation, log: URL) {
+        let key = evaluation.key!
+        let output = pipeline.store.artifactURL(stage: node.id.stage, key: key)
+        let log = pipeline.store.logURL(stage: node.id.stage, key: key)
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var inputsJSON: [String: JSONValue] = [:]
+        var arguments: [String] = []
+        for (role, input) in node.inputs.sorted(by: { $0.key < $1.key }) {
+            let inputKey = inputKeys[role]!
+            inputsJSON[role] = .object(["node": .string(input.description), "key": .string(inputKey),
+                                        "content_hash": .string(evaluation.inputHashes[role]!)])
+            arguments += ["--input", "\(role)=\(pipeline.store.artifactURL(stage: input.stage, key: inputKey).path)"]
+        }
+        let provenance = Provenance(stage: node.id.stage, instance: node.id.instance, key: key, config: node.slice,
+                                    inputs: .object(inputsJSON), codeIdentity: try pipeline.codeIdentity(of: node.definition),
+                                    gitCommit: pipeline.gitCommit)
+        arguments = ["--slice", node.slice.canonical, "--provenance", provenance.json.canonical,
+                     "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path] + arguments
+        let executable = pipeline.layout.executable(node.definition.executable)
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
+        }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = logHandle
+        // With one job on a terminal the stage's progress bar is shown; otherwise it goes to the log.
+        process.standardError = (options.jobs == 1 && isatty(STDERR_FILENO) != 0) ? FileHandle.standardError : logHandle
+        process.standardInput = FileHandle.nullDevice
+        let id = node.id
+        process.terminationHandler = { finishedProcess in
+            try? logHandle.close()
+            onExit(id, finishedProcess.terminationReason == .uncaughtSignal ? -finishedProcess.terminationStatus : finishedProcess.terminationStatus)
+        }
+        try process.run()
+        return (process, Date(), evaluation, log)
+    }
+
+    static func describe(status: Int32) -> String {
+        status < 0 ? "killed by signal \(-status)" : "exited with status \(status)"
+    }
+
+    static func tail(of log: URL, lines: Int = 8) -> String {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).map { "          | " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// Completed subprocesses, handed from termination handlers to the scheduling loop.
+final class FinishedQueue: @unchecked Sendable {
+    private var items: [(NodeID, Int32)] = []
+    private let condition = NSCondition()
+
+    func push(_ id: NodeID, _ status: Int32) {
+        condition.lock()
+        items.append((id, status))
+        condition.signal()
+        condition.unlock()
+    }
+
+    func pop() -> (NodeID, Int32) {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        return items.removeFirst()
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import PipelineCore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Bring stages up to date: run the stale nodes in dependency order.",
+        discussion: "With STAGE names, only those stages' nodes and their ancestors. Prints one line per node: fresh, ran, failed or skipped, with its time."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "Stages to bring up to date (default: all).")
+    var stages: [String] = []
+
+    @Option(name: .shortAndLong, help: "Number of nodes to run at once.")
+    var jobs: Int = 1
+
+    @Option(help: ArgumentHelp("Re-run this stage and its descendants even if fresh (repeatable).", valueName: "stage"))
+    var force: [String] = []
+
+    @Flag(help: "Show what would run, run nothing.")
+    var dryRun = false
+
+    @Flag(help: "Fail at once instead of waiting when another run holds the store lock.")
+    var noWait = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1, got \(jobs)") }
+    }
+
+    func run() throws {
+        let pipeline = try options.load()
+        let started = Date()
+        let reports = try reportingErrors { () -> [Runner.Report] in
+            let lock = dryRun ? nil : try pipeline.store.lock(wait: !noWait)
+            defer { withExtendedLifetime(lock) {} }
+            var runnerOptions = Runner.Options()
+            runnerOptions.stages = stages
+            runnerOptions.force = force
+            runnerOptions.jobs = jobs
+            runnerOptions.dryRun = dryRun
+            return try Runner(pipeline: pipeline, options: runnerOptions) { print($0); fflush(stdout) }.run()
+        }
+        let count = { (outcome: Runner.Outcome) in reports.filter { $0.outcome == outcome }.count }
+        print(String(format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran), count(.failed), count(.skipped),
+                     dryRun ? ", \(count(.wouldRun)) would run" : "", Date().timeIntervalSince(started)))
+        if count(.failed) > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PipelineCore
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "List every node with its key, state (fresh, stale, missing, corrupt), artifact and why it is stale."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Machine-readable output.")
+    var json = false
+
+    func run() throws {
+        let pipeline = try options.load()
+        let evaluations = try reportingErrors { try pipeline.status() }
+        if json {
+            let items: [JSONValue] = evaluations.map { e in
+                .object([
+                    "node": .string(e.id.description), "stage": .string(e.id.stage), "instance": .string(e.id.instance),
+                    "key": e.key.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
+                    "artifact": e.artifact.map { .string($0.path) } ?? .null,
+                    "reasons": .array(e.reasons.map { .string($0) }),
+                ])
+            }
+            print(JSONValue.array(items).prettyText)
+            return
+        }
+        for e in evaluations {
+            let key = e.key.map { String($0.prefix(12)) } ?? "(pending)"
+            print("\(e.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(key)  \(e.artifact.map { relative($0, to: pipeline.config.baseDirectory) } ?? "")")
+            for reason in e.reasons { print("           because \(reason)") }
+        }
+    }
+}
+
+/// A path relative to a base directory when it lies inside it.
+func relative(_ url: URL, to base: URL) -> String {
+    let basePath = base.standardizedFileURL.path + "/"
+    return url.path.hasPrefix(basePath) ? String(url.path.dropFirst(basePath.count)) : url.path
+}
