@@ -89,7 +89,8 @@ public struct PortableRandom: RandomNumberGenerator, Sendable {
 }
 
 /// The natural logarithm of a positive finite `x`, using only correctly rounded IEEE operations,
-/// so its result is the same on every platform. Accurate to about 1 ulp.
+/// so its result is the same on every platform. Within 4 ulp of libm's `log` (measured over 2·10⁶
+/// samples; bit-identical results, not the last ulp, are what matters here).
 ///
 /// `x = m · 2^e` with `m ∈ [√½, √2)`; `ln m = 2 atanh(f)`, `f = (m − 1)/(m + 1)`, `|f| ≤ 0.172`,
 /// summed as an odd series to 25 terms (error < 1e-20 relative).
@@ -117,7 +118,7 @@ public func portableLog(_ x: Double) -> Double {
 }
 
 /// `tanh(x)` from correctly rounded IEEE operations only, so that datasets built from it are
-/// bit-identical on every platform (libm's `tanh` may differ in the last bit). About 2 ulp.
+/// bit-identical on every platform (libm's `tanh` may differ in the last bit). Within a few ulp.
 public func portableTanh(_ x: Double) -> Double {
     if x.isNaN { return x }
     let a = abs(x)

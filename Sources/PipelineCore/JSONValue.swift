@@ -15,13 +15,11 @@ public enum JSONValue: Equatable, Sendable {
     /// Parses JSON text.
     /// - Throws: `ConfigError` naming `source` when the text is not valid JSON.
     public static func parse(_ data: Data, source: String) throws -> JSONValue {
+        var parser = JSONParser(data)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ConfigError(path: "", value: nil, message: "\(source) is not valid JSON: \(detail ?? context.debugDescription)")
-        } catch {
-            throw ConfigError(path: "", value: nil, message: "\(source) is not valid JSON: \(error)")
+            return try parser.parseDocument()
+        } catch let error as ConfigError {
+            throw ConfigError(path: error.path, value: nil, message: "\(source) is not valid JSON: \(error.message)")
         }
     }
 

@@ -1,0 +1,125 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Each invalid configuration gives one message naming the key and value, exit code 2, and
+/// leaves every file under results/ as it was.
+final class ConfigValidationTests: XCTestCase {
+    private var project: URL!
+    private var before: [String: Data] = [:]
+
+    override func setUpWithError() throws {
+        project = makeProject(smallConfig())
+        let result = try runProduct("pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
+        XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
+        before = snapshot(of: project.appendingPathComponent("results"))
+        XCTAssertFalse(before.isEmpty)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    /// Writes `text` as the config, runs every subcommand that reads it, and checks the contract.
+    private func assertRejected(_ text: String, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let config = project.appendingPathComponent("pipeline.json")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        for command in [["run"], ["status"], ["run", "--dry-run"], ["gc"]] {
+            let result = try runProduct("pipeline", command + ["--config", config.path])
+            XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)", file: file, line: line)
+            let lines = result.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "one message expected, got: \(result.stderr)", file: file, line: line)
+            for fragment in fragments {
+                XCTAssertTrue(result.stderr.contains(fragment), "'\(fragment)' missing from: \(result.stderr)", file: file, line: line)
+            }
+        }
+        XCTAssertEqual(snapshot(of: project.appendingPathComponent("results")), before, "results/ changed", file: file, line: line)
+    }
+
+    private func assertRejected(_ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        try assertRejected(jsonText(setting(smallConfig(), path, value)), mentions: fragments, file: file, line: line)
+    }
+
+    func testUnknownTopLevelKey() throws {
+        try assertRejected("trian", ["eta": 0.1], mentions: ["'trian'", "unknown key"])
+    }
+
+    func testUnknownNestedKey() throws {
+        try assertRejected("datasets.gaussian.sample.nn", 3, mentions: ["'datasets.gaussian.sample.nn'", "unknown key"])
+    }
+
+    func testWrongType() throws {
+        try assertRejected("datasets.gaussian.sample.n", "100", mentions: ["'datasets.gaussian.sample.n'", "\"100\"", "integer"])
+    }
+
+    func testNonIntegerCount() throws {
+        try assertRejected("datasets.gaussian.sample.n", 2.5, mentions: ["'datasets.gaussian.sample.n'", "2.5"])
+    }
+
+    func testZeroSamples() throws {
+        try assertRejected("datasets.gaussian.sample.n", 0, mentions: ["'datasets.gaussian.sample.n'", "value 0"])
+    }
+
+    func testNegativeSamples() throws {
+        try assertRejected("datasets.gaussian.sample.n", -5, mentions: ["'datasets.gaussian.sample.n'", "-5"])
+    }
+
+    func testNegativeSigma() throws {
+        try assertRejected("datasets.gaussian.sample.sigma", -0.1, mentions: ["'datasets.gaussian.sample.sigma'", "-0.1", "≥ 0"])
+    }
+
+    func testNonFiniteNumber() throws {
+        let text = jsonText(smallConfig()).replacingOccurrences(of: "\"sigma\" : 0.2", with: "\"sigma\" : 1e999")
+        XCTAssertTrue(text.contains("1e999"))
+        try assertRejected(text, mentions: ["'datasets.gaussian.sample.sigma'", "finite"])
+    }
+
+    func testNegativeSeed() throws {
+        try assertRejected("datasets.gaussian.sample.seed", -1, mentions: ["'datasets.gaussian.sample.seed'", "-1"])
+    }
+
+    func testRunNamesMissingDataset() throws {
+        try assertRejected("runs.noisy.dataset", "paper", mentions: ["'runs.noisy.dataset'", "\"paper\"", "no such dataset"])
+    }
+
+    func testMissingDataFile() throws {
+        var config = smallConfig()
+        config = setting(config, "datasets.gaussian.sample", nil)
+        config = setting(config, "datasets.gaussian.file", ["path": "nowhere/data.dat"])
+        try assertRejected(jsonText(config), mentions: ["'datasets.gaussian.file.path'", "nowhere/data.dat", "not found"])
+    }
+
+    func testBothSampleAndFile() throws {
+        try assertRejected("datasets.gaussian.file", ["path": "x.dat"], mentions: ["'datasets.gaussian'", "exactly one"])
+    }
+
+    func testTeacherVectorsOfDifferentLength() throws {
+        try assertRejected("datasets.gaussian.teacher.v", [2.0, 1.0], mentions: ["'datasets.gaussian.teacher.v'", "[2,1]", "same length"])
+    }
+
+    func testEmptyTeacher() throws {
+        try assertRejected("datasets.gaussian.teacher.w", [Double](), mentions: ["'datasets.gaussian.teacher.w'", "at least 1"])
+    }
+
+    func testUnknownTargets() throws {
+        try assertRejected("runs.clean.targets", "dirty", mentions: ["'runs.clean.targets'", "\"dirty\"", "one of"])
+    }
+
+    func testBadRunName() throws {
+        var config = smallConfig()
+        config = setting(config, "runs", ["no/isy": ["dataset": "gaussian"]])
+        try assertRejected(jsonText(config), mentions: ["'runs.no/isy'", "names may use only"])
+    }
+
+    func testNoRuns() throws {
+        try assertRejected("runs", [String: Any](), mentions: ["'runs'", "at least one run"])
+    }
+
+    func testMissingRequiredKey() throws {
+        try assertRejected("runs", nil, mentions: ["'runs'", "required"])
+    }
+
+    func testInvalidJSON() throws {
+        try assertRejected("{\"datasets\": {,}", mentions: ["pipeline.json", "not valid JSON"])
+    }
+}

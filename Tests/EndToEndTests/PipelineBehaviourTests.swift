@@ -1,0 +1,269 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The driver's contract: staleness with reasons, reverting, code identity, atomic artifacts,
+/// corruption handling, locking, reproducibility, archives.
+final class PipelineBehaviourTests: XCTestCase {
+    private var project: URL!
+    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
+    private var results: URL { project.appendingPathComponent("results") }
+
+    override func setUp() {
+        project = makeProject(smallConfig())
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    @discardableResult
+    private func pipeline(_ arguments: [String], expect status: Int32 = 0, environment: [String: String] = [:],
+                          file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+        // A fixed creation time, so that recomputed artifacts can be compared byte for byte.
+        let result = try runProduct("pipeline", arguments + ["--config", configPath],
+                                    environment: ["SOURCE_DATE_EPOCH": "1700000000"].merging(environment) { $1 })
+        XCTAssertEqual(result.status, status, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        return result
+    }
+
+    private func lines(_ result: CommandResult, starting prefix: String) -> [String] {
+        result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
+    }
+
+    private func artifacts(_ stage: String) -> [URL] {
+        let folder = results.appendingPathComponent(stage)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
+    }
+
+    func testSecondRunIsNoOp() throws {
+        let first = try pipeline(["run"])
+        XCTAssertFalse(lines(first, starting: "ran").isEmpty)
+        let second = try pipeline(["run"])
+        XCTAssertTrue(lines(second, starting: "ran").isEmpty, second.stdout)
+        XCTAssertTrue(second.stdout.contains("0 ran, 0 failed"), second.stdout)
+    }
+
+    func testChangeRerunsOnlyAffectedNodeAndRevertRestores() throws {
+        write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
+        try pipeline(["run"])
+        let original = Set(artifacts("dataset"))
+        XCTAssertEqual(original.count, 2)
+
+        var changed = setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])
+        changed = setting(changed, "datasets.gaussian.sample.sigma", 0.3)
+        write(jsonText(changed), to: URL(fileURLWithPath: configPath))
+        let status = try pipeline(["status"])
+        XCTAssertTrue(status.stdout.contains("stale    dataset[gaussian]"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("because config sample.sigma: 0.2 → 0.3"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("fresh    dataset[other]"), status.stdout)
+        let json = try pipeline(["status", "--json"])
+        XCTAssertTrue(json.stdout.contains("\"state\" : \"stale\""), json.stdout)
+
+        let rerun = try pipeline(["run"])
+        XCTAssertEqual(lines(rerun, starting: "ran").count, 1, rerun.stdout)
+        XCTAssertTrue(lines(rerun, starting: "ran")[0].contains("dataset[gaussian]"))
+        XCTAssertEqual(Set(artifacts("dataset")).count, 3)
+
+        // Revert: the original artifact is current again, nothing recomputed.
+        write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
+        let reverted = try pipeline(["run"])
+        XCTAssertTrue(lines(reverted, starting: "ran").isEmpty, reverted.stdout)
+        XCTAssertEqual(lines(reverted, starting: "fresh").count, 2)
+    }
+
+    func testExplicitDefaultHashesLikeOmittedKey() throws {
+        try pipeline(["run"])
+        var explicit = smallConfig()
+        explicit = setting(explicit, "store", "results")
+        explicit = setting(explicit, "runs.noisy.targets", "noisy")
+        write(jsonText(explicit), to: URL(fileURLWithPath: configPath))
+        let status = try pipeline(["status"])
+        XCTAssertFalse(status.stdout.contains("stale"), status.stdout)
+    }
+
+    func testCodeChangeMakesOnlyThatStageStale() throws {
+        // A private copy of the sources, so that editing one changes the code identity.
+        let root = makeTemporaryDirectory("mlp-root")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for item in ["Sources", "pipeline.schema.json", "Package.swift"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
+        }
+        let environment = ["MLP_PROJECT_ROOT": root.path]
+        try pipeline(["run"], environment: environment)
+        XCTAssertFalse(try pipeline(["status"], environment: environment).stdout.contains("stale"))
+        let source = root.appendingPathComponent("Sources/stage-dataset/DatasetStage.swift")
+        try (try String(contentsOf: source, encoding: .utf8) + "\n// edited\n").write(to: source, atomically: true, encoding: .utf8)
+        let status = try pipeline(["status"], environment: environment)
+        XCTAssertTrue(status.stdout.contains("because code of stage dataset changed"), status.stdout)
+        // Same bytes out: the re-run leaves downstream nodes fresh (early cutoff).
+        let rerun = try pipeline(["run"], environment: environment)
+        XCTAssertEqual(lines(rerun, starting: "ran").count, 1, rerun.stdout)
+    }
+
+    func testForceAndDryRun() throws {
+        try pipeline(["run"])
+        let dry = try pipeline(["run", "--dry-run", "--force", "dataset"])
+        XCTAssertTrue(dry.stdout.contains("would run dataset[gaussian]"), dry.stdout)
+        let before = snapshot(of: results)
+        let dryAgain = try pipeline(["run", "--dry-run", "--force", "dataset"])
+        XCTAssertTrue(dryAgain.stdout.contains("would run"))
+        XCTAssertEqual(snapshot(of: results), before, "a dry run changed the store")
+        let forced = try pipeline(["run", "--force", "dataset"])
+        XCTAssertEqual(lines(forced, starting: "ran").count, 1, forced.stdout)
+        try pipeline(["run", "nosuchstage"], expect: 2)
+    }
+
+    func testKilledStageLeavesNoArtifactAndIsRecomputed() throws {
+        let (process, out, err) = try startProduct("pipeline", ["run", "--config", configPath],
+                                                   environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "30"])
+        // Wait for the stage's temporary file, then kill the stage (its pid is in the name).
+        let folder = results.appendingPathComponent("dataset")
+        var temporary: String?
+        for _ in 0..<600 where temporary == nil {
+            temporary = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).first { $0.contains(".tmp-") }
+            if temporary == nil { usleep(50_000) }
+        }
+        let name = try XCTUnwrap(temporary, "the stage never wrote its temporary file")
+        let pid = try XCTUnwrap(Int32(name.components(separatedBy: ".tmp-").last ?? ""))
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        let result = finish(process, out, err)
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(result.stdout.contains("killed by signal 9"), result.stdout)
+        XCTAssertTrue(artifacts("dataset").isEmpty, "a killed stage left an artifact under its final name")
+        XCTAssertTrue(try pipeline(["status"]).stdout.contains("missing"))
+        let rerun = try pipeline(["run"])
+        XCTAssertEqual(lines(rerun, starting: "ran").count, 1)
+        try pipeline(["gc"])
+        XCTAssertFalse(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.contains(".tmp-") })
+    }
+
+    func testTruncatedArtifactIsCorruptAndRecomputed() throws {
+        try pipeline(["run"])
+        let artifact = try XCTUnwrap(artifacts("dataset").first)
+        let bytes = try Data(contentsOf: artifact)
+        try bytes.prefix(bytes.count / 2).write(to: artifact)
+        let status = try pipeline(["status"])
+        XCTAssertTrue(status.stdout.contains("corrupt  dataset[gaussian]"), status.stdout)
+        try pipeline(["verify"], expect: 1)
+        let rerun = try pipeline(["run"])
+        XCTAssertEqual(lines(rerun, starting: "ran").count, 1)
+        XCTAssertEqual(try Data(contentsOf: artifact), bytes)
+        try pipeline(["verify"])
+    }
+
+    func testBitFlipIsFoundByVerifyAndRecomputed() throws {
+        try pipeline(["run"])
+        let artifact = try XCTUnwrap(artifacts("dataset").first)
+        let original = try Data(contentsOf: artifact)
+        // Flip one bit of the first stored x value (found by its bytes in the file).
+        let x0 = try XCTUnwrap(try runTool(["h5dump", "-d", "/x", "-o", "/dev/stdout", "-y", "-w", "0", "-m", "%.17g", artifact.path]).stdout
+            .split(whereSeparator: { $0 == "," || $0.isWhitespace }).compactMap { Double($0) }.first)
+        var pattern = x0.bitPattern.littleEndian
+        let needle = withUnsafeBytes(of: &pattern) { Data($0) }
+        let range = try XCTUnwrap(original.range(of: needle), "x[0] not found in the file")
+        var damaged = original
+        damaged[range.lowerBound] ^= 0x01
+        try damaged.write(to: artifact)
+        XCTAssertTrue(try pipeline(["status"]).stdout.contains("fresh"), "a data bit flip is only visible to verify")
+        let verify = try pipeline(["verify"], expect: 1)
+        XCTAssertTrue(verify.stdout.contains("content hash mismatch"), verify.stdout)
+        let status = try pipeline(["status"])
+        XCTAssertTrue(status.stdout.contains("corrupt  dataset[gaussian]"), status.stdout)
+        try pipeline(["run"])
+        XCTAssertEqual(try Data(contentsOf: artifact), original)
+        try pipeline(["verify"])
+    }
+
+    func testConcurrentRunsShareTheStoreSafely() throws {
+        let a = try startProduct("pipeline", ["run", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "1"])
+        let b = try startProduct("pipeline", ["run", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "1"])
+        let first = finish(a.0, a.1, a.2)
+        let second = finish(b.0, b.1, b.2)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let ran = [first, second].map { lines($0, starting: "ran").count }
+        XCTAssertEqual(ran.sorted(), [0, 1], "exactly one run computes, the other finds it fresh")
+        XCTAssertTrue((first.stderr + second.stderr).contains("waiting for another pipeline run"))
+        try pipeline(["verify"])
+        let noWait = try startProduct("pipeline", ["run", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
+        usleep(700_000)
+        let refused = try pipeline(["run", "--no-wait"], expect: 3)
+        XCTAssertTrue(refused.stderr.contains("another pipeline run"), refused.stderr)
+        XCTAssertEqual(finish(noWait.0, noWait.1, noWait.2).status, 0)
+    }
+
+    func testTwoClonesGiveByteIdenticalArtifacts() throws {
+        let other = makeProject(smallConfig())
+        defer { try? FileManager.default.removeItem(at: other) }
+        let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
+        try pipeline(["run"], environment: environment)
+        XCTAssertEqual(try runProduct("pipeline", ["run", "--config", other.appendingPathComponent("pipeline.json").path], environment: environment).status, 0)
+        let mine = snapshot(of: results).filter { $0.key.hasSuffix(".h5") }
+        let theirs = snapshot(of: other.appendingPathComponent("results")).filter { $0.key.hasSuffix(".h5") }
+        XCTAssertFalse(mine.isEmpty)
+        XCTAssertEqual(mine, theirs)
+    }
+
+    func testArtifactsOpenInH5dumpAndH5py() throws {
+        try pipeline(["run"])
+        let artifact = try XCTUnwrap(artifacts("dataset").first)
+        guard toolAvailable(["h5dump", "--version"]) else { throw XCTSkip("h5dump not installed") }
+        let dump = try runTool(["h5dump", "-H", artifact.path])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        XCTAssertTrue(dump.stdout.contains("DATASET \"y_noisy\""))
+        guard toolAvailable(["python3", "-c", "import h5py"]) else { throw XCTSkip("h5py not installed") }
+        let script = """
+        import h5py, json, sys
+        with h5py.File(sys.argv[1], "r") as f:
+            x = f["x"][...]
+            a = f.attrs
+            print(len(x), a["stage"], a["instance"], json.loads(a["config"])["sample"]["n"], a["content_hash"], a["key"])
+        """
+        let python = try runTool(["python3", "-c", script, artifact.path])
+        XCTAssertEqual(python.status, 0, python.stderr)
+        XCTAssertEqual(python.stdout.split(separator: " ").prefix(4).joined(separator: " "), "40 dataset gaussian 40")
+        XCTAssertTrue(python.stdout.contains(artifact.deletingPathExtension().lastPathComponent))
+    }
+
+    func testGarbageCollectionKeepsCurrentArtifacts() throws {
+        try pipeline(["run"])
+        write(jsonText(setting(smallConfig(), "datasets.gaussian.sample.seed", 2)), to: URL(fileURLWithPath: configPath))
+        try pipeline(["run"])
+        XCTAssertEqual(artifacts("dataset").count, 2)
+        let dry = try pipeline(["gc", "--dry-run"])
+        XCTAssertTrue(dry.stdout.contains("would remove"), dry.stdout)
+        XCTAssertEqual(artifacts("dataset").count, 2)
+        try pipeline(["gc"])
+        XCTAssertEqual(artifacts("dataset").count, 1)
+        XCTAssertTrue(try pipeline(["run"]).stdout.contains("0 ran"))
+    }
+
+    func testArchiveRoundTrip() throws {
+        try pipeline(["run"])
+        let archive = project.appendingPathComponent("out.tar.gz")
+        try pipeline(["archive", archive.path])
+        let unpack = makeTemporaryDirectory("mlp-unpack")
+        defer { try? FileManager.default.removeItem(at: unpack) }
+        XCTAssertEqual(try runTool(["tar", "-xzf", archive.path, "-C", unpack.path]).status, 0)
+        let manifest = unpack.appendingPathComponent("out/manifest.json")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: unpack.appendingPathComponent("out/pipeline.json").path))
+        let check = try runProduct("pipeline", ["verify", "--manifest", manifest.path])
+        XCTAssertEqual(check.status, 0, check.stdout)
+        // Damage one archived artifact: the manifest check fails.
+        let archived = try XCTUnwrap(FileManager.default.enumerator(atPath: unpack.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".h5") })
+        let url = unpack.appendingPathComponent(archived)
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count - 1] ^= 0xFF
+        try bytes.write(to: url)
+        XCTAssertEqual(try runProduct("pipeline", ["verify", "--manifest", manifest.path]).status, 1)
+    }
+
+    func testDagOutput() throws {
+        let text = try pipeline(["dag"])
+        XCTAssertTrue(text.stdout.contains("dataset[gaussian]"))
+        let dot = try pipeline(["dag", "--dot"])
+        XCTAssertTrue(dot.stdout.hasPrefix("digraph pipeline {"))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// A small but complete pipeline configuration for tests: one sampled dataset, the `noisy` and
+/// `clean` runs, and short training/analysis settings so every stage finishes in seconds.
+public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [String: Any] {
+    [
+        "store": "results",
+        "datasets": ["gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]],
+        "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
+    ]
+}
+
+/// Serializes a configuration dictionary as JSON text.
+public func jsonText(_ object: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Sets a value at a dotted key path in a nested configuration dictionary (nil removes it).
+public func setting(_ config: [String: Any], _ path: String, _ value: Any?) -> [String: Any] {
+    var parts = path.split(separator: ".").map(String.init)
+    let first = parts.removeFirst()
+    var copy = config
+    if parts.isEmpty {
+        copy[first] = value
+    } else {
+        copy[first] = setting(copy[first] as? [String: Any] ?? [:], parts.joined(separator: "."), value)
+    }
+    return copy
+}
+
+/// A project directory holding `pipeline.json` with the given configuration.
+public func makeProject(_ config: [String: Any]) -> URL {
+    let directory = makeTemporaryDirectory("mlp-project")
+    write(jsonText(config), to: directory.appendingPathComponent("pipeline.json"))
+    return directory
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// The package root (found from this file's location).
+public let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The authors' noisy dataset, when `../shared` is beside the project (absent in a user's clone).
+public var authorsDataFile: URL? {
+    let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/maleknia-sato/data.dat")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+}
+
+/// The directory holding the built executables of this configuration (`.build/<triple>/debug`).
+public var productsDirectory: URL {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent()
+    }
+    return Bundle.main.bundleURL
+}
+
+/// A new empty directory under the system's temporary directory.
+public func makeTemporaryDirectory(_ label: String = "mlp-test") -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The result of running a command.
+public struct CommandResult {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// Starts a built executable of this package (or any absolute path) without waiting.
+public func startProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    let process = Process()
+    process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : productsDirectory.appendingPathComponent(name)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return (process, out, err)
+}
+
+/// Runs a built executable of this package to completion.
+public func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    let (process, out, err) = try startProduct(name, arguments, in: directory, environment: environment)
+    return finish(process, out, err)
+}
+
+/// Waits for a started process and collects its output.
+public func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> CommandResult {
+    // Read both pipes concurrently so a chatty process cannot block on a full pipe.
+    var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs `/usr/bin/env <arguments>` (e.g. python3, h5dump) to completion.
+public func runTool(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+    let (process, out, err) = try startProduct("/usr/bin/env", arguments, in: directory)
+    return finish(process, out, err)
+}
+
+/// Whether a tool or Python module is available.
+public func toolAvailable(_ arguments: [String]) -> Bool {
+    (try? runTool(arguments))?.status == 0
+}
+
+/// Every regular file under a directory, with its bytes (to prove that nothing changed).
+public func snapshot(of directory: URL) -> [String: Data] {
+    var result: [String: Data] = [:]
+    guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return result }
+    while let relative = enumerator.nextObject() as? String {
+        let url = directory.appendingPathComponent(relative)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            result[relative] = FileManager.default.contents(atPath: url.path)
+        }
+    }
+    return result
+}
+
+/// Writes text to a file, creating its directory.
+public func write(_ text: String, to url: URL) {
+    try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try! text.write(to: url, atomically: true, encoding: .utf8)
+}
