@@ -14,7 +14,7 @@ import Darwin
 /// `h = min(2, √(a² + d²))` — the panel is never wider than its distance to the nearest pole, so on
 /// every panel the Bernstein-ellipse parameter is ≥ ~4.6 and a 16-point Gauss–Legendre rule errs by
 /// ≲ ρ^(−32) ≈ 1e-21 relative; the cap of 2 keeps the Gaussian factor resolved. Panels grow
-/// geometrically away from the origin, so even W = 10 needs only ~13 panels (≈ 200 integrand
+/// geometrically away from the origin, so even W = 10 needs only 8–9 panels (≈ 140 integrand
 /// evaluations). `L` solves `2 B² φ(L)/L = 1e-17` with `B = Σ|v_i| + Σ|v*_j|` ≥ sup |f − f*|, a bound on
 /// the dropped tail. Measured against a 30-digit reference: ≤ 2e-16 relative over W ≤ 12, m ≤ 4,
 /// |v| ≤ 10 (absolute ≤ 3e-14, i.e. rounding).
