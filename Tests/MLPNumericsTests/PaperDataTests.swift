@@ -1,0 +1,62 @@
+import XCTest
+import Foundation
+import MLPNumerics
+
+/// Gradient descent on the authors' dataset reproduces the plateau and the early-stopping minimum.
+final class PaperDataTests: XCTestCase {
+    /// `../shared/data/maleknia-sato/data.dat` relative to the package root (two levels above this file's folder).
+    private static let dataURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/data/maleknia-sato/data.dat").standardizedFileURL
+
+    private func loadData() throws -> TrainingSet {
+        guard FileManager.default.fileExists(atPath: Self.dataURL.path) else {
+            throw XCTSkip("the authors' data is absent at \(Self.dataURL.path)")
+        }
+        let text = try String(contentsOf: Self.dataURL, encoding: .utf8)
+        var x: [Double] = [], y: [Double] = []
+        for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            let values = fields.compactMap { Double($0) }
+            XCTAssertEqual(values.count, 2, "malformed line: \(line)")
+            guard values.count == 2 else { continue }
+            x.append(values[0])
+            y.append(values[1])
+        }
+        return TrainingSet(x: x, y: y)
+    }
+
+    /// From the paper's initial point, η = 0.01, 5 000 full-batch steps of the reference gradient
+    /// (~0.5 s in a debug build). Measured: E_tr(0) = 1.698, E_tr(50) = 1.601, E_tr(90) = 1.549,
+    /// E_tr(200) = 0.399; E_gen(3000, 4000, 5000) = 2.71e-4, 2.63e-4, 2.70e-4.
+    func testPlateauAndEarlyStoppingMinimum() throws {
+        let data = try loadData()
+        XCTAssertEqual(data.count, 100)
+        let eta = 0.01
+        var theta = Network.paperInitialPoint.flat
+        var trainingError: [Int: Double] = [:]
+        var generalizationError: [Int: Double] = [:]
+        for t in 0...5000 {
+            let net = Network(flat: theta)
+            if t <= 200 { trainingError[t] = TrainingError.value(net, on: data) }
+            if t % 1000 == 0 { generalizationError[t] = GeneralizationError.value(net, teacher: .paperTeacher) }
+            let g = TrainingError.gradient(net, on: data)
+            for a in theta.indices { theta[a] -= eta * g[a] }
+        }
+        // The plateau: E_tr stays near its initial value ≈ E[y²] …
+        let atFifty = try XCTUnwrap(trainingError[50])
+        XCTAssertTrue((1.6...1.7).contains(atFifty), "E_tr(50) = \(atFifty) is not on the plateau")
+        for t in 0...90 {
+            XCTAssertGreaterThan(try XCTUnwrap(trainingError[t]), 1.5, "E_tr(\(t)) has left the plateau")
+        }
+        // … then the fast drop.
+        XCTAssertLessThan(try XCTUnwrap(trainingError[200]), 0.45)
+        // The early-stopping minimum of E_gen near t = 4000.
+        let e3000 = try XCTUnwrap(generalizationError[3000])
+        let e4000 = try XCTUnwrap(generalizationError[4000])
+        let e5000 = try XCTUnwrap(generalizationError[5000])
+        XCTAssertEqual(e4000, 2.6e-4, accuracy: 0.1 * 2.6e-4, "E_gen(4000)")
+        XCTAssertLessThan(e4000, e3000)
+        XCTAssertLessThan(e4000, e5000)
+    }
+}
