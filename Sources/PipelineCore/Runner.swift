@@ -138,8 +138,11 @@ public struct Runner {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
         }
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        // The log starts with the exact command, so a node can be re-run or timed by hand.
+        let argv = JSONValue.array(([executable.path] + arguments).map { .string($0) }).canonical
+        FileManager.default.createFile(atPath: log.path, contents: Data("# argv: \(argv)\n".utf8))
         let logHandle = try FileHandle(forWritingTo: log)
+        try logHandle.seekToEnd()
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

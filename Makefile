@@ -1,0 +1,39 @@
+# Make builds and delegates: which nodes are stale is the pipeline driver's business (content
+# hashes), so stage targets always ask the driver, which runs only what changed.
+SWIFT   ?= swift
+CONFIG  ?= pipeline.json
+JOBS    ?= 2
+BIN     := .build/release
+DRIVER  := $(BIN)/pipeline
+PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
+STAGES  := dataset
+
+.PHONY: all build setup test bench clean archive status $(STAGES)
+
+all: build
+	$(PIPELINE)
+
+build:
+	$(SWIFT) build -c release
+
+setup:
+	./scripts/setup-debian.sh
+
+$(STAGES): build
+	$(PIPELINE) $@
+
+status: build
+	$(DRIVER) status --config $(CONFIG)
+
+test:
+	$(SWIFT) test
+
+bench: build
+	python3 bench/orchestration.py --driver $(DRIVER)
+
+archive: build
+	$(DRIVER) archive --config $(CONFIG) results-archive.tar.gz
+
+# Results only: the build and the sources stay.
+clean:
+	find results -mindepth 1 ! -name README.md -delete
