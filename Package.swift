@@ -43,6 +43,11 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "Artifacts",
+            dependencies: ["PipelineCore", "MLPNumerics", "HDF5Kit"]
+        ),
+
         // MARK: Executables (the driver and one per stage)
         .executableTarget(
             name: "pipeline",
@@ -50,29 +55,29 @@ let package = Package(
         ),
         .executableTarget(
             name: "stage-dataset",
-            dependencies: ["PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "stage-train",
-            dependencies: ["PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: nativeRelease
         ),
         .executableTarget(
             name: "stage-eigen",
-            dependencies: ["PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "stage-phases",
-            dependencies: ["PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "stage-multistart",
-            dependencies: ["PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: nativeRelease
         ),
         .executableTarget(
             name: "stage-figure-data",
-            dependencies: ["PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "bench-gd",

@@ -41,6 +41,15 @@ public enum ArtifactContent {
         "git_commit", "hdf5_version", "created", "content_hash",
     ]
 
+    /// Root attributes with this prefix record how a run went (wall time, steps per second): they
+    /// vary between identical computations, so they are kept out of the content hash too.
+    public static let runRecordPrefix = "timing_"
+
+    /// Whether a root attribute is excluded from the content hash.
+    public static func isExcluded(rootAttribute name: String) -> Bool {
+        provenanceAttributes.contains(name) || name.hasPrefix(runRecordPrefix)
+    }
+
     /// Computes the content hash of an open artifact.
     /// - Throws: `HDF5Error` when the file cannot be read.
     public static func hash(of file: HDF5File) throws -> String {
@@ -51,7 +60,7 @@ public enum ArtifactContent {
 
     private static func visit(_ group: HDF5Group, path: String, isRoot: Bool, into hasher: inout SHA256) throws {
         hasher.update(token: "group \(path)")
-        for name in try group.attributeNames() where !(isRoot && provenanceAttributes.contains(name)) {
+        for name in try group.attributeNames() where !(isRoot && isExcluded(rootAttribute: name)) {
             try hashAttribute(name, of: group, into: &hasher)
         }
         for name in try group.memberNames() {

@@ -47,7 +47,7 @@ public struct PlannedNode {
 
 /// The stages of this pipeline, in dependency order.
 public enum StageCatalog {
-    public static var all: [StageDefinition] { [dataset] }
+    public static var all: [StageDefinition] { [dataset, train] }
 
     public static func named(_ name: String) -> StageDefinition? { all.first { $0.name == name } }
 
@@ -79,7 +79,7 @@ public enum StageCatalog {
     static let dataset = StageDefinition(
         name: "dataset", executable: "stage-dataset", scope: .dataset,
         summary: "x, noisy targets y and clean targets f*(x) for one dataset",
-        sourceTargets: ["stage-dataset", "MLPNumerics"], formatVersion: 1,
+        sourceTargets: ["stage-dataset", "Artifacts", "MLPNumerics"], formatVersion: 1,
         validate: { _ in },
         node: { config, name in
             var slice = config.datasets[name]!.objectValue!
@@ -95,6 +95,33 @@ public enum StageCatalog {
                 slice["file"] = .object(file)
             }
             return (.object(slice), [:])
+        }
+    )
+
+    /// Trains one run from its initial point, recording the trajectory and the learning curve.
+    static let train = StageDefinition(
+        name: "train", executable: "stage-train", scope: .run,
+        summary: "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, ‖∇E_tr‖)",
+        sourceTargets: ["stage-train", "Artifacts", "MLPNumerics"], formatVersion: 1,
+        validate: { document in
+            let train = document["train"] ?? .object([:])
+            let width = train["width"]?.intValue ?? 2
+            if let initial = train["init"], initial["kind"]?.stringValue == "explicit" {
+                try PipelineConfig.checkSameLength(initial, path: "train.init", width: width)
+            }
+        },
+        node: { config, run in
+            let spec = config.runs[run]!
+            var slice = config.section("train").objectValue ?? [:]
+            slice["targets"] = .string(spec.targets)
+            // Keys that do not apply to the chosen method or initial point stay out of the key.
+            var initial = slice["init"]?.objectValue ?? [:]
+            for unused in initial["kind"]?.stringValue == "random" ? ["w", "v"] : ["distribution", "scale", "seed"] {
+                initial[unused] = nil
+            }
+            slice["init"] = .object(initial)
+            if slice["method"]?.stringValue != "sgd" { slice["sgd_seed"] = nil }
+            return (.object(slice), ["dataset": NodeID(stage: "dataset", instance: spec.dataset)])
         }
     )
 }
