@@ -64,7 +64,7 @@ final class PhaseDetectorTests: XCTestCase {
         assertNearGrid(try XCTUnwrap(r.convergenceTime), 1e5, points: 1)
         // Segment ends carry the curve values.
         XCTAssertEqual(r.segments[0].trainingErrorAtStart, 1.7)
-        XCTAssertEqual(r.segments[3].minimumGradientNorm, r.segments[3].trainingErrorAtEnd * 0 + 1e4 / pow(r.segments[3].endTime, 2), accuracy: 1e-18)
+        XCTAssertEqual(r.segments[3].minimumGradientNorm, 1e4 / pow(r.segments[3].endTime, 2), accuracy: 1e-18)
     }
 
     func testEarlyStoppingPointIsTheGeneralizationMinimum() throws {
