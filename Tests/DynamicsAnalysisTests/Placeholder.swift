@@ -1,5 +1,0 @@
-import XCTest
-
-final class DynamicsAnalysisTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class LinearAlgebraTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
