@@ -1,5 +1,0 @@
-import XCTest
-
-final class MLPNumericsTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
