@@ -8,7 +8,7 @@ DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset
 
-.PHONY: all build setup test bench clean archive status $(STAGES)
+.PHONY: all build setup test bench clean archive status paper $(STAGES)
 
 all: build
 	$(PIPELINE)
@@ -21,6 +21,10 @@ setup:
 
 $(STAGES): build
 	$(PIPELINE) $@
+
+# The same pipeline on the authors' own data (needs ../shared/data/maleknia-sato/data.dat).
+paper: build
+	$(DRIVER) run --config pipeline.paper.json -j $(JOBS)
 
 status: build
 	$(DRIVER) status --config $(CONFIG)
