@@ -101,3 +101,39 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(Array(first), (0..<4).map { _ in random.nextUniform(in: -2.5, 2.5) })
     }
 }
+
+extension TrainingStageTests {
+    func testOnlineSGDMatchesAStraightforwardLoop() throws {
+        var config = setting(smallConfig(), "train.method", "sgd")
+        config = setting(config, "train.sgd_seed", 4)
+        config = setting(config, "train.steps", 500)
+        XCTAssertEqual(try run(config).status, 0)
+        let file = try trainArtifact("noisy")
+        XCTAssertEqual(try file.root.string("method"), "sgd")
+        let status = try runProduct("pipeline", ["status", "--json", "--config", configPath]).stdout
+        let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [[String: Any]])
+        let datasetPath = try XCTUnwrap(nodes.first { $0["node"] as? String == "dataset[gaussian]" }?["artifact"] as? String)
+        let data = try DatasetArtifact(try HDF5File.open(datasetPath)).trainingSet(targets: "noisy")
+        // Independent loop: epochs of seeded permutations, one sample per step, θ ← θ − η·2r∇f.
+        var random = PortableRandom(seed: 4)
+        var theta = [-0.13, 0.13, 0.16, -0.15]
+        var order: [Int] = []
+        var expected: [[Double]] = [theta]
+        for step in 1...500 {
+            if order.isEmpty { order = random.permutation(data.count).reversed() }
+            let k = order.removeLast()
+            let x = data.x[k]
+            let t = [tanh(theta[0] * x), tanh(theta[1] * x)]
+            let r = theta[2] * t[0] + theta[3] * t[1] - data.y[k]
+            theta = [theta[0] - 0.01 * 2 * r * theta[2] * (1 - t[0] * t[0]) * x,
+                     theta[1] - 0.01 * 2 * r * theta[3] * (1 - t[1] * t[1]) * x,
+                     theta[2] - 0.01 * 2 * r * t[0], theta[3] - 0.01 * 2 * r * t[1]]
+            if step % 10 == 0 { expected.append(theta) }
+        }
+        let (rows, _) = try TrainingArtifact.trajectory(file)
+        XCTAssertEqual(rows.count, expected.count * 4)
+        for (i, row) in expected.enumerated() {
+            for j in 0..<4 { XCTAssertEqual(rows[i * 4 + j], row[j], accuracy: 1e-13) }
+        }
+    }
+}
