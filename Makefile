@@ -1,16 +1,19 @@
 # Make builds and delegates: which nodes are stale is the pipeline driver's business (content
 # hashes), so stage targets always ask the driver, which runs only what changed.
 SWIFT   ?= swift
-CONFIG  ?= pipeline.json
+# The authors' data when it is beside the project (../shared), else the seeded sample.
+PAPER_DATA := ../shared/data/maleknia-sato/data.dat
+CONFIG  ?= $(if $(wildcard $(PAPER_DATA)),pipeline.paper.json,pipeline.json)
 JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset
 
-.PHONY: all build setup test bench clean archive status paper $(STAGES)
+.PHONY: all build setup test bench clean archive status $(STAGES)
 
 all: build
+	@echo "make all: configuration $(CONFIG)"
 	$(PIPELINE)
 
 build:
@@ -21,10 +24,6 @@ setup:
 
 $(STAGES): build
 	$(PIPELINE) $@
-
-# The same pipeline on the authors' own data (needs ../shared/data/maleknia-sato/data.dat).
-paper: build
-	$(DRIVER) run --config pipeline.paper.json -j $(JOBS)
 
 status: build
 	$(DRIVER) status --config $(CONFIG)
