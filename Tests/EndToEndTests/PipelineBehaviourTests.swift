@@ -97,9 +97,16 @@ final class PipelineBehaviourTests: XCTestCase {
         try (try String(contentsOf: source, encoding: .utf8) + "\n// edited\n").write(to: source, atomically: true, encoding: .utf8)
         let status = try pipeline(["status"], environment: environment)
         XCTAssertTrue(status.stdout.contains("because code of stage dataset changed"), status.stdout)
+        XCTAssertFalse(status.stdout.contains("stale    train"), status.stdout)
         // Same bytes out: the re-run leaves downstream nodes fresh (early cutoff).
         let rerun = try pipeline(["run"], environment: environment)
         XCTAssertEqual(lines(rerun, starting: "ran").count, 1, rerun.stdout)
+        // Editing the training stage makes both training nodes stale and the dataset fresh.
+        let trainSource = root.appendingPathComponent("Sources/stage-train/TrainStage.swift")
+        try (try String(contentsOf: trainSource, encoding: .utf8) + "\n// edited\n").write(to: trainSource, atomically: true, encoding: .utf8)
+        let afterTrainEdit = try pipeline(["status"], environment: environment)
+        XCTAssertTrue(afterTrainEdit.stdout.contains("fresh    dataset[gaussian]"), afterTrainEdit.stdout)
+        XCTAssertEqual(afterTrainEdit.stdout.components(separatedBy: "because code of stage train changed").count - 1, 2, afterTrainEdit.stdout)
     }
 
     func testForceAndDryRun() throws {
@@ -269,5 +276,15 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("dataset[gaussian]"))
         let dot = try pipeline(["dag", "--dot"])
         XCTAssertTrue(dot.stdout.hasPrefix("digraph pipeline {"))
+    }
+
+    func testEveryStageExecutableExplainsItself() throws {
+        for stage in ["stage-dataset", "stage-train"] {
+            let help = try runProduct(stage, ["--help"])
+            XCTAssertEqual(help.status, 0, stage)
+            XCTAssertTrue(help.stdout.contains("--slice") && help.stdout.contains("--output"), help.stdout)
+        }
+        let missing = try runProduct("stage-dataset", ["--output", "/tmp/never.h5"])
+        XCTAssertNotEqual(missing.status, 0)
     }
 }
