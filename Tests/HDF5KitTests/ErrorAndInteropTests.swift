@@ -102,13 +102,13 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
         }
         try writeSample(path("sample.h5"))
         let script = """
-        import h5py, json, sys
+        import h5py, json, struct, sys
         with h5py.File(sys.argv[1], "r") as f:
             loss = f["run/nested/loss"]
             unit = loss.attrs["unit"]
             print(json.dumps({
                 "shape": list(loss.shape),
-                "row": loss[2].tolist(),
+                "row": [str(struct.unpack("<Q", struct.pack("<d", x))[0]) for x in loss[2].tolist()],
                 "unit": unit, "unitIsStr": isinstance(unit, str),
                 "title": f.attrs["title"],
                 "labels": [s.decode() if isinstance(s, bytes) else s for s in f["run/labels"][()]],
@@ -121,7 +121,8 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
         let decoded = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         let json = try XCTUnwrap(decoded, result.output)
         XCTAssertEqual(json["shape"] as? [Int], [10_000, 3])
-        XCTAssertEqual(json["row"] as? [Double], [1 / 7.0, 1 / 8.0, 1 / 9.0])
+        // Bit patterns as strings: Foundation's JSON number parsing may round the last bit.
+        XCTAssertEqual((json["row"] as? [String])?.compactMap { UInt64($0) }, [1 / 7.0, 1 / 8.0, 1 / 9.0].map(\.bitPattern))
         XCTAssertEqual(json["unit"] as? String, "mean squared error")
         XCTAssertEqual(json["unitIsStr"] as? Bool, true)
         XCTAssertEqual(json["title"] as? String, "sample ✓")

@@ -13,17 +13,8 @@ final class PaperDataTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: Self.dataURL.path) else {
             throw XCTSkip("the authors' data is absent at \(Self.dataURL.path)")
         }
-        let text = try String(contentsOf: Self.dataURL, encoding: .utf8)
-        var x: [Double] = [], y: [Double] = []
-        for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
-            let fields = line.split(whereSeparator: \.isWhitespace)
-            let values = fields.compactMap { Double($0) }
-            XCTAssertEqual(values.count, 2, "malformed line: \(line)")
-            guard values.count == 2 else { continue }
-            x.append(values[0])
-            y.append(values[1])
-        }
-        return TrainingSet(x: x, y: y)
+        let parsed = try TwoColumnText.parse(try String(contentsOf: Self.dataURL, encoding: .utf8))
+        return TrainingSet(x: parsed.x, y: parsed.y)
     }
 
     /// From the paper's initial point, η = 0.01, 5 000 full-batch steps of the reference gradient
@@ -58,5 +49,31 @@ final class PaperDataTests: XCTestCase {
         XCTAssertEqual(e4000, 2.6e-4, accuracy: 0.1 * 2.6e-4, "E_gen(4000)")
         XCTAssertLessThan(e4000, e3000)
         XCTAssertLessThan(e4000, e5000)
+    }
+
+    /// Claim 2, "noise is learned last": on D_0 (same x, y = f*(x)) the run stays close to the D_σ
+    /// run up to t ≈ 200, then E_tr keeps falling towards 0 while D_σ's stalls near 0.04.
+    /// Measured (release, full run): |θ_σ − θ_0| = 0.027 at t = 200; at t = 3·10^6,
+    /// E_tr(D_0) = 4.5e-9 and E_tr(D_σ) = 0.04031.
+    func testCleanRunFollowsNoisyRunThenFallsTowardsZero() throws {
+        let noisy = try loadData()
+        let clean = TrainingSet(x: noisy.x, y: noisy.x.map { Network.paperTeacher($0) })
+        var thetaNoisy = Network.paperInitialPoint
+        var thetaClean = Network.paperInitialPoint
+        let kernelNoisy = GradientDescentKernel(data: noisy, width: 2, learningRate: 0.01)
+        let kernelClean = GradientDescentKernel(data: clean, width: 2, learningRate: 0.01)
+        for _ in 0..<20 {
+            XCTAssertEqual(kernelNoisy.run(&thetaNoisy, steps: 10), .completed)
+            XCTAssertEqual(kernelClean.run(&thetaClean, steps: 10), .completed)
+            let gap = zip(thetaNoisy.flat, thetaClean.flat).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+            XCTAssertLessThan(gap, 0.03, "the runs separate before t = 200")
+        }
+        XCTAssertEqual(kernelNoisy.run(&thetaNoisy, steps: 4800), .completed)
+        XCTAssertEqual(kernelClean.run(&thetaClean, steps: 4800), .completed)
+        let noisyError = TrainingError.value(thetaNoisy, on: noisy)
+        let cleanError = TrainingError.value(thetaClean, on: clean)
+        XCTAssertGreaterThan(noisyError, 0.04, "D_σ's E_tr cannot fall below the noise")
+        XCTAssertLessThan(cleanError, 1e-4, "D_0's E_tr keeps falling")
+        XCTAssertEqual(GeneralizationError.value(thetaClean, teacher: .paperTeacher), cleanError, accuracy: 5e-5, "on D_0, E_tr ≈ E_gen")
     }
 }
