@@ -29,7 +29,7 @@ status: build
 	$(DRIVER) status --config $(CONFIG)
 
 test:
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 # GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build
