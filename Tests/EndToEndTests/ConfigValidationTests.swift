@@ -119,6 +119,26 @@ final class ConfigValidationTests: XCTestCase {
         try assertRejected("runs", nil, mentions: ["'runs'", "required"])
     }
 
+    func testZeroAlignmentDepth() throws {
+        try assertRejected("eigen.alignment_depth", 0, mentions: ["'eigen.alignment_depth'", "value 0", "≥ 1"])
+    }
+
+    func testAlignmentDepthBeyondDimension() throws {
+        try assertRejected("eigen.alignment_depth", 5, mentions: ["'eigen.alignment_depth'", "5", "2·train.width = 4"])
+    }
+
+    func testNonBooleanRefineRepresentatives() throws {
+        try assertRejected("phases.refine_representatives", "yes", mentions: ["'phases.refine_representatives'", "\"yes\"", "boolean"])
+    }
+
+    func testUnknownMultistartDistribution() throws {
+        try assertRejected("multistart.distribution", "cauchy", mentions: ["'multistart.distribution'", "\"cauchy\"", "one of"])
+    }
+
+    func testCheckIntervalBeyondBudget() throws {
+        try assertRejected("multistart.check_interval", 50000, mentions: ["'multistart.check_interval'", "50000", "max_steps = 20000"])
+    }
+
     func testInvalidJSON() throws {
         try assertRejected("{\"datasets\": {,}", mentions: ["pipeline.json", "not valid JSON"])
     }
