@@ -25,7 +25,7 @@ final class AnalysisStagesTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        if let runError { XCTFail("pipeline run failed: \(runError)") }
+        if let error = Self.runError { XCTFail("pipeline run failed: \(error)") }
     }
 
     /// The artifact of `stage[instance]` (found by its `instance` attribute).
@@ -203,7 +203,8 @@ final class AnalysisStagesTests: XCTestCase {
         let multistart = try XCTUnwrap(smallConfig()["multistart"] as? [String: Any])
         let tolerance = try XCTUnwrap(multistart["cluster_tolerance"] as? Double)
         let gradientTolerance = try XCTUnwrap(multistart["gradient_tolerance"] as? Double)
-        let count = try XCTUnwrap(multistart["starts"] as? Int)
+        // The literal's numbers may be typed Double or Int.
+        let count = try XCTUnwrap((multistart["starts"] as? Int) ?? (multistart["starts"] as? Double).map { Int($0) })
         for run in ["noisy", "clean"] {
             let file = try artifact("multistart", run)
             let starts = try file.root.group("starts")
