@@ -10,10 +10,13 @@ import MLPNumerics
 ///   cluster (N, int64, −1 for unconverged starts), distance_to_leader (N, orbit distance to the
 ///   cluster's leader, NaN when unclustered)}`.
 /// - `/clusters/{count (K, int64), leader (K, int64: the start that founded the cluster),
-///   refined_distance (K × K, orbit distances between the refined points)}` and
+///   refined_distance (K × K, orbit distances between the refined points), critical_class (K, int64:
+///   clusters whose converged refined points coincide modulo symmetry within 1e-6 share a class;
+///   −1 when the refinement did not converge)}` and
 ///   `/clusters/critical/<k>`: a `CriticalPointRecord` labelled "cluster k", refined from the
 ///   leader's final point.
 /// - Root attributes `converged_count`, `unconverged_count`, `diverged_count`, `cluster_count`,
+///   `distinct_critical_points` (the number of classes),
 ///   and the run-record attributes `timing_wall_seconds`, `timing_runs_per_second`,
 ///   `timing_steps_per_second` (excluded from the content hash).
 public struct MultiStartArtifact {
@@ -43,6 +46,8 @@ public struct MultiStartArtifact {
     public let clusters: [Cluster]
     /// Row-major K × K orbit distances between the clusters' refined points.
     public let refinedDistance: [Double]
+    /// Per cluster, the class of its refined critical point (nil if the refinement did not converge).
+    public let criticalClass: [Int?]
     public let unconvergedCount: Int
     public let divergedCount: Int
 
@@ -78,6 +83,7 @@ public struct MultiStartArtifact {
             Cluster(count: Int(counts[k]), leader: Int(leaders[k]), record: try CriticalPointRecord(try critical.group(String(k))))
         }
         refinedDistance = try c.dataset("refined_distance").readDoubles()
+        criticalClass = try c.dataset("critical_class").readInt64s().map { $0 >= 0 ? Int($0) : nil }
         unconvergedCount = try root.int("unconverged_count")
         divergedCount = try root.int("diverged_count")
     }

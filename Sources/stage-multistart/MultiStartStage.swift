@@ -56,6 +56,12 @@ struct MultiStartStage: ParsableCommand {
                 data: data, teacher: dataset.teacher)
         }
         let refinedDistance = records.flatMap { a in records.map { b in Symmetry.distance(a.point, b.point) } }
+        // Loose convergence can split one critical point into several clusters; the refined points
+        // say which clusters are the same critical point.
+        let refinedClusters = records.indices.filter { records[$0].converged }
+        let classes = SymmetryClustering.leaderClusters(refinedClusters.map { records[$0].point }, tolerance: MultiStartSettings.samePointTolerance)
+        var criticalClass = [Int](repeating: -1, count: records.count)
+        for (j, k) in refinedClusters.enumerated() { criticalClass[k] = classes.assignment[j] }
 
         let writer = try stage.makeWriter(stage: "multistart")
         let root = writer.root
@@ -78,6 +84,8 @@ struct MultiStartStage: ParsableCommand {
         try describe(c.createDataset("leader", int64s: clusters.leaders.map { Int64(convergedStarts[$0]) }), "the start that founded each cluster")
         try describe(c.createDataset("refined_distance", doubles: refinedDistance, shape: [records.count, records.count]),
                      "orbit distance (min over the symmetry group) between the clusters' refined critical points")
+        try describe(c.createDataset("critical_class", int64s: criticalClass.map { Int64($0) }),
+                     "clusters whose converged refined points are within \(MultiStartSettings.samePointTolerance) modulo symmetry share a class (the same critical point); -1 if the refinement did not converge")
         let critical = try c.createGroup("critical")
         for (k, record) in records.enumerated() { try record.write(to: critical.createGroup(String(k))) }
 
@@ -86,6 +94,7 @@ struct MultiStartStage: ParsableCommand {
         try root.setAttribute("unconverged_count", .int64(Int64(n - convergedStarts.count)))
         try root.setAttribute("diverged_count", .int64(Int64(divergedCount)))
         try root.setAttribute("cluster_count", .int64(Int64(records.count)))
+        try root.setAttribute("distinct_critical_points", .int64(Int64(classes.leaders.count)))
         let totalSteps = outcomes.reduce(0) { $0 + $1.steps }
         try root.setAttribute("timing_wall_seconds", .double(seconds))
         try root.setAttribute("timing_runs_per_second", .double(Double(n) / max(seconds, 1e-9)))
@@ -93,8 +102,9 @@ struct MultiStartStage: ParsableCommand {
         try writer.commit()
         if !stage.quiet {
             let counts = clusters.counts.map(String.init).joined(separator: ", ")
-            print(String(format: "multistart %@: %d starts in %.2f s (%.1f runs/s), %d converged, %d clusters [%@], %d diverged",
-                         settings.targets, n, seconds, Double(n) / max(seconds, 1e-9), convergedStarts.count, records.count, counts, divergedCount))
+            print(String(format: "multistart %@: %d starts in %.2f s (%.1f runs/s), %d converged, %d clusters [%@], %d distinct critical points, %d diverged",
+                         settings.targets, n, seconds, Double(n) / max(seconds, 1e-9), convergedStarts.count, records.count, counts,
+                         classes.leaders.count, divergedCount))
         }
     }
 }
@@ -113,6 +123,9 @@ struct MultiStartSettings {
     let checkInterval: Int
     let clusterTolerance: Double
     let refiner: CriticalPointRefinerSettings
+    /// Refined critical points (‖∇E_tr‖ < newton_tolerance, ~1e-12) this close modulo symmetry are
+    /// one point: their distance is ~‖∇E_tr‖/λ_min ≲ 1e-8, while distinct points are ≳ 1e-2 apart.
+    static let samePointTolerance = 1e-6
 
     init(_ slice: JSONValue) throws {
         let reader = SliceReader(slice)

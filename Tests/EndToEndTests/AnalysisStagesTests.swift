@@ -238,6 +238,16 @@ final class AnalysisStagesTests: XCTestCase {
             for i in 0..<count where cluster[i] >= 0 {
                 XCTAssertLessThanOrEqual(orbitDistance(point(i), point(leaders[Int(cluster[i])])), tolerance)
             }
+            // Refined points: same class iff they coincide modulo symmetry (1e-6), checked independently.
+            let classes = try clusters.dataset("critical_class").readInt64s()
+            XCTAssertEqual(classes.count, counts.count)
+            XCTAssertEqual(Set(classes.filter { $0 >= 0 }).count, try int(file.root, "distinct_critical_points"))
+            let refined = try leaders.indices.map { try clusters.group("critical").group(String($0)).dataset("theta").readDoubles() }
+            for i in classes.indices where classes[i] >= 0 {
+                for j in classes.indices where j > i && classes[j] >= 0 {
+                    XCTAssertEqual(classes[i] == classes[j], orbitDistance(refined[i], refined[j]) <= 1e-6)
+                }
+            }
             XCTAssertGreaterThan(try double(file.root, "timing_runs_per_second"), 0)
         }
     }

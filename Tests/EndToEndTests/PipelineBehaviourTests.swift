@@ -192,7 +192,7 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertEqual(ran.sorted(), [0, 1], "exactly one run computes, the other finds it fresh")
         XCTAssertTrue((first.stderr + second.stderr).contains("waiting for another pipeline run"))
         try pipeline(["verify"])
-        let noWait = try startProduct("pipeline", ["run", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
+        let noWait = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
         usleep(700_000)
         let refused = try pipeline(["run", "dataset", "--no-wait"], expect: 3)
         XCTAssertTrue(refused.stderr.contains("another pipeline run"), refused.stderr)
