@@ -8,7 +8,7 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset
+STAGES  := dataset train eigen phases multistart
 
 .PHONY: all build setup test bench clean archive status $(STAGES)
 

@@ -47,7 +47,7 @@ public struct PlannedNode {
 
 /// The stages of this pipeline, in dependency order.
 public enum StageCatalog {
-    public static var all: [StageDefinition] { [dataset, train] }
+    public static var all: [StageDefinition] { [dataset, train, eigen, phases, multistart] }
 
     public static func named(_ name: String) -> StageDefinition? { all.first { $0.name == name } }
 

@@ -10,7 +10,8 @@ final class ConfigValidationTests: XCTestCase {
 
     override func setUpWithError() throws {
         project = makeProject(smallConfig())
-        let result = try runProduct("pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
+        // The dataset stage suffices to have a store that must stay untouched.
+        let result = try runProduct("pipeline", ["run", "dataset", "--config", project.appendingPathComponent("pipeline.json").path])
         XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
         before = snapshot(of: project.appendingPathComponent("results"))
         XCTAssertFalse(before.isEmpty)
@@ -117,6 +118,26 @@ final class ConfigValidationTests: XCTestCase {
 
     func testMissingRequiredKey() throws {
         try assertRejected("runs", nil, mentions: ["'runs'", "required"])
+    }
+
+    func testZeroAlignmentDepth() throws {
+        try assertRejected("eigen.alignment_depth", 0, mentions: ["'eigen.alignment_depth'", "value 0", "≥ 1"])
+    }
+
+    func testAlignmentDepthBeyondDimension() throws {
+        try assertRejected("eigen.alignment_depth", 5, mentions: ["'eigen.alignment_depth'", "5", "2·train.width = 4"])
+    }
+
+    func testNonBooleanRefineRepresentatives() throws {
+        try assertRejected("phases.refine_representatives", "yes", mentions: ["'phases.refine_representatives'", "\"yes\"", "boolean"])
+    }
+
+    func testUnknownMultistartDistribution() throws {
+        try assertRejected("multistart.distribution", "cauchy", mentions: ["'multistart.distribution'", "\"cauchy\"", "one of"])
+    }
+
+    func testCheckIntervalBeyondBudget() throws {
+        try assertRejected("multistart.check_interval", 50000, mentions: ["'multistart.check_interval'", "50000", "max_steps = 2000"])
     }
 
     func testInvalidJSON() throws {

@@ -8,6 +8,8 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [Str
         "datasets": ["gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]],
         "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
         "train": ["steps": 2000, "record_every": 10, "log_points_per_decade": 10],
+        "eigen": ["region_samples": 20],
+        "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2, "cluster_tolerance": 0.1],
     ]
 }
 

@@ -1,0 +1,81 @@
+import Dispatch
+import MLPNumerics
+
+/// How one gradient-descent start ended.
+public struct DescentOutcome: Equatable, Sendable {
+    /// The last iterate (after a divergence, the last finite one).
+    public var final: Network
+    /// Steps taken.
+    public var steps: Int
+    /// `‖∇E_tr‖ < gradientTolerance` at a check.
+    public var converged: Bool
+    /// The divergence, if a non-finite value appeared.
+    public var diverged: TrainingDiverged?
+    /// `E_tr` and `‖∇E_tr‖` at `final` (from the kernel's own evaluation).
+    public var trainingError: Double
+    public var gradientNorm: Double
+}
+
+/// Full-batch GD from many starts until convergence or a step budget, in parallel.
+public enum MultiStartDescent {
+    /// Runs GD from one start: checks `‖∇E_tr‖` at step 0 and after every `checkInterval` steps,
+    /// stopping at the first check below `gradientTolerance` or when `maxSteps` are done.
+    /// - Parameters:
+    ///   - kernel: the GD kernel (data, width, η).
+    ///   - start: θ_0, of the kernel's width.
+    ///   - maxSteps: the step budget ≥ 0.
+    ///   - gradientTolerance: convergence threshold on `‖∇E_tr‖₂`.
+    ///   - checkInterval: steps between checks, ≥ 1 (the last chunk is cut to the budget).
+    /// - Returns: the outcome; `steps` is a multiple of `checkInterval` unless the budget cut it.
+    public static func descend(_ kernel: GradientDescentKernel, from start: Network, maxSteps: Int,
+                               gradientTolerance: Double, checkInterval: Int) -> DescentOutcome {
+        precondition(checkInterval >= 1 && maxSteps >= 0, "checkInterval ≥ 1 and maxSteps ≥ 0 required")
+        var theta = start
+        var steps = 0
+        var evaluation = kernel.evaluate(theta)
+        while !(evaluation.gradientNorm < gradientTolerance) && steps < maxSteps {
+            let chunk = min(checkInterval, maxSteps - steps)
+            if case .diverged(let failure) = kernel.run(&theta, steps: chunk) {
+                let last = kernel.evaluate(theta)
+                return DescentOutcome(final: theta, steps: failure.step, converged: false, diverged: failure,
+                                      trainingError: last.loss, gradientNorm: last.gradientNorm)
+            }
+            steps += chunk
+            evaluation = kernel.evaluate(theta)
+        }
+        return DescentOutcome(final: theta, steps: steps, converged: evaluation.gradientNorm < gradientTolerance,
+                              diverged: nil, trainingError: evaluation.loss, gradientNorm: evaluation.gradientNorm)
+    }
+
+    /// `descend` from every start, the starts spread over all cores; results in start order and
+    /// identical to a sequential loop (each start is independent and deterministic).
+    public static func descend(_ kernel: GradientDescentKernel, from starts: [Network], maxSteps: Int,
+                               gradientTolerance: Double, checkInterval: Int) -> [DescentOutcome] {
+        let results = OutcomeSlots(count: starts.count)
+        DispatchQueue.concurrentPerform(iterations: starts.count) { i in
+            results.store(descend(kernel, from: starts[i], maxSteps: maxSteps,
+                                  gradientTolerance: gradientTolerance, checkInterval: checkInterval), at: i)
+        }
+        return results.values
+    }
+}
+
+/// One write-once slot per start, in a buffer allocated up front so that concurrent iterations
+/// never touch shared array metadata; each iteration writes only its own slot.
+private final class OutcomeSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<DescentOutcome?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ outcome: DescentOutcome, at i: Int) { slots[i] = outcome }
+
+    var values: [DescentOutcome] { slots.map { $0! } }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import HDF5Kit
+import TestSupport
+import XCTest
+
+/// The eigen, phases and multistart stages run by the driver on `smallConfig()`: shapes, the
+/// science the artifacts must show at this scale, and consistency checked against independent
+/// re-computations (the E_tr gradient and the orbit distance are re-derived here from scratch).
+final class AnalysisStagesTests: XCTestCase {
+    private static var project: URL!
+    private static var runError: String?
+
+    override class func setUp() {
+        project = makeProject(smallConfig())
+        do {
+            let result = try runProduct("pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
+            if result.status != 0 { runError = result.stderr + result.stdout }
+        } catch {
+            runError = "\(error)"
+        }
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    override func setUpWithError() throws {
+        if let error = Self.runError { XCTFail("pipeline run failed: \(error)") }
+    }
+
+    /// The artifact of `stage[instance]` (found by its `instance` attribute).
+    private func artifact(_ stage: String, _ instance: String) throws -> HDF5File {
+        let directory = Self.project.appendingPathComponent("results/\(stage)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where name.hasSuffix(".h5") {
+            let file = try HDF5File.open(directory.appendingPathComponent(name).path)
+            if case .string(instance) = try file.root.attribute("instance") { return file }
+            try file.close()
+        }
+        XCTFail("no artifact for \(stage)[\(instance)]")
+        throw CocoaError(.fileNoSuchFile)
+    }
+
+    private func int(_ holder: HDF5AttributeHolder, _ name: String) throws -> Int {
+        guard case .int64(let value) = try holder.attribute(name) else { XCTFail("\(name) is not an integer"); return -1 }
+        return Int(value)
+    }
+
+    private func string(_ holder: HDF5AttributeHolder, _ name: String) throws -> String {
+        guard case .string(let value) = try holder.attribute(name) else { XCTFail("\(name) is not a string"); return "" }
+        return value
+    }
+
+    private func double(_ holder: HDF5AttributeHolder, _ name: String) throws -> Double {
+        guard case .double(let value) = try holder.attribute(name) else { XCTFail("\(name) is not a number"); return .nan }
+        return value
+    }
+
+    /// The training set of a run, read from the dataset artifact.
+    private func trainingSet(targets: String) throws -> (x: [Double], y: [Double]) {
+        let file = try artifact("dataset", "gaussian")
+        return (try file.root.dataset("x").readDoubles(), try file.root.dataset("y_\(targets)").readDoubles())
+    }
+
+    /// ‖∇E_tr(θ)‖ for width 2, written out by hand: E = (1/n) Σ_k r_k², r_k = Σ_i v_i tanh(w_i x_k) − y_k.
+    private func gradientNorm(_ theta: [Double], _ data: (x: [Double], y: [Double])) -> Double {
+        let (w, v) = ([theta[0], theta[1]], [theta[2], theta[3]])
+        var g = [0.0, 0.0, 0.0, 0.0]
+        let n = Double(data.x.count)
+        for (x, y) in zip(data.x, data.y) {
+            let t = [tanh(w[0] * x), tanh(w[1] * x)]
+            let r = v[0] * t[0] + v[1] * t[1] - y
+            for i in 0..<2 {
+                g[i] += 2 / n * r * v[i] * (1 - t[i] * t[i]) * x
+                g[2 + i] += 2 / n * r * t[i]
+            }
+        }
+        return g.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    }
+
+    /// min over the 8 symmetries of width 2 (swap × sign flips) of ‖a − g·b‖.
+    private func orbitDistance(_ a: [Double], _ b: [Double]) -> Double {
+        var best = Double.infinity
+        for swap in [false, true] {
+            for s0 in [1.0, -1.0] {
+                for s1 in [1.0, -1.0] {
+                    let (i0, i1) = swap ? (1, 0) : (0, 1)
+                    let image = [s0 * b[i0], s1 * b[i1], s0 * b[2 + i0], s1 * b[2 + i1]]
+                    best = min(best, zip(a, image).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
+                }
+            }
+        }
+        return best
+    }
+
+    func testEigenArtifactAlongTheTrajectory() throws {
+        for run in ["noisy", "clean"] {
+            let eigen = try artifact("eigen", run)
+            let train = try artifact("train", run)
+            let along = try eigen.root.group("along")
+            let t = try along.dataset("t").readInt64s()
+            XCTAssertEqual(t, try train.root.group("log").dataset("t").readInt64s())
+            let n = t.count
+            XCTAssertEqual(try along.dataset("eigenvalues").shape, [n, 4])
+            XCTAssertEqual(try along.dataset("eigenvectors").shape, [n, 16])
+            XCTAssertEqual(try along.dataset("alignment").shape, [n, 3])
+            let index = try along.dataset("index").readInt64s()
+            // The paper's initial point lies on the small-weight plateau: two escape directions.
+            XCTAssertEqual(index.first, 2, run)
+            XCTAssertEqual(t.first, 0)
+            let values = try along.dataset("eigenvalues").readDoubles()
+            let tau = try along.dataset("tolerance").readDoubles()
+            for k in 0..<n {
+                let row = values[(4 * k)..<(4 * k + 4)]
+                XCTAssertEqual(Int(index[k]), row.filter { $0 < -tau[k] }.count)
+                XCTAssertEqual(row.sorted(), Array(row))
+            }
+            // Each stored eigenvector is a unit vector.
+            let vectors = try along.dataset("eigenvectors").readDoubles()
+            for j in stride(from: 0, to: vectors.count, by: 4) {
+                XCTAssertEqual(vectors[j..<(j + 4)].reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-12)
+            }
+            let eta = try double(along, "eta")
+            XCTAssertEqual(eta, 0.01)
+            let threshold = try along.dataset("stability_threshold").readDoubles()
+            let stable = try along.dataset("stable").readInt64s()
+            for k in 0..<n { XCTAssertEqual(stable[k] == 1, eta < threshold[k]) }
+        }
+    }
+
+    func testFinalPointIsRefinedToACriticalPoint() throws {
+        for run in ["noisy", "clean"] {
+            let final = try artifact("eigen", run).root.group("critical").group("final")
+            let theta = try final.dataset("theta").readDoubles()
+            XCTAssertEqual(theta.count, 4)
+            if try int(final, "converged") == 1 {
+                XCTAssertLessThan(try double(final, "grad_norm"), 1e-12)
+                XCTAssertLessThan(gradientNorm(theta, try trainingSet(targets: run)), 1e-11, "independent gradient")
+            } else {
+                XCTAssertNotEqual(try string(final, "reason"), "converged")
+            }
+            XCTAssertEqual(try final.dataset("eigenvalues").readDoubles().count, 4)
+            XCTAssertGreaterThanOrEqual(try double(final, "distance_to_optimal"), 0)
+            XCTAssertEqual(orbitDistance(theta, try final.dataset("canonical_theta").readDoubles()), 0, accuracy: 1e-15)
+        }
+        // The noisy run's Newton start (t = 1000, past the drop) reaches the near-optimal saddle.
+        XCTAssertEqual(try int(try artifact("eigen", "noisy").root.group("critical").group("final"), "converged"), 1)
+    }
+
+    func testRegionChecksHistogramEverySample() throws {
+        let regions = try artifact("eigen", "noisy").root.group("regions")
+        let families = try regions.memberNames()
+        XCTAssertEqual(families.count, 7)
+        for family in families {
+            let group = try regions.group(family)
+            XCTAssertEqual(try int(group, "sample_count"), 20)
+            XCTAssertEqual(try group.dataset("index_histogram").readInt64s().reduce(0, +), 20)
+            XCTAssertEqual(try group.dataset("zero_count_histogram").readInt64s().reduce(0, +), 20)
+        }
+        // f ≡ 0 with w = 0 is a saddle of index 2 on every sample (docs/analysis.md).
+        XCTAssertEqual(try regions.group("zeroInputWeights").dataset("index_histogram").readInt64s()[2], 20)
+    }
+
+    func testPhasesSegmentsAndRepresentatives() throws {
+        for run in ["noisy", "clean"] {
+            let file = try artifact("phases", run)
+            let segments = try file.root.group("segments")
+            let labels = try segments.dataset("label").readStrings()
+            XCTAssertFalse(labels.isEmpty)
+            XCTAssertEqual(labels.first, "plateau", run)
+            let known: Set = ["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"]
+            XCTAssertTrue(labels.allSatisfy(known.contains), "\(labels)")
+            let start = try segments.dataset("t_start").readDoubles()
+            let end = try segments.dataset("t_end").readDoubles()
+            XCTAssertEqual(start.count, labels.count)
+            for k in labels.indices {
+                XCTAssertLessThanOrEqual(start[k], end[k])
+                if k > 0 { XCTAssertGreaterThan(start[k], end[k - 1]) }
+            }
+            XCTAssertEqual(try segments.dataset("index").readInt64s().first, 2)
+            let points = try segments.dataset("point_count").readInt64s().reduce(0, +)
+            let t = try artifact("train", run).root.group("log").dataset("t").readInt64s()
+            XCTAssertEqual(Int(points), t.filter { $0 >= 1 }.count)
+            let tStar = try double(file.root, "t_star")
+            XCTAssertTrue(t.contains(Int64(tStar)))
+
+            let critical = try file.root.group("critical")
+            XCTAssertEqual(try critical.memberNames().count, labels.count)
+            for k in labels.indices {
+                let group = try critical.group(String(k))
+                XCTAssertEqual(try string(group, "label"), labels[k])
+                let rt = try double(group, "representative_t")
+                XCTAssertTrue(rt >= start[k] && rt <= end[k])
+                if try int(group, "converged") == 1 { XCTAssertLessThan(try double(group, "grad_norm"), 1e-12) }
+            }
+        }
+        // The plateau's representative refines to the index-2 saddle of the singular region.
+        let plateau = try artifact("phases", "noisy").root.group("critical").group("0")
+        XCTAssertEqual(try int(plateau, "converged"), 1)
+        XCTAssertEqual(try int(plateau, "index"), 2)
+    }
+
+    func testMultistartClustersAreDisjointAndCountsAddUp() throws {
+        let multistart = try XCTUnwrap(smallConfig()["multistart"] as? [String: Any])
+        let tolerance = try XCTUnwrap(multistart["cluster_tolerance"] as? Double)
+        let gradientTolerance = try XCTUnwrap(multistart["gradient_tolerance"] as? Double)
+        // The literal's numbers may be typed Double or Int.
+        let count = try XCTUnwrap((multistart["starts"] as? Int) ?? (multistart["starts"] as? Double).map { Int($0) })
+        for run in ["noisy", "clean"] {
+            let file = try artifact("multistart", run)
+            let starts = try file.root.group("starts")
+            XCTAssertEqual(try starts.dataset("initial").shape, [count, 4])
+            let initial = try starts.dataset("initial").readDoubles()
+            XCTAssertTrue(initial.allSatisfy { abs($0) <= 2.5 })
+            let final = try starts.dataset("final").readDoubles()
+            let converged = try starts.dataset("converged").readInt64s()
+            let cluster = try starts.dataset("cluster").readInt64s()
+            let gradient = try starts.dataset("final_grad_norm").readDoubles()
+            let data = try trainingSet(targets: run)
+            for i in 0..<count {
+                XCTAssertEqual(converged[i] == 1, gradient[i] < gradientTolerance)
+                XCTAssertEqual(converged[i] == 1, cluster[i] >= 0)
+                XCTAssertEqual(gradientNorm(Array(final[(4 * i)..<(4 * i + 4)]), data), gradient[i], accuracy: 1e-9)
+            }
+            let clusters = try file.root.group("clusters")
+            let counts = try clusters.dataset("count").readInt64s()
+            let leaders = try clusters.dataset("leader").readInt64s().map { Int($0) }
+            XCTAssertEqual(Int(counts.reduce(0, +)) + (try int(file.root, "unconverged_count")), count)
+            XCTAssertEqual(Int(counts.reduce(0, +)), try int(file.root, "converged_count"))
+            XCTAssertEqual(try clusters.group("critical").memberNames().count, counts.count)
+            func point(_ i: Int) -> [Double] { Array(final[(4 * i)..<(4 * i + 4)]) }
+            for (k, leader) in leaders.enumerated() {
+                XCTAssertEqual(Int(cluster[leader]), k)
+                XCTAssertEqual(counts[k], Int64(cluster.filter { $0 == k }.count))
+                for other in leaders where other > leader {
+                    XCTAssertGreaterThan(orbitDistance(point(leader), point(other)), tolerance, "leaders must be disjoint modulo symmetry")
+                }
+            }
+            for i in 0..<count where cluster[i] >= 0 {
+                XCTAssertLessThanOrEqual(orbitDistance(point(i), point(leaders[Int(cluster[i])])), tolerance)
+            }
+            // Refined points: same class iff they coincide modulo symmetry (1e-6), checked independently.
+            let classes = try clusters.dataset("critical_class").readInt64s()
+            XCTAssertEqual(classes.count, counts.count)
+            XCTAssertEqual(Set(classes.filter { $0 >= 0 }).count, try int(file.root, "distinct_critical_points"))
+            let refined = try leaders.indices.map { try clusters.group("critical").group(String($0)).dataset("theta").readDoubles() }
+            for i in classes.indices where classes[i] >= 0 {
+                for j in classes.indices where j > i && classes[j] >= 0 {
+                    XCTAssertEqual(classes[i] == classes[j], orbitDistance(refined[i], refined[j]) <= 1e-6)
+                }
+            }
+            XCTAssertGreaterThan(try double(file.root, "timing_runs_per_second"), 0)
+        }
+    }
+}
