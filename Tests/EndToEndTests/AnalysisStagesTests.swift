@@ -11,7 +11,8 @@ final class AnalysisStagesTests: XCTestCase {
     private static var runError: String?
 
     override class func setUp() {
-        project = makeProject(smallConfig())
+        // 1000 steps: the noisy run ends just past the drop, next to the near-optimal saddle.
+        project = makeProject(setting(smallConfig(), "train.steps", 1000))
         do {
             let result = try runProduct("pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
             if result.status != 0 { runError = result.stderr + result.stdout }
