@@ -6,9 +6,9 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset
+STAGES  := dataset train figure-data render
 
-.PHONY: all build setup test bench clean archive status $(STAGES)
+.PHONY: all build setup test bench clean archive status figures $(STAGES)
 
 all: build
 	$(PIPELINE)
@@ -21,6 +21,10 @@ setup:
 
 $(STAGES): build
 	$(PIPELINE) $@
+
+# The figures alone (and whatever they need): results/figures/*.png, *.pdf and csv/.
+figures: build
+	$(PIPELINE) render
 
 status: build
 	$(DRIVER) status --config $(CONFIG)
