@@ -1,7 +1,9 @@
 # Make builds and delegates: which nodes are stale is the pipeline driver's business (content
 # hashes), so stage targets always ask the driver, which runs only what changed.
 SWIFT   ?= swift
-CONFIG  ?= pipeline.json
+# The authors' data when it is beside the project (../shared), else the seeded sample.
+PAPER_DATA := ../shared/data/maleknia-sato/data.dat
+CONFIG  ?= $(if $(wildcard $(PAPER_DATA)),pipeline.paper.json,pipeline.json)
 JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
@@ -11,6 +13,7 @@ STAGES  := dataset train figure-data render
 .PHONY: all build setup test bench clean archive status figures $(STAGES)
 
 all: build
+	@echo "make all: configuration $(CONFIG)"
 	$(PIPELINE)
 
 build:

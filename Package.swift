@@ -96,6 +96,6 @@ let package = Package(
         .testTarget(name: "MLPNumericsTests", dependencies: ["MLPNumerics", "TestSupport"]),
         .testTarget(name: "DynamicsAnalysisTests", dependencies: ["DynamicsAnalysis", "MLPNumerics", "TestSupport"]),
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore", "HDF5Kit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HDF5Kit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Artifacts", "HDF5Kit", "MLPNumerics", "TestSupport"]),
     ]
 )

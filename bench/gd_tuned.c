@@ -19,8 +19,8 @@ static inline __m512d tanh8(__m512d x) {
     __m512d shifter = set1(0x1.8p52);
     __m512d kd = _mm512_add_pd(_mm512_mul_pd(y, set1(1.4426950408889634)), shifter);
     __m512d k = _mm512_sub_pd(kd, shifter);
-    __m512d r = _mm512_sub_pd(y, _mm512_mul_pd(k, set1(6.93145751953125e-1)));
-    r = _mm512_sub_pd(r, _mm512_mul_pd(k, set1(1.42860682030941723212e-6)));
+    __m512d r = _mm512_fmadd_pd(k, set1(-6.93145751953125e-1), y);
+    r = _mm512_fmadd_pd(k, set1(-1.42860682030941723212e-6), r);
     __m512d p = set1(1.0 / 6227020800.0);
     p = _mm512_fmadd_pd(p, r, set1(1.0 / 479001600.0));
     p = _mm512_fmadd_pd(p, r, set1(1.0 / 39916800.0));

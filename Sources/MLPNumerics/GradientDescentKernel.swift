@@ -18,8 +18,11 @@ public struct GradientDescentKernel: Sendable {
     /// The number of training samples n (before padding).
     public let sampleCount: Int
 
-    @usableFromInline let xBlocks: [SIMD8<Double>]
-    @usableFromInline let yBlocks: [SIMD8<Double>]
+    /// `x` and `y`, padded with zeros to `8 · blockCount`, 64-byte aligned; never mutated after
+    /// init, so sharing them between copies of the kernel is safe.
+    let xBlocks: AlignedVectorBuffer
+    let yBlocks: AlignedVectorBuffer
+    var blockCount: Int { xBlocks.count }
     /// Forces the general-width loop even for width 2 (tests compare the two).
     var forceGeneralPath = false
     /// Steps between finiteness checks (bounds the replay cost after a divergence).
@@ -36,14 +39,12 @@ public struct GradientDescentKernel: Sendable {
         self.learningRate = learningRate
         self.sampleCount = data.count
         let blocks = (data.count + 7) / 8
-        var xb = [SIMD8<Double>](repeating: .zero, count: blocks)
-        var yb = [SIMD8<Double>](repeating: .zero, count: blocks)
+        xBlocks = AlignedVectorBuffer(count: blocks)
+        yBlocks = AlignedVectorBuffer(count: blocks)
         for k in 0..<data.count {
-            xb[k / 8][k % 8] = data.x[k]
-            yb[k / 8][k % 8] = data.y[k]
+            xBlocks.base[k / 8][k % 8] = data.x[k]
+            yBlocks.base[k / 8][k % 8] = data.y[k]
         }
-        xBlocks = xb
-        yBlocks = yb
     }
 
     /// Runs `steps` steps of gradient descent from `theta`, in place.
@@ -142,24 +143,21 @@ public struct GradientDescentKernel: Sendable {
     private func lossAndGradient(_ th: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) -> Double {
         let n = Double(sampleCount)
         let scale = 2 / n
-        return xBlocks.withUnsafeBufferPointer { xb in
-            yBlocks.withUnsafeBufferPointer { yb in
+        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
+        return withExtendedLifetime((xBlocks, yBlocks)) {
                 if width == 2 && !forceGeneralPath {
-                    let t = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 2 * xb.count)
-                    defer { t.deallocate() }
-                    let s = fusedSums2(xb.baseAddress!, yb.baseAddress!, xb.count, th[0], th[1], th[2], th[3], t)
+                    let t = AlignedVectorBuffer(count: 2 * blocks)
+                    let s = fusedSums2(x, y, blocks, th[0], th[1], th[2], th[3], t.base)
                     g[0] = th[2] * s.w1 * scale
                     g[1] = th[3] * s.w2 * scale
                     g[2] = s.v1 * scale
                     g[3] = s.v2 * scale
                     return s.squares / n
                 }
-                let scratch = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: width * (2 + xb.count))
-                defer { scratch.deallocate() }
-                let squares = fusedSumsGeneral(xb.baseAddress!, yb.baseAddress!, xb.count, th, width, scratch, scratch + 2 * width)
-                gradientFromSums(th, width, scratch, scale, into: g)
+                let scratch = AlignedVectorBuffer(count: width * (2 + blocks))
+                let squares = fusedSumsGeneral(x, y, blocks, th, width, scratch.base, scratch.base + 2 * width)
+                gradientFromSums(th, width, scratch.base, scale, into: g)
                 return squares / n
-            }
         }
     }
 
@@ -174,11 +172,10 @@ public struct GradientDescentKernel: Sendable {
         var next = firstRecord
         var out = rows
         var lossCheck = 0.0  // stays 0 while every loss is finite, NaN after any non-finite one
-        xBlocks.withUnsafeBufferPointer { xb in
-            yBlocks.withUnsafeBufferPointer { yb in
-                let x = xb.baseAddress!, y = yb.baseAddress!, blocks = xb.count
-                let t = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 2 * blocks)
-                defer { t.deallocate() }
+        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
+        let tBuffer = AlignedVectorBuffer(count: 2 * blocks)
+        let t = tBuffer.base
+        withExtendedLifetime((xBlocks, yBlocks, tBuffer)) {
                 for s in 1...steps {
                     let sums = fusedSums2(x, y, blocks, w1, w2, v1, v2, t)
                     lossCheck += sums.squares * 0
@@ -196,7 +193,6 @@ public struct GradientDescentKernel: Sendable {
                         next += k
                     }
                 }
-            }
         }
         th[0] = w1; th[1] = w2; th[2] = v1; th[3] = v2
         return lossCheck == 0
@@ -210,16 +206,17 @@ public struct GradientDescentKernel: Sendable {
         let m = width, d = 2 * width
         let eta = learningRate
         let scale = 2 / Double(sampleCount)
-        let scratch = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: m * (2 + xBlocks.count))
+        let scratchBuffer = AlignedVectorBuffer(count: m * (2 + blockCount))
+        let scratch = scratchBuffer.base
         let g = UnsafeMutablePointer<Double>.allocate(capacity: d)
-        defer { scratch.deallocate(); g.deallocate() }
+        defer { g.deallocate() }
+        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
         var next = firstRecord
         var out = rows
         var lossCheck = 0.0
-        xBlocks.withUnsafeBufferPointer { xb in
-            yBlocks.withUnsafeBufferPointer { yb in
+        withExtendedLifetime((xBlocks, yBlocks, scratchBuffer)) {
                 for s in 1...steps {
-                    lossCheck += 0 * fusedSumsGeneral(xb.baseAddress!, yb.baseAddress!, xb.count, UnsafePointer(th), m, scratch, scratch + 2 * m)
+                    lossCheck += 0 * fusedSumsGeneral(x, y, blocks, UnsafePointer(th), m, scratch, scratch + 2 * m)
                     gradientFromSums(UnsafePointer(th), m, scratch, scale, into: g)
                     for c in 0..<d { th[c] = th[c] - eta * g[c] }
                     if s == next, let o = out {
@@ -228,7 +225,6 @@ public struct GradientDescentKernel: Sendable {
                         next += k
                     }
                 }
-            }
         }
         return lossCheck == 0
     }

@@ -71,4 +71,29 @@ public struct OnlineGradientDescent: Sendable {
         theta = Network(flat: th)
         return .completed
     }
+
+    /// Advances `th` from global step `t0` to `t1` with the same contract as
+    /// `GradientDescentKernel.advance`: `θ_t` for every `t ∈ (t0, t1]` with `t % k == 0` is
+    /// written consecutively to `rows` (when `k > 0`); a divergence is returned with `th` left
+    /// at the last finite iterate.
+    mutating func advance(_ th: inout [Double], from t0: Int, to t1: Int, recordEvery k: Int,
+                          rows: UnsafeMutablePointer<Double>?) -> TrainingDiverged? {
+        var net = Network(flat: th)
+        var t = t0
+        var row = rows
+        while t < t1 {
+            let next = k > 0 ? min(t1, (t / k + 1) * k) : t1
+            if case .diverged(let failure) = run(&net, steps: next - t) {
+                th = net.flat
+                return failure
+            }
+            t = next
+            if k > 0, t % k == 0, let pointer = row {
+                pointer.update(from: net.flat, count: th.count)
+                row = pointer + th.count
+            }
+        }
+        th = net.flat
+        return nil
+    }
 }

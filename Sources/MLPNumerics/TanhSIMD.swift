@@ -10,8 +10,9 @@
 /// and the sign of `x` is copied onto the magnitude.
 ///
 /// Written so that LLVM keeps every operation on full 512-bit vectors (checked with objdump,
-/// docs/performance.md): range reduction as two plain subtractions, `2^k` built from the bits of
-/// the rounding shifter, masks only through `replacing(with:where:)`.
+/// docs/performance.md): range reduction as two FMAs with negated constants, `2^k` built from the
+/// bits of the rounding shifter, masks only through `replacing(with:where:)`. `@_transparent`
+/// because `@inline(__always)` was not honoured for the second call site in the kernel loop.
 @_transparent
 public func simdTanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
     typealias V = SIMD8<Double>
@@ -27,8 +28,8 @@ public func simdTanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let shifter = V(repeating: 0x1.8p52)  // adding it rounds to an integer held in the low bits
     let kd = y * V(repeating: 1.442_695_040_888_963_4) + shifter
     let k = kd - shifter
-    let r0 = y.addingProduct(-k, V(repeating: 6.931_457_519_531_25e-1))  // k·ln2Hi is exact (k ≤ 56)
-    let r = r0.addingProduct(-k, V(repeating: 1.428_606_820_309_417_232_12e-6))
+    let r0 = y.addingProduct(k, V(repeating: -6.931_457_519_531_25e-1))  // k·ln2Hi is exact (k ≤ 56)
+    let r = r0.addingProduct(k, V(repeating: -1.428_606_820_309_417_232_12e-6))
     var p = V(repeating: 1.0 / 6_227_020_800)                    // 1/13!
     p = V(repeating: 1.0 / 479_001_600).addingProduct(p, r)      // 1/12!
     p = V(repeating: 1.0 / 39_916_800).addingProduct(p, r)

@@ -7,6 +7,9 @@
 /// (measured by `bench-gd`).
 public struct TrainingRun {
     public var kernel: GradientDescentKernel
+    /// When set, the steps are online SGD steps; `kernel` then only evaluates E_tr and ∇E_tr at
+    /// the log times (on the full batch).
+    public var online: OnlineGradientDescent?
     /// The number of steps T.
     public var steps: Int
     /// Record `θ_t` for t ≡ 0 (mod k); `nil` records no trajectory.
@@ -86,11 +89,15 @@ public struct TrainingRun {
         if pending == capacity { try flush() }
         try logIfDue(0)
         var t = 0
+        var sgd = online
         while t < steps {
             var end = min(steps, t + maxSegment)
             if nextLog < logTimes.endIndex { end = min(end, logTimes[nextLog]) }
             if k > 0 { end = min(end, (t / k + capacity - pending) * k) }  // when the buffer fills
-            if let failure = kernel.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d) {
+            let failure = sgd != nil
+                ? sgd!.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
+                : kernel.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
+            if let failure {
                 progress?.finish()
                 throw failure
             }

@@ -57,11 +57,18 @@ public struct ArtifactStore {
 
     // MARK: Listing
 
+    /// The stage folders present in the store. Only folders named after a stage count, so other
+    /// content (`figures/`, a nested store such as `paper/`) is never touched by `gc` or `verify`.
+    func stageFolders() -> [String] {
+        let known = Set(StageCatalog.all.map(\.name))
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains).sorted()
+    }
+
     /// Every artifact file in the store, as (stage, key, url).
     public func allArtifacts() -> [(stage: String, key: String, url: URL)] {
         let fm = FileManager.default
         var result: [(String, String, URL)] = []
-        for stage in ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !stage.hasPrefix(".") {
+        for stage in stageFolders() {
             let folder = directory.appendingPathComponent(stage)
             for name in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
                 result.append((stage, String(name.dropLast(3)), folder.appendingPathComponent(name)))
@@ -74,7 +81,7 @@ public struct ArtifactStore {
     public func allFiles() -> [URL] {
         let fm = FileManager.default
         var result: [URL] = []
-        for stage in ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !stage.hasPrefix(".") {
+        for stage in stageFolders() {
             let folder = directory.appendingPathComponent(stage)
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }

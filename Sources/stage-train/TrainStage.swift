@@ -26,7 +26,6 @@ struct TrainStage: ParsableCommand {
         let dataset = try DatasetArtifact(try stage.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
         let start = try settings.initialPoint()
-        let grid = LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.pointsPerDecade)
 
         let writer = try stage.makeWriter(stage: "train")
         let trajectoryGroup = try writer.root.createGroup("trajectory")
@@ -85,8 +84,13 @@ struct TrainStage: ParsableCommand {
     }
 
     private func trainer(_ settings: TrainingSettings, _ data: TrainingSet) -> TrainingRun {
-        TrainingRun(kernel: GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta),
-                    steps: settings.steps, recordEvery: settings.recordEvery, logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.pointsPerDecade).times)
+        var run = TrainingRun(kernel: GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta),
+                              steps: settings.steps, recordEvery: settings.recordEvery,
+                              logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.pointsPerDecade).times)
+        if settings.method == "sgd" {
+            run.online = OnlineGradientDescent(data: data, learningRate: settings.eta, seed: settings.sgdSeed)
+        }
+        return run
     }
 
     private func columnNames(_ m: Int) -> String {

@@ -122,4 +122,25 @@ final class ConfigValidationTests: XCTestCase {
     func testInvalidJSON() throws {
         try assertRejected("{\"datasets\": {,}", mentions: ["pipeline.json", "not valid JSON"])
     }
+
+    func testNonPositiveLearningRate() throws {
+        try assertRejected("train.eta", 0, mentions: ["'train.eta'", "value 0", "> 0"])
+    }
+
+    func testNonPositiveSteps() throws {
+        try assertRejected("train.steps", 0, mentions: ["'train.steps'", "value 0", "≥ 1"])
+    }
+
+    func testZeroWidth() throws {
+        try assertRejected("train.width", 0, mentions: ["'train.width'", "value 0", "≥ 1"])
+    }
+
+    func testInitialPointOfWrongLength() throws {
+        try assertRejected("train.init", ["kind": "explicit", "w": [0.1, 0.2, 0.3], "v": [0.1, 0.2, 0.3]],
+                           mentions: ["'train.init.w'", "[0.1,0.2,0.3]", "width is 2"])
+    }
+
+    func testUnknownTrainingMethod() throws {
+        try assertRejected("train.method", "adam", mentions: ["'train.method'", "\"adam\"", "one of"])
+    }
 }

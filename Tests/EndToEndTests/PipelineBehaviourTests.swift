@@ -235,8 +235,12 @@ final class PipelineBehaviourTests: XCTestCase {
         let dry = try pipeline(["gc", "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("would remove"), dry.stdout)
         XCTAssertEqual(artifacts("dataset").count, 2)
+        // Files outside stage folders (rendered figures, a nested store) are never collected.
+        let foreign = [results.appendingPathComponent("figures/plot.png"), results.appendingPathComponent("paper/dataset/other.h5")]
+        for url in foreign { write("keep", to: url) }
         try pipeline(["gc"])
         XCTAssertEqual(artifacts("dataset").count, 1)
+        for url in foreign { XCTAssertTrue(FileManager.default.fileExists(atPath: url.path), url.path) }
         XCTAssertTrue(try pipeline(["run"]).stdout.contains("0 ran"))
     }
 

@@ -7,8 +7,8 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [Str
         "store": "results",
         "datasets": ["gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]],
         "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
-        "train": ["steps": 3000, "record_every": 10],
-        "render": ["formats": ["png", "pdf"], "dpi": 150],
+        "train": ["steps": 2000, "record_every": 10, "log_points_per_decade": 10],
+        "render": ["formats": ["png"], "dpi": 150],
     ]
 }
 
