@@ -168,6 +168,8 @@ def save(fig, directory, name, options):
 def panels(group, prefix=""):
     """Every group that directly holds arrays, with a file-name stem made from its path."""
     arrays = [key for key in group if isinstance(group[key], h5py.Dataset)]
+    written = [key for key in text(group.attrs.get("arrays", "")).split(",") if key in arrays]
+    arrays = written + sorted(set(arrays) - set(written))
     if arrays:
         yield prefix, group, arrays
     for key in group:
@@ -197,7 +199,7 @@ def write_csv(path, group, arrays):
         handle.write(f"# {text(group.attrs.get('title', ''))}\n")
         for note in notes:
             handle.write(note + "\n")
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         for i in range(rows):
             writer.writerow([format(c[i], ".17g") if i < len(c) else "" for c in columns])

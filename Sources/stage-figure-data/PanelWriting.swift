@@ -10,7 +10,9 @@ struct ArrayMeta {
 }
 
 extension HDF5Group {
-    /// Writes a float64 array with its `label`, `unit` and `description` attributes.
+    /// Writes a float64 array with its `label`, `unit` and `description` attributes, and appends
+    /// its name to the group's `arrays` attribute (HDF5 lists members alphabetically; this keeps
+    /// the order in which they were written, e.g. for CSV columns).
     /// - Parameter shape: `[count]` by default, or `[rows, columns]` (row-major values).
     /// - Throws: `HDF5Error` when the name exists or the shape does not match the values.
     func writeArray(_ name: String, _ values: [Double], shape: [Int]? = nil, _ meta: ArrayMeta) throws {
@@ -18,6 +20,11 @@ extension HDF5Group {
         try dataset.setAttribute("label", .string(meta.label))
         try dataset.setAttribute("unit", .string(meta.unit))
         try dataset.setAttribute("description", .string(meta.description))
+        var names: [String] = []
+        if try hasAttribute("arrays"), case .string(let list) = try attribute("arrays") {
+            names = list.split(separator: ",").map(String.init)
+        }
+        try setAttribute("arrays", .string((names + [name]).joined(separator: ",")))
     }
 
     /// Creates a panel group with its title.
