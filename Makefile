@@ -35,8 +35,10 @@ status: build
 test:
 	$(SWIFT) test
 
+# GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build
-	python3 bench/orchestration.py --driver $(DRIVER)
+	bench/run.sh
+	python3 bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
 
 archive: build
 	$(DRIVER) archive --config $(CONFIG) results-archive.tar.gz

@@ -1,7 +1,8 @@
 """Full-batch GD for the m = 2 tanh network in JAX: jit + lax.scan (unroll 8), float64, CPU.
 
 Usage: gd_jax.py DATA STEPS ETA -> one RESULT line; prints "skipped: jax not installed" and exits
-0 when JAX is missing. The compile run is excluded from the timing.
+0 when JAX is missing. The compile run is excluded from the timing, which is wall-clock time
+(JAX may use several threads, so process CPU time would overstate it).
 """
 import sys
 import time

@@ -17,7 +17,7 @@ def main():
     n = len(x)
     w = np.array([-0.13, 0.13])
     v = np.array([0.16, -0.15])
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine is shared
     for _ in range(steps):
         t = np.tanh(np.outer(x, w))          # n x m
         r = t @ v - y                        # residuals
@@ -25,7 +25,7 @@ def main():
         gv = (2.0 / n) * (r @ t)
         w = w - eta * gw
         v = v - eta * gv
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     theta = ",".join(f"{c:.17g}" for c in np.concatenate([w, v]))
     print(f"RESULT impl=numpy steps={steps} ns_per_step={elapsed / steps * 1e9:.1f} theta={theta}")
 

@@ -54,3 +54,9 @@ fi
 
 echo
 "$BENCH" report "$RESULTS" --data "$DATA" --steps "$STEPS"
+
+if command -v objdump >/dev/null && command -v python3 >/dev/null; then
+    echo
+    echo "machine code of the width-2 kernel loops (inner loops should be pure zmm, no scalar, no stack):"
+    python3 bench/asm_report.py "$BENCH"
+fi

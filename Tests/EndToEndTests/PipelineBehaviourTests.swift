@@ -31,6 +31,10 @@ final class PipelineBehaviourTests: XCTestCase {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
     }
 
+    private func ranNodes(_ result: CommandResult) -> [String] {
+        lines(result, starting: "ran").map { String($0.split(separator: " ", omittingEmptySubsequences: true)[1]) }
+    }
+
     private func artifacts(_ stage: String) -> [URL] {
         let folder = results.appendingPathComponent(stage)
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
@@ -61,16 +65,16 @@ final class PipelineBehaviourTests: XCTestCase {
         let json = try pipeline(["status", "--json"])
         XCTAssertTrue(json.stdout.contains("\"state\" : \"stale\""), json.stdout)
 
+        // The changed dataset and the runs trained on it re-run; the other dataset does not.
         let rerun = try pipeline(["run"])
-        XCTAssertEqual(lines(rerun, starting: "ran").count, 1, rerun.stdout)
-        XCTAssertTrue(lines(rerun, starting: "ran")[0].contains("dataset[gaussian]"))
+        XCTAssertEqual(Set(ranNodes(rerun)), ["dataset[gaussian]", "train[noisy]", "train[clean]"], rerun.stdout)
         XCTAssertEqual(Set(artifacts("dataset")).count, 3)
 
         // Revert: the original artifact is current again, nothing recomputed.
         write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
         let reverted = try pipeline(["run"])
         XCTAssertTrue(lines(reverted, starting: "ran").isEmpty, reverted.stdout)
-        XCTAssertEqual(lines(reverted, starting: "fresh").count, 2)
+        XCTAssertEqual(lines(reverted, starting: "fresh").count, 4)
     }
 
     func testExplicitDefaultHashesLikeOmittedKey() throws {
@@ -97,9 +101,17 @@ final class PipelineBehaviourTests: XCTestCase {
         try (try String(contentsOf: source, encoding: .utf8) + "\n// edited\n").write(to: source, atomically: true, encoding: .utf8)
         let status = try pipeline(["status"], environment: environment)
         XCTAssertTrue(status.stdout.contains("because code of stage dataset changed"), status.stdout)
+        // Downstream keys wait for the dataset's new content, which decides whether they change.
+        XCTAssertTrue(status.stdout.contains("stale    train[noisy]                 (pending)"), status.stdout)
         // Same bytes out: the re-run leaves downstream nodes fresh (early cutoff).
         let rerun = try pipeline(["run"], environment: environment)
-        XCTAssertEqual(lines(rerun, starting: "ran").count, 1, rerun.stdout)
+        XCTAssertEqual(ranNodes(rerun), ["dataset[gaussian]"], rerun.stdout)
+        // Editing the training stage makes both training nodes stale and the dataset fresh.
+        let trainSource = root.appendingPathComponent("Sources/stage-train/TrainStage.swift")
+        try (try String(contentsOf: trainSource, encoding: .utf8) + "\n// edited\n").write(to: trainSource, atomically: true, encoding: .utf8)
+        let afterTrainEdit = try pipeline(["status"], environment: environment)
+        XCTAssertTrue(afterTrainEdit.stdout.contains("fresh    dataset[gaussian]"), afterTrainEdit.stdout)
+        XCTAssertEqual(afterTrainEdit.stdout.components(separatedBy: "because code of stage train changed").count - 1, 2, afterTrainEdit.stdout)
     }
 
     func testForceAndDryRun() throws {
@@ -111,7 +123,9 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(dryAgain.stdout.contains("would run"))
         XCTAssertEqual(snapshot(of: results), before, "a dry run changed the store")
         let forced = try pipeline(["run", "--force", "dataset"])
-        XCTAssertEqual(lines(forced, starting: "ran").count, 1, forced.stdout)
+        XCTAssertEqual(Set(ranNodes(forced)), ["dataset[gaussian]", "train[noisy]", "train[clean]"], "forcing a stage forces its descendants")
+        let forcedTrain = try pipeline(["run", "--force", "train"])
+        XCTAssertEqual(Set(ranNodes(forcedTrain)), ["train[noisy]", "train[clean]"], forcedTrain.stdout)
         try pipeline(["run", "nosuchstage"], expect: 2)
     }
 
@@ -133,8 +147,9 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("killed by signal 9"), result.stdout)
         XCTAssertTrue(artifacts("dataset").isEmpty, "a killed stage left an artifact under its final name")
         XCTAssertTrue(try pipeline(["status"]).stdout.contains("missing"))
+        XCTAssertTrue(result.stdout.contains("skipped   train[noisy]"), result.stdout)
         let rerun = try pipeline(["run"])
-        XCTAssertEqual(lines(rerun, starting: "ran").count, 1)
+        XCTAssertEqual(ranNodes(rerun).count, 3, rerun.stdout)
         try pipeline(["gc"])
         XCTAssertFalse(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.contains(".tmp-") })
     }
@@ -184,7 +199,7 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
         let ran = [first, second].map { lines($0, starting: "ran").count }
-        XCTAssertEqual(ran.sorted(), [0, 1], "exactly one run computes, the other finds it fresh")
+        XCTAssertEqual(ran.sorted(), [0, 3], "exactly one run computes, the other finds it fresh")
         XCTAssertTrue((first.stderr + second.stderr).contains("waiting for another pipeline run"))
         try pipeline(["verify"])
         let noWait = try startProduct("pipeline", ["run", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
@@ -200,10 +215,15 @@ final class PipelineBehaviourTests: XCTestCase {
         let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
         try pipeline(["run"], environment: environment)
         XCTAssertEqual(try runProduct("pipeline", ["run", "--config", other.appendingPathComponent("pipeline.json").path], environment: environment).status, 0)
+        // Dataset artifacts are byte-identical; training artifacts differ only in their timing_*
+        // attributes, so their keys and content hashes agree.
         let mine = snapshot(of: results).filter { $0.key.hasSuffix(".h5") }
         let theirs = snapshot(of: other.appendingPathComponent("results")).filter { $0.key.hasSuffix(".h5") }
-        XCTAssertFalse(mine.isEmpty)
-        XCTAssertEqual(mine, theirs)
+        XCTAssertEqual(mine.count, 3)
+        XCTAssertEqual(Set(mine.keys), Set(theirs.keys))
+        XCTAssertEqual(mine.filter { $0.key.hasPrefix("dataset/") }, theirs.filter { $0.key.hasPrefix("dataset/") })
+        let hashes = { (root: URL) in try runProduct("pipeline", ["verify", "--config", root.appendingPathComponent("pipeline.json").path]).stdout }
+        XCTAssertEqual(try hashes(self.project), try hashes(other))
     }
 
     func testArtifactsOpenInH5dumpAndH5py() throws {
@@ -269,5 +289,15 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("dataset[gaussian]"))
         let dot = try pipeline(["dag", "--dot"])
         XCTAssertTrue(dot.stdout.hasPrefix("digraph pipeline {"))
+    }
+
+    func testEveryStageExecutableExplainsItself() throws {
+        for stage in ["stage-dataset", "stage-train"] {
+            let help = try runProduct(stage, ["--help"])
+            XCTAssertEqual(help.status, 0, stage)
+            XCTAssertTrue(help.stdout.contains("--slice") && help.stdout.contains("--output"), help.stdout)
+        }
+        let missing = try runProduct("stage-dataset", ["--output", "/tmp/never.h5"])
+        XCTAssertNotEqual(missing.status, 0)
     }
 }
