@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 DEFAULTS = {"colormap": "viridis", "width_inches": 7.0, "height_inches": 2.8, "dpi": 200,
             "formats": ["png", "pdf"], "font_size": 8}
@@ -74,17 +75,53 @@ def learning_curves(group, options):
     """E_tr (solid) and E_gen (dashed) against t, log–log, one panel per run."""
     runs = runs_of(group)
     fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    phases_seen = {}
     for ax, run in zip(axes[0], runs):
         panel = group[run]
         t = panel["t"][...]
         ax.loglog(t, panel["E_tr"][...], color=TRAIN_COLOR, label=panel["E_tr"].attrs["label"])
         ax.loglog(t, panel["E_gen"][...], color=GEN_COLOR, linestyle="--", label=panel["E_gen"].attrs["label"])
+        shaded = shade_phases(ax, panel)
+        if "t_star" in panel:
+            t_star, e_star = float(panel["t_star"][0]), float(panel["E_gen_star"][0])
+            ax.axvline(t_star, color="black", linestyle=":", linewidth=0.8, zorder=1)
+            ax.plot([t_star], [e_star], marker="v", color=GEN_COLOR, markersize=5, zorder=5, linestyle="",
+                    label=r"$t^*$ = argmin $E_{\rm gen}$")
         ax.set_xlabel(axis_label(panel["t"]))
         ax.set_title(text(panel.attrs["title"]))
         ax.set_xlim(t.min(), t.max())
+        for label in shaded:
+            phases_seen.setdefault(label, PHASE_COLORS.get(label, "0.9"))
     axes[0][0].set_ylabel("error")
-    axes[0][0].legend(loc="lower left")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    for ax in axes[0][1:]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    handles += [Patch(facecolor=color, edgecolor="none", label=PHASE_NAMES.get(label, label)) for label, color in phases_seen.items()]
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
     return fig
+
+
+PHASE_COLORS = {"plateau": "#c6dbef", "transition": "#f0f0f0", "nearOptimalSaddle": "#c7e9c0",
+                "approachToAttractor": "#fdd0a2", "converged": "#fcbba1"}
+PHASE_NAMES = {"plateau": "plateau", "transition": "transition", "nearOptimalSaddle": "near-optimal saddle",
+               "approachToAttractor": "approach to attractor", "converged": "converged (attractor)"}
+
+
+def shade_phases(ax, panel):
+    """Shades the detected phase segments; returns their labels in order of first appearance."""
+    if "phase_t_start" not in panel:
+        return []
+    starts, ends = panel["phase_t_start"][...], panel["phase_t_end"][...]
+    labels = [text(x) for x in panel["phase_label"][...]]
+    seen = []
+    for start, end, label in zip(starts, ends, labels):
+        ax.axvspan(max(start, 1), end, facecolor=PHASE_COLORS.get(label, "0.9"), edgecolor="none", zorder=0)
+        if label not in seen:
+            seen.append(label)
+    return seen
 
 
 def trajectories(group, options):
@@ -96,6 +133,7 @@ def trajectories(group, options):
     logs = [np.log10(group[run][plane]["t"][...]) for run in runs for plane in ("w_plane", "v_plane")]
     vmin, vmax = min(x.min() for x in logs), max(x.max() for x in logs)
     scatter = None
+    has_attractor = False
     for row, run in zip(axes, runs):
         for ax, plane in zip(row, ("w_plane", "v_plane")):
             panel = group[run][plane]
@@ -108,6 +146,11 @@ def trajectories(group, options):
             start, end = panel["initial"][...], panel["final"][...]
             ax.plot(*start, marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black", zorder=4)
             ax.plot(*end, marker="s", markersize=4, markerfacecolor="black", markeredgecolor="black", zorder=4)
+            if "attractor" in panel:
+                stars = panel["attractor"][...]
+                ax.plot(stars[:, 0], stars[:, 1], linestyle="", marker="*", markersize=8, color="red",
+                        markeredgecolor="darkred", markeredgewidth=0.4, zorder=5)
+                has_attractor = True
             ax.set_xlim(*panel.attrs["xlim"])
             ax.set_ylim(*panel.attrs["ylim"])
             ax.set_aspect("equal", adjustable="box")
@@ -120,6 +163,9 @@ def trajectories(group, options):
                Line2D([], [], color=OPTIMAL_COLOR, linewidth=3.2, label="optimal region $M$ (projection)"),
                Line2D([], [], linestyle="", marker="o", markerfacecolor="white", markeredgecolor="black", label=r"$\theta_0$"),
                Line2D([], [], linestyle="", marker="s", markersize=4, color="black", label=r"$\theta_T$")]
+    if has_attractor:
+        handles.append(Line2D([], [], linestyle="", marker="*", markersize=8, color="red", markeredgecolor="darkred",
+                              markeredgewidth=0.4, label="refined attractor and its symmetric copies"))
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     return fig
 
@@ -145,12 +191,118 @@ def functions(group, options):
     return fig
 
 
+def spectrum(group, options):
+    """Per run: Hessian eigenvalues (symlog) with the index as a step plot; ‖∇E_tr‖; χ_1."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 3)
+    for row, run in zip(axes, runs):
+        panel = group[run]
+        t = panel["t"][...]
+        values = panel["eigenvalues"][...]
+        tolerance = panel["tolerance"][...]
+        ax = row[0]
+        threshold = max(float(np.median(tolerance)), 1e-12)
+        ax.fill_between(t, -tolerance, tolerance, color="0.88", linewidth=0, zorder=0, step="mid")
+        for j in range(values.shape[1]):
+            ax.plot(t, values[:, j], color=plt.get_cmap("tab10")(j % 10), linewidth=1.0, zorder=2)
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=threshold)
+        ax.axhline(0, color="0.5", linewidth=0.5, zorder=1)
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["eigenvalues"]))
+        ax.set_title(text(panel.attrs["title"]))
+        twin = ax.twinx()
+        twin.step(t, panel["index"][...], where="mid", color="black", linewidth=1.0, linestyle="--")
+        twin.set_ylim(-0.3, values.shape[1] + 0.3)
+        twin.set_yticks(range(values.shape[1] + 1))
+        twin.set_ylabel(axis_label(panel["index"]))
+        ax = row[1]
+        ax.loglog(t, panel["grad_norm"][...], color="C4")
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["grad_norm"]))
+        ax.set_title(text(panel.attrs["title"]))
+        ax = row[2]
+        ax.plot(t, panel["chi_1"][...], color="C2")
+        ax.set_xscale("log")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["chi_1"]))
+        ax.set_title(text(panel.attrs["title"]))
+    handles = [Line2D([], [], color="C0", label=r"eigenvalues $\lambda_i$ of $\nabla^2 E_{\rm tr}$"),
+               Line2D([], [], color="black", linestyle="--", label="index (# negative)"),
+               Patch(facecolor="0.88", label=r"$|\lambda| \leq \tau$ (counted as zero)")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    return fig
+
+
+def region_checks(group, options):
+    """Per run: histograms of the number of negative Hessian eigenvalues, one bar group per region."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    for ax, run in zip(axes[0], runs):
+        panel = group[run]
+        families = [key for key in text(panel.attrs.get("arrays", "")).split(",") if key in panel]
+        width = 0.8 / max(len(families), 1)
+        for j, family in enumerate(families):
+            counts = panel[family][...]
+            total = counts.sum()
+            fractions = counts / total if total > 0 else counts
+            ax.bar(np.arange(len(counts)) + (j - (len(families) - 1) / 2) * width, fractions, width=width,
+                   color=plt.get_cmap("tab10")(j % 10), label=text(panel[family].attrs["label"]))
+        ax.set_xlabel("number of negative eigenvalues of $\\nabla^2 E_{\\rm tr}$")
+        ax.set_xticks(range(max((len(panel[f]) for f in families), default=1)))
+        ax.set_title(text(panel.attrs["title"]))
+    axes[0][0].set_ylabel("fraction of samples")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3))
+    return fig
+
+
+def multistart(group, options):
+    """Per run: converged limits modulo symmetry in the w and v planes; clusters sized by count."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 2)
+    largest = max(float(group[run]["w_plane"]["count"][...].max(initial=1)) for run in runs)
+    indices = sorted({int(i) for run in runs for i in group[run]["w_plane"]["index"][...]})
+    colors = {index: plt.get_cmap("tab10")(k % 10) for k, index in enumerate(indices)}
+    for row, run in zip(axes, runs):
+        for ax, plane in zip(row, ("w_plane", "v_plane")):
+            panel = group[run][plane]
+            p = plane[0]
+            draw_segments(ax, panel["singular_segments"][...], color=SINGULAR_COLOR, linewidth=0.7, zorder=1)
+            limits = panel["limits"][...]
+            ax.scatter(limits[:, 0], limits[:, 1], s=4, color="0.35", linewidths=0, zorder=2)
+            clusters, counts, index = panel["clusters"][...], panel["count"][...], panel["index"][...]
+            for point, count, k in zip(clusters, counts, index):
+                ax.scatter([point[0]], [point[1]], s=30 + 270 * count / largest, facecolor="none",
+                           edgecolor=colors[int(k)], linewidths=1.2, zorder=3)
+            ax.set_xlim(*panel.attrs["xlim"])
+            ax.set_ylim(*panel.attrs["ylim"])
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xlabel(axis_label(panel[f"{p}_axis_1"]) if f"{p}_axis_1" in panel else f"${p}_1$")
+            ax.set_ylabel(axis_label(panel[f"{p}_axis_2"]) if f"{p}_axis_2" in panel else f"${p}_2$")
+            ax.set_title(text(panel.attrs["title"]))
+    handles = [Line2D([], [], linestyle="", marker="o", markersize=3, color="0.35", label="limit of one start (canonical)")]
+    handles += [Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none", markeredgecolor=colors[k],
+                       label=f"cluster, index {k} (area ∝ count)") for k in indices]
+    handles.append(Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
+    return fig
+
+
 def draw_segments(ax, segments, **kwargs):
     if len(segments):
         ax.add_collection(LineCollection(segments.reshape(-1, 2, 2), **kwargs))
 
 
-RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions}
+RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions,
+             "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart}
 
 
 # MARK: Output

@@ -67,14 +67,14 @@ final class PipelineBehaviourTests: XCTestCase {
 
         // The changed dataset and the runs trained on it re-run; the other dataset does not.
         let rerun = try pipeline(["run"])
-        XCTAssertEqual(Set(ranNodes(rerun)), ["dataset[gaussian]", "train[noisy]", "train[clean]"], rerun.stdout)
+        XCTAssertEqual(Set(ranNodes(rerun)), ["dataset[gaussian]", "train[noisy]", "train[clean]", "figure-data", "render"], rerun.stdout)
         XCTAssertEqual(Set(artifacts("dataset")).count, 3)
 
         // Revert: the original artifact is current again, nothing recomputed.
         write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
         let reverted = try pipeline(["run"])
         XCTAssertTrue(lines(reverted, starting: "ran").isEmpty, reverted.stdout)
-        XCTAssertEqual(lines(reverted, starting: "fresh").count, 4)
+        XCTAssertEqual(lines(reverted, starting: "fresh").count, 6)
     }
 
     func testExplicitDefaultHashesLikeOmittedKey() throws {
@@ -123,9 +123,10 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(dryAgain.stdout.contains("would run"))
         XCTAssertEqual(snapshot(of: results), before, "a dry run changed the store")
         let forced = try pipeline(["run", "--force", "dataset"])
-        XCTAssertEqual(Set(ranNodes(forced)), ["dataset[gaussian]", "train[noisy]", "train[clean]"], "forcing a stage forces its descendants")
+        XCTAssertEqual(Set(ranNodes(forced)), ["dataset[gaussian]", "train[noisy]", "train[clean]", "figure-data", "render"],
+                       "forcing a stage forces its descendants")
         let forcedTrain = try pipeline(["run", "--force", "train"])
-        XCTAssertEqual(Set(ranNodes(forcedTrain)), ["train[noisy]", "train[clean]"], forcedTrain.stdout)
+        XCTAssertEqual(Set(ranNodes(forcedTrain)), ["train[noisy]", "train[clean]", "figure-data", "render"], forcedTrain.stdout)
         try pipeline(["run", "nosuchstage"], expect: 2)
     }
 
@@ -149,7 +150,7 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertTrue(try pipeline(["status"]).stdout.contains("missing"))
         XCTAssertTrue(result.stdout.contains("skipped   train[noisy]"), result.stdout)
         let rerun = try pipeline(["run"])
-        XCTAssertEqual(ranNodes(rerun).count, 3, rerun.stdout)
+        XCTAssertEqual(ranNodes(rerun).count, 5, rerun.stdout)
         try pipeline(["gc"])
         XCTAssertFalse(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.contains(".tmp-") })
     }
@@ -199,7 +200,7 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
         let ran = [first, second].map { lines($0, starting: "ran").count }
-        XCTAssertEqual(ran.sorted(), [0, 3], "exactly one run computes, the other finds it fresh")
+        XCTAssertEqual(ran.sorted(), [0, 5], "exactly one run computes, the other finds it fresh")
         XCTAssertTrue((first.stderr + second.stderr).contains("waiting for another pipeline run"))
         try pipeline(["verify"])
         let noWait = try startProduct("pipeline", ["run", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
@@ -219,7 +220,7 @@ final class PipelineBehaviourTests: XCTestCase {
         // attributes, so their keys and content hashes agree.
         let mine = snapshot(of: results).filter { $0.key.hasSuffix(".h5") }
         let theirs = snapshot(of: other.appendingPathComponent("results")).filter { $0.key.hasSuffix(".h5") }
-        XCTAssertEqual(mine.count, 3)
+        XCTAssertEqual(mine.count, 5)
         XCTAssertEqual(Set(mine.keys), Set(theirs.keys))
         XCTAssertEqual(mine.filter { $0.key.hasPrefix("dataset/") }, theirs.filter { $0.key.hasPrefix("dataset/") })
         let hashes = { (root: URL) in try runProduct("pipeline", ["verify", "--config", root.appendingPathComponent("pipeline.json").path]).stdout }

@@ -72,8 +72,10 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(try run(smallConfig()).status, 0)
         let changed = try run(setting(smallConfig(), "train.eta", 0.02))
         XCTAssertEqual(changed.status, 0, changed.stdout)
-        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }
+        // Both runs re-train; the figures that show them follow.
+        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") && $0.contains("train[") }
         XCTAssertEqual(ran.count, 2, changed.stdout)
+        XCTAssertEqual(changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.count, 4, changed.stdout)
         XCTAssertTrue(ran.allSatisfy { $0.contains("train[") && $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
         // A key that does not apply to full-batch GD changes nothing.
         let unused = try run(setting(setting(smallConfig(), "train.eta", 0.02), "train.sgd_seed", 5))
