@@ -145,7 +145,7 @@ def trajectories(group, options):
                                  vmin=vmin, vmax=vmax, s=3, linewidths=0, zorder=2, rasterized=True)
             start, end = panel["initial"][...], panel["final"][...]
             ax.plot(*start, marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black", zorder=4)
-            ax.plot(*end, marker="s", markersize=4, markerfacecolor="black", markeredgecolor="black", zorder=4)
+            ax.plot(*end, marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black", zorder=4)
             if "attractor" in panel:
                 stars = panel["attractor"][...]
                 ax.plot(stars[:, 0], stars[:, 1], linestyle="", marker="*", markersize=8, color="red",
@@ -162,7 +162,8 @@ def trajectories(group, options):
     handles = [Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"),
                Line2D([], [], color=OPTIMAL_COLOR, linewidth=3.2, label="optimal region $M$ (projection)"),
                Line2D([], [], linestyle="", marker="o", markerfacecolor="white", markeredgecolor="black", label=r"$\theta_0$"),
-               Line2D([], [], linestyle="", marker="s", markersize=4, color="black", label=r"$\theta_T$")]
+               Line2D([], [], linestyle="", marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black",
+                      label=r"$\theta_T$")]
     if has_attractor:
         handles.append(Line2D([], [], linestyle="", marker="*", markersize=8, color="red", markeredgecolor="darkred",
                               markeredgewidth=0.4, label="refined attractor and its symmetric copies"))
