@@ -170,4 +170,21 @@ final class FiguresTests: XCTestCase {
         try pipeline(["run", "--force", "render"])
         XCTAssertEqual(try Data(contentsOf: png), first, "re-rendering the same data is not byte-reproducible")
     }
+
+    func testEditingTheRendererScriptMakesOnlyRenderStale() throws {
+        try requireMatplotlib()
+        // A private copy of the project sources, so that editing the script changes the code identity.
+        let root = makeTemporaryDirectory("mlp-root")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for item in ["Sources", "pipeline.schema.json", "Package.swift", "scripts"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
+        }
+        let environment = ["MLP_PROJECT_ROOT": root.path]
+        XCTAssertEqual(try runProduct("pipeline", ["run", "--config", configPath], environment: environment).status, 0)
+        let script = root.appendingPathComponent("scripts/render_figures.py")
+        try (try String(contentsOf: script, encoding: .utf8) + "\n# edited\n").write(to: script, atomically: true, encoding: .utf8)
+        let status = try runProduct("pipeline", ["status", "--config", configPath], environment: environment)
+        XCTAssertTrue(status.stdout.contains("because code of stage render changed"), status.stdout)
+        XCTAssertEqual(status.stdout.components(separatedBy: "stale").count - 1, 1, status.stdout)
+    }
 }

@@ -73,7 +73,7 @@ final class TrainingStageTests: XCTestCase {
         let changed = try run(setting(smallConfig(), "train.eta", 0.02))
         XCTAssertEqual(changed.status, 0, changed.stdout)
         // Both runs re-train; the figures that show them follow.
-        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") && $0.contains("train[") }
+        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") && $0.dropFirst(3).drop(while: { $0 == " " }).hasPrefix("train[") }
         XCTAssertEqual(ran.count, 2, changed.stdout)
         XCTAssertEqual(changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.count, 4, changed.stdout)
         XCTAssertTrue(ran.allSatisfy { $0.contains("train[") && $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
