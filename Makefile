@@ -8,9 +8,9 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset train eigen phases multistart
+STAGES  := dataset train eigen phases multistart figure-data render
 
-.PHONY: all build setup test bench clean archive status $(STAGES)
+.PHONY: all build setup test bench clean archive status figures $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -24,6 +24,10 @@ setup:
 
 $(STAGES): build
 	$(PIPELINE) $@
+
+# The figures alone (and whatever they need): results/figures/*.png, *.pdf and csv/.
+figures: build
+	$(PIPELINE) render
 
 status: build
 	$(DRIVER) status --config $(CONFIG)

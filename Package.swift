@@ -80,6 +80,10 @@ let package = Package(
             dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
+            name: "stage-render",
+            dependencies: ["PipelineCore", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
             name: "bench-gd",
             dependencies: ["MLPNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: nativeRelease

@@ -34,7 +34,7 @@ public struct ProjectLayout {
     public func executable(_ name: String) -> URL { binDirectory.appendingPathComponent(name) }
 
     /// The code identity of a stage: SHA-256 over the relative path and bytes of every file under
-    /// `Sources/<target>/` for its `sourceTargets`, sorted, plus its format version. Without
+    /// `Sources/<target>/` for its `sourceTargets`, sorted, then its `sourceFiles`, plus its format version. Without
     /// sources (an installed binary), the SHA-256 of the stage executable itself.
     /// - Throws: when neither sources nor the executable can be read.
     public func codeIdentity(of stage: StageDefinition) throws -> String {
@@ -48,6 +48,13 @@ public struct ProjectLayout {
                 material += "\(file) \(Hashing.sha256(bytes))\n"
             }
         }
+        for file in stage.sourceFiles {
+            let url = root.appendingPathComponent(file)
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw StoreError.io("cannot read \(file), a source file of stage \(stage.name), under \(root.path)")
+            }
+            material += "\(file) \(Hashing.sha256(bytes))\n"
+        }
         return Hashing.sha256(material)
     }
 
@@ -55,7 +62,7 @@ public struct ProjectLayout {
     public func newestSourceDate(of stage: StageDefinition) -> Date? {
         guard let root else { return nil }
         let fm = FileManager.default
-        let files = stage.sourceTargets.flatMap { (try? sourceFiles(ofTarget: $0, root: root)) ?? [] }
+        let files = stage.sourceTargets.flatMap { (try? sourceFiles(ofTarget: $0, root: root)) ?? [] } + stage.sourceFiles
         return files.compactMap { try? fm.attributesOfItem(atPath: root.appendingPathComponent($0).path)[.modificationDate] as? Date }.max()
     }
 

@@ -31,6 +31,9 @@ public struct StageDefinition {
     public let sourceTargets: [String]
     /// Bump when the artifact layout changes without a change to `sourceTargets`.
     public let formatVersion: Int
+    /// Further files (relative to the project root) that are part of the stage's code, e.g. a
+    /// script the stage runs.
+    public var sourceFiles: [String] = []
     /// Cross-key checks of this stage's config section, run at load time.
     public let validate: (JSONValue) throws -> Void
     /// The node's config slice and its inputs by role.
@@ -47,7 +50,7 @@ public struct PlannedNode {
 
 /// The stages of this pipeline, in dependency order.
 public enum StageCatalog {
-    public static var all: [StageDefinition] { [dataset, train, eigen, phases, multistart] }
+    public static var all: [StageDefinition] { [dataset, train, eigen, phases, multistart, figureData, render] }
 
     public static func named(_ name: String) -> StageDefinition? { all.first { $0.name == name } }
 

@@ -94,7 +94,7 @@ final class PipelineBehaviourTests: XCTestCase {
         // A private copy of the sources, so that editing one changes the code identity.
         let root = makeTemporaryDirectory("mlp-root")
         defer { try? FileManager.default.removeItem(at: root) }
-        for item in ["Sources", "pipeline.schema.json", "Package.swift"] {
+        for item in ["Sources", "pipeline.schema.json", "Package.swift", "scripts"] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
         let environment = ["MLP_PROJECT_ROOT": root.path]

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import HDF5Kit
+import PipelineCore
+
+/// Renders the figures with matplotlib and publishes them (and per-panel CSV files) to the store's
+/// `figures/` directory; its own artifact is the manifest of what it wrote.
+@main
+struct RenderStage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stage-render",
+        abstract: "Draw the figures from the figure-data file (scripts/render_figures.py) into <store>/figures/.",
+        discussion: """
+        The slice is pipeline.json's "render" section (colormap, width_inches, height_inches, dpi,
+        formats, font_size); the input 'figure_data' is the figure-data artifact. Runs
+        `python3 <project>/scripts/render_figures.py` (set MLP_PYTHON to use another interpreter)
+        into a temporary directory, then replaces the figures in <store>/figures/ and the CSV files in
+        <store>/figures/csv/. The artifact holds /files (relative names), /sha256 and /bytes.
+        """
+    )
+
+    @OptionGroup var stage: StageOptions
+
+    func run() throws {
+        let options = try stage.parsedSlice()
+        guard let dataPath = try stage.inputPaths()["figure_data"] else { throw ValidationError("missing --input figure_data=PATH") }
+        guard let root = ProjectLayout.current().root else {
+            throw StageFailure("cannot find the project root (Package.swift and Sources/) holding scripts/render_figures.py; set MLP_PROJECT_ROOT")
+        }
+        let script = root.appendingPathComponent("scripts/render_figures.py")
+        let output = URL(fileURLWithPath: stage.output)
+        let scratch = output.deletingLastPathComponent().appendingPathComponent(".render-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+        let fm = FileManager.default
+        try? fm.removeItem(at: scratch)
+        try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: scratch) }
+
+        try Self.runRenderer(script: script, arguments: ["--data", dataPath, "--out", scratch.path, "--options", options.canonical])
+        let files = try Self.regularFiles(under: scratch)
+        guard !files.isEmpty else { throw StageFailure("the renderer wrote no files") }
+
+        // The store's figures/ directory belongs to this stage: replace its previous output.
+        let published = output.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("figures", isDirectory: true)
+        try Self.publish(files, from: scratch, to: published)
+
+        let writer = try stage.makeWriter(stage: "render")
+        var hashes: [String] = []
+        var sizes: [Int64] = []
+        for file in files {
+            let url = scratch.appendingPathComponent(file)
+            hashes.append(try Hashing.sha256(fileAt: url))
+            sizes.append(Int64((try fm.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0))
+        }
+        try writer.root.createDataset("files", strings: files).setAttribute("description", .string("files written, relative to <store>/figures/"))
+        try writer.root.createDataset("sha256", strings: hashes).setAttribute("description", .string("SHA-256 of each file"))
+        try writer.root.createDataset("bytes", int64s: sizes).setAttribute("description", .string("size of each file in bytes"))
+        try writer.commit()
+        if !stage.quiet {
+            print("render: \(files.count) files in \(published.path)")
+        }
+    }
+
+    /// Runs the Python renderer, its output going to this stage's own stdout and stderr (the log).
+    /// - Throws: `StageFailure` when the interpreter cannot start or the script fails.
+    static func runRenderer(script: URL, arguments: [String]) throws {
+        guard FileManager.default.fileExists(atPath: script.path) else { throw StageFailure("renderer not found at \(script.path)") }
+        let process = Process()
+        let python = ProcessInfo.processInfo.environment["MLP_PYTHON"] ?? "python3"
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path] + arguments
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw StageFailure("cannot start \(python): \(error)")
+        }
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw StageFailure("\(python) \(script.lastPathComponent) failed (status \(process.terminationStatus)); "
+                + "are numpy, h5py and matplotlib installed? (pip install -r requirements.txt)")
+        }
+    }
+
+    /// Regular files under a directory, relative paths, sorted.
+    static func regularFiles(under directory: URL) throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else {
+            throw StageFailure("cannot list \(directory.path)")
+        }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(relative).path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(relative)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// Replaces the figure and CSV files in `destination` with `files` from `source`; other files stay.
+    static func publish(_ files: [String], from source: URL, to destination: URL) throws {
+        let fm = FileManager.default
+        let owned: Set<String> = ["png", "pdf", "svg", "csv"]
+        for folder in [destination, destination.appendingPathComponent("csv")] {
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where owned.contains((name as NSString).pathExtension) {
+                try fm.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+        for file in files {
+            let target = destination.appendingPathComponent(file)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: source.appendingPathComponent(file), to: target)
+        }
+    }
+}

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Render the paper's figures from the pipeline's figure-data HDF5 file.
+
+Usage: render_figures.py --data figure-data.h5 --out DIR [--options JSON]
+
+Reads only the figure-data file (one group per figure, every array with `label`, `unit` and
+`description` attributes) and writes DIR/<figure>.<format> for each figure and format, and
+DIR/csv/<figure>_<panel>.csv for every panel (every group that holds arrays). The options are
+pipeline.json's "render" section. Output is reproducible: no dates or software versions are
+embedded, so the same data and options give the same bytes.
+"""
+import argparse
+import csv
+import json
+import os
+import sys
+
+import h5py
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+DEFAULTS = {"colormap": "viridis", "width_inches": 7.0, "height_inches": 2.8, "dpi": 200,
+            "formats": ["png", "pdf"], "font_size": 8}
+
+# Fixed metadata per format, so that re-rendering gives identical files.
+METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+            "svg": {"Date": None, "Creator": None}}
+
+SINGULAR_COLOR = "0.45"
+OPTIMAL_COLOR = "0.82"
+TRAIN_COLOR = "C0"
+GEN_COLOR = "C3"
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def axis_label(dataset):
+    """The axis label of an exported array: its label, with the unit in parentheses if it has one."""
+    label, unit = text(dataset.attrs.get("label", "")), text(dataset.attrs.get("unit", ""))
+    return f"{label} ({unit})" if unit else label
+
+
+def runs_of(group):
+    names = text(group.attrs.get("runs", ""))
+    return [name for name in names.split(",") if name and name in group]
+
+
+def style(options):
+    size = float(options["font_size"])
+    plt.rcParams.update({
+        "font.size": size, "axes.titlesize": size, "axes.labelsize": size,
+        "xtick.labelsize": size - 1, "ytick.labelsize": size - 1, "legend.fontsize": size - 1,
+        "figure.titlesize": size + 1, "mathtext.fontset": "dejavusans", "lines.linewidth": 1.2,
+        "axes.linewidth": 0.6, "legend.frameon": False, "svg.hashsalt": "mlp-dynamics",
+        "pdf.compression": 9, "figure.constrained_layout.use": True,
+    })
+
+
+def new_figure(options, rows, columns, **kwargs):
+    size = (float(options["width_inches"]), float(options["height_inches"]) * rows)
+    return plt.subplots(rows, columns, figsize=size, squeeze=False, **kwargs)
+
+
+# MARK: Figures
+
+def learning_curves(group, options):
+    """E_tr (solid) and E_gen (dashed) against t, log–log, one panel per run."""
+    runs = runs_of(group)
+    fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    phases_seen = {}
+    for ax, run in zip(axes[0], runs):
+        panel = group[run]
+        t = panel["t"][...]
+        ax.loglog(t, panel["E_tr"][...], color=TRAIN_COLOR, label=panel["E_tr"].attrs["label"])
+        ax.loglog(t, panel["E_gen"][...], color=GEN_COLOR, linestyle="--", label=panel["E_gen"].attrs["label"])
+        shaded = shade_phases(ax, panel)
+        if "t_star" in panel:
+            t_star, e_star = float(panel["t_star"][0]), float(panel["E_gen_star"][0])
+            ax.axvline(t_star, color="black", linestyle=":", linewidth=0.8, zorder=1)
+            ax.plot([t_star], [e_star], marker="v", color=GEN_COLOR, markersize=5, zorder=5, linestyle="",
+                    label=r"$t^*$ = argmin $E_{\rm gen}$")
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_title(text(panel.attrs["title"]))
+        ax.set_xlim(t.min(), t.max())
+        for label in shaded:
+            phases_seen.setdefault(label, PHASE_COLORS.get(label, "0.9"))
+    axes[0][0].set_ylabel("error")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    for ax in axes[0][1:]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    handles += [Patch(facecolor=color, edgecolor="none", label=PHASE_NAMES.get(label, label)) for label, color in phases_seen.items()]
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
+    return fig
+
+
+PHASE_COLORS = {"plateau": "#c6dbef", "transition": "#f0f0f0", "nearOptimalSaddle": "#c7e9c0",
+                "approachToAttractor": "#fdd0a2", "converged": "#fcbba1"}
+PHASE_NAMES = {"plateau": "plateau", "transition": "transition", "nearOptimalSaddle": "near-optimal saddle",
+               "approachToAttractor": "approach to attractor", "converged": "converged (attractor)"}
+
+
+def shade_phases(ax, panel):
+    """Shades the detected phase segments; returns their labels in order of first appearance."""
+    if "phase_t_start" not in panel:
+        return []
+    starts, ends = panel["phase_t_start"][...], panel["phase_t_end"][...]
+    labels = [text(x) for x in panel["phase_label"][...]]
+    seen = []
+    for start, end, label in zip(starts, ends, labels):
+        ax.axvspan(max(start, 1), end, facecolor=PHASE_COLORS.get(label, "0.9"), edgecolor="none", zorder=0)
+        if label not in seen:
+            seen.append(label)
+    return seen
+
+
+def trajectories(group, options):
+    """Per run, the (w_1, w_2) and (v_1, v_2) planes: points coloured by log10 t."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 2)
+    logs = [np.log10(group[run][plane]["t"][...]) for run in runs for plane in ("w_plane", "v_plane")]
+    vmin, vmax = min(x.min() for x in logs), max(x.max() for x in logs)
+    scatter = None
+    has_attractor = False
+    for row, run in zip(axes, runs):
+        for ax, plane in zip(row, ("w_plane", "v_plane")):
+            panel = group[run][plane]
+            p = plane[0]
+            xs, ys = panel[f"{p}_1"], panel[f"{p}_2"]
+            draw_segments(ax, panel["optimal_segments"][...], color=OPTIMAL_COLOR, linewidth=3.2, zorder=0)
+            draw_segments(ax, panel["singular_segments"][...], color=SINGULAR_COLOR, linewidth=0.7, zorder=1)
+            scatter = ax.scatter(xs[...], ys[...], c=np.log10(panel["t"][...]), cmap=options["colormap"],
+                                 vmin=vmin, vmax=vmax, s=3, linewidths=0, zorder=2, rasterized=True)
+            start, end = panel["initial"][...], panel["final"][...]
+            ax.plot(*start, marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black", zorder=4)
+            ax.plot(*end, marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black", zorder=4)
+            if "attractor" in panel:
+                stars = panel["attractor"][...]
+                ax.plot(stars[:, 0], stars[:, 1], linestyle="", marker="*", markersize=8, color="red",
+                        markeredgecolor="darkred", markeredgewidth=0.4, zorder=5)
+                has_attractor = True
+            ax.set_xlim(*panel.attrs["xlim"])
+            ax.set_ylim(*panel.attrs["ylim"])
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xlabel(axis_label(xs))
+            ax.set_ylabel(axis_label(ys))
+            ax.set_title(text(panel.attrs["title"]))
+    colorbar = fig.colorbar(scatter, ax=axes, shrink=0.8, aspect=30, pad=0.02)
+    colorbar.set_label(r"$\log_{10} t$ (t in steps)")
+    handles = [Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"),
+               Line2D([], [], color=OPTIMAL_COLOR, linewidth=3.2, label="optimal region $M$ (projection)"),
+               Line2D([], [], linestyle="", marker="o", markerfacecolor="white", markeredgecolor="black", label=r"$\theta_0$"),
+               Line2D([], [], linestyle="", marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black",
+                      label=r"$\theta_T$")]
+    if has_attractor:
+        handles.append(Line2D([], [], linestyle="", marker="*", markersize=8, color="red", markeredgecolor="darkred",
+                              markeredgewidth=0.4, label="refined attractor and its symmetric copies"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+    return fig
+
+
+def functions(group, options):
+    """Teacher (dashed), initial and final student, and the data, one panel per run."""
+    runs = runs_of(group)
+    fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    for ax, run in zip(axes[0], runs):
+        panel = group[run]
+        x = panel["x"][...]
+        ax.scatter(panel["data_x"][...], panel["data_y"][...], s=6, color="0.55", linewidths=0, zorder=1,
+                   label="data $(x_k, y_k)$")
+        ax.plot(x, panel["f_initial"][...], color="C2", linestyle=":", zorder=2, label=panel["f_initial"].attrs["label"])
+        ax.plot(x, panel["f_final"][...], color=GEN_COLOR, zorder=3, label=panel["f_final"].attrs["label"])
+        ax.plot(x, panel["f_teacher"][...], color="black", linestyle="--", linewidth=1.0, zorder=4,
+                label=panel["f_teacher"].attrs["label"])
+        ax.set_xlim(x.min(), x.max())
+        ax.set_xlabel(axis_label(panel["x"]))
+        ax.set_title(text(panel.attrs["title"]))
+    axes[0][0].set_ylabel("$f(x)$")
+    axes[0][0].legend(loc="upper left")
+    return fig
+
+
+def spectrum(group, options):
+    """Per run: Hessian eigenvalues (symlog) with the index as a step plot; ‖∇E_tr‖; χ_1."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 3)
+    for row, run in zip(axes, runs):
+        panel = group[run]
+        t = panel["t"][...]
+        values = panel["eigenvalues"][...]
+        tolerance = panel["tolerance"][...]
+        ax = row[0]
+        threshold = max(float(np.median(tolerance)), 1e-12)
+        ax.fill_between(t, -tolerance, tolerance, color="0.88", linewidth=0, zorder=0, step="mid")
+        for j in range(values.shape[1]):
+            ax.plot(t, values[:, j], color=plt.get_cmap("tab10")(j % 10), linewidth=1.0, zorder=2)
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=threshold)
+        ax.axhline(0, color="0.5", linewidth=0.5, zorder=1)
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["eigenvalues"]))
+        ax.set_title(text(panel.attrs["title"]))
+        twin = ax.twinx()
+        twin.step(t, panel["index"][...], where="mid", color="black", linewidth=1.0, linestyle="--")
+        twin.set_ylim(-0.3, values.shape[1] + 0.3)
+        twin.set_yticks(range(values.shape[1] + 1))
+        twin.set_ylabel(axis_label(panel["index"]))
+        ax = row[1]
+        ax.loglog(t, panel["grad_norm"][...], color="C4")
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["grad_norm"]))
+        ax.set_title(text(panel.attrs["title"]))
+        ax = row[2]
+        ax.plot(t, panel["chi_1"][...], color="C2")
+        ax.set_xscale("log")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(axis_label(panel["t"]))
+        ax.set_ylabel(axis_label(panel["chi_1"]))
+        ax.set_title(text(panel.attrs["title"]))
+    handles = [Line2D([], [], color="C0", label=r"eigenvalues $\lambda_i$ of $\nabla^2 E_{\rm tr}$"),
+               Line2D([], [], color="black", linestyle="--", label="index (# negative)"),
+               Patch(facecolor="0.88", label=r"$|\lambda| \leq \tau$ (counted as zero)")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    return fig
+
+
+def region_checks(group, options):
+    """Per run: histograms of the number of negative Hessian eigenvalues, one bar group per region."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    for ax, run in zip(axes[0], runs):
+        panel = group[run]
+        families = [key for key in text(panel.attrs.get("arrays", "")).split(",") if key in panel]
+        width = 0.8 / max(len(families), 1)
+        for j, family in enumerate(families):
+            counts = panel[family][...]
+            total = counts.sum()
+            fractions = counts / total if total > 0 else counts
+            ax.bar(np.arange(len(counts)) + (j - (len(families) - 1) / 2) * width, fractions, width=width,
+                   color=plt.get_cmap("tab10")(j % 10), label=text(panel[family].attrs["label"]))
+        ax.set_xlabel("number of negative eigenvalues of $\\nabla^2 E_{\\rm tr}$")
+        ax.set_xticks(range(max((len(panel[f]) for f in families), default=1)))
+        ax.set_title(text(panel.attrs["title"]))
+    axes[0][0].set_ylabel("fraction of samples")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3))
+    return fig
+
+
+def multistart(group, options):
+    """Per run: converged limits modulo symmetry in the w and v planes; clusters sized by count."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 2)
+    largest = max(float(group[run]["w_plane"]["count"][...].max(initial=1)) for run in runs)
+    indices = sorted({int(i) for run in runs for i in group[run]["w_plane"]["index"][...]})
+    colors = {index: plt.get_cmap("tab10")(k % 10) for k, index in enumerate(indices)}
+    for row, run in zip(axes, runs):
+        for ax, plane in zip(row, ("w_plane", "v_plane")):
+            panel = group[run][plane]
+            p = plane[0]
+            draw_segments(ax, panel["singular_segments"][...], color=SINGULAR_COLOR, linewidth=0.7, zorder=1)
+            limits = panel["limits"][...]
+            ax.scatter(limits[:, 0], limits[:, 1], s=4, color="0.35", linewidths=0, zorder=2)
+            clusters, counts, index = panel["clusters"][...], panel["count"][...], panel["index"][...]
+            for point, count, k in zip(clusters, counts, index):
+                ax.scatter([point[0]], [point[1]], s=30 + 270 * count / largest, facecolor="none",
+                           edgecolor=colors[int(k)], linewidths=1.2, zorder=3)
+            ax.set_xlim(*panel.attrs["xlim"])
+            ax.set_ylim(*panel.attrs["ylim"])
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xlabel(axis_label(panel[f"{p}_axis_1"]) if f"{p}_axis_1" in panel else f"${p}_1$")
+            ax.set_ylabel(axis_label(panel[f"{p}_axis_2"]) if f"{p}_axis_2" in panel else f"${p}_2$")
+            ax.set_title(text(panel.attrs["title"]))
+    handles = [Line2D([], [], linestyle="", marker="o", markersize=3, color="0.35", label="limit of one start (canonical)")]
+    handles += [Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none", markeredgecolor=colors[k],
+                       label=f"cluster, index {k} (area ∝ count)") for k in indices]
+    handles.append(Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
+    return fig
+
+
+def draw_segments(ax, segments, **kwargs):
+    if len(segments):
+        ax.add_collection(LineCollection(segments.reshape(-1, 2, 2), **kwargs))
+
+
+RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions,
+             "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart}
+
+
+# MARK: Output
+
+def save(fig, directory, name, options):
+    paths = []
+    for fmt in options["formats"]:
+        path = os.path.join(directory, f"{name}.{fmt}")
+        fig.savefig(path, format=fmt, dpi=int(options["dpi"]), metadata=METADATA[fmt])
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def panels(group, prefix=""):
+    """Every group that directly holds arrays, with a file-name stem made from its path."""
+    arrays = [key for key in group if isinstance(group[key], h5py.Dataset)]
+    written = [key for key in text(group.attrs.get("arrays", "")).split(",") if key in arrays]
+    arrays = written + sorted(set(arrays) - set(written))
+    if arrays:
+        yield prefix, group, arrays
+    for key in group:
+        if isinstance(group[key], h5py.Group):
+            yield from panels(group[key], f"{prefix}_{key}" if prefix else key)
+
+
+def write_csv(path, group, arrays):
+    """One column per 1-D array, one per column of a 2-D array; shorter columns end early (empty cells).
+
+    The first lines, starting with '#', give each array's label, unit and description."""
+    columns, header, notes = [], [], []
+    for key in arrays:
+        data = group[key][...]
+        attrs = group[key].attrs
+        notes.append(f"# {key}: {text(attrs.get('label', ''))} [{text(attrs.get('unit', '')) or 'dimensionless'}] "
+                     f"{text(attrs.get('description', ''))}")
+        if data.ndim == 1:
+            columns.append(data)
+            header.append(key)
+        else:
+            for j in range(data.shape[1]):
+                columns.append(data[:, j])
+                header.append(f"{key}[{j}]")
+    rows = max((len(c) for c in columns), default=0)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        handle.write(f"# {text(group.attrs.get('title', ''))}\n")
+        for note in notes:
+            handle.write(note + "\n")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for i in range(rows):
+            writer.writerow([format(c[i], ".17g") if i < len(c) else "" for c in columns])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", required=True, help="the figure-data HDF5 file")
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--options", default="{}", help="pipeline.json's render section, as JSON")
+    args = parser.parse_args()
+    options = {**DEFAULTS, **json.loads(args.options)}
+    unknown = [fmt for fmt in options["formats"] if fmt not in METADATA]
+    if unknown:
+        sys.exit(f"error: unsupported format(s) {unknown}; use {sorted(METADATA)}")
+    style(options)
+    os.makedirs(os.path.join(args.out, "csv"), exist_ok=True)
+    written = []
+    with h5py.File(args.data, "r") as data:
+        for name in text(data.attrs["figures"]).split(","):
+            if name not in data:
+                continue
+            fig = RENDERERS[name](data[name], options)
+            if fig is not None:
+                written += save(fig, args.out, name, options)
+        for stem, group, arrays in panels(data):
+            path = os.path.join(args.out, "csv", f"{stem}.csv")
+            write_csv(path, group, arrays)
+            written.append(path)
+    print(f"wrote {len(written)} files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
