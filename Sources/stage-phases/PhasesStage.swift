@@ -74,6 +74,21 @@ struct PhasesStage: ParsableCommand {
         try root.setAttribute("converged", .int64(report.convergenceTime == nil ? 0 : 1))
         if let time = report.convergenceTime { try root.setAttribute("convergence_time", .double(time)) }
 
+        // Distances to the named regions along the grid, and where the run is heading.
+        let networks = curve.t.indices.map { curve.network(at: $0) }
+        let toSingular = networks.map { Regions.singularSet($0).distance }
+        let toOptimal = CriticalPointRecord.optimalDistanceApplies(teacher: dataset.teacher, width: curve.width)
+            ? networks.map { Regions.optimalRegion($0, teacher: dataset.teacher).distance } : nil
+        let distances = try root.createGroup("distances")
+        try distances.createDataset("to_singular", doubles: toSingular)
+            .setAttribute("description", .string("Euclidean distance from theta_t to the singular set (w_i = 0, v_i = 0, w_i = +-w_j)"))
+        if let toOptimal {
+            try distances.createDataset("to_optimal", doubles: toOptimal)
+                .setAttribute("description", .string("Euclidean distance from theta_t to the optimal region M (f = f*)"))
+        }
+        let destination = Destination.classify(time: times, distanceToOptimal: toOptimal, converged: report.convergenceTime != nil)
+        try root.setAttribute("destination", .string(destination.rawValue))
+
         let critical = try root.createGroup("critical")
         if let refiner = settings.refiner {
             for (n, segment) in segments.enumerated() {
