@@ -56,15 +56,17 @@ public func runProduct(_ name: String, _ arguments: [String], in directory: URL?
 /// Waits for a started process and collects its output.
 public func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> CommandResult {
     // Read both pipes concurrently so a chatty process cannot block on a full pipe.
-    var errData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
         group.leave()
     }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
+    let errData = errBox.data
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
