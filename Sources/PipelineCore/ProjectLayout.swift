@@ -1,11 +1,18 @@
 import Foundation
 
 /// Where the project's sources and built executables are.
-public struct ProjectLayout {
+public final class ProjectLayout {
     /// The package root (holds Package.swift and Sources/), when found.
     public let root: URL?
     /// The directory holding the stage executables (the driver's own directory).
     public let binDirectory: URL
+    /// Per-target lines "path sha256", computed once: several stages share library targets.
+    private var targetDigests: [String: String] = [:]
+
+    public init(root: URL?, binDirectory: URL) {
+        self.root = root
+        self.binDirectory = binDirectory
+    }
 
     /// Locates the layout from the running executable: `MLP_PROJECT_ROOT` if set, else the first
     /// ancestor of the executable's directory that holds `Package.swift` and `Sources/`.
@@ -43,10 +50,7 @@ public struct ProjectLayout {
             return Hashing.sha256(material + (try Hashing.sha256(fileAt: executable(stage.executable))))
         }
         for target in stage.sourceTargets {
-            for file in try sourceFiles(ofTarget: target, root: root) {
-                let bytes = try Data(contentsOf: root.appendingPathComponent(file))
-                material += "\(file) \(Hashing.sha256(bytes))\n"
-            }
+            material += try digest(ofTarget: target, root: root)
         }
         for file in stage.sourceFiles {
             let url = root.appendingPathComponent(file)
@@ -64,6 +68,16 @@ public struct ProjectLayout {
         let fm = FileManager.default
         let files = stage.sourceTargets.flatMap { (try? sourceFiles(ofTarget: $0, root: root)) ?? [] } + stage.sourceFiles
         return files.compactMap { try? fm.attributesOfItem(atPath: root.appendingPathComponent($0).path)[.modificationDate] as? Date }.max()
+    }
+
+    private func digest(ofTarget target: String, root: URL) throws -> String {
+        if let known = targetDigests[target] { return known }
+        var lines = ""
+        for file in try sourceFiles(ofTarget: target, root: root) {
+            lines += "\(file) \(Hashing.sha256(try Data(contentsOf: root.appendingPathComponent(file))))\n"
+        }
+        targetDigests[target] = lines
+        return lines
     }
 
     private func sourceFiles(ofTarget target: String, root: URL) throws -> [String] {
