@@ -355,7 +355,12 @@ def write_csv(path, group, arrays):
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         for i in range(rows):
-            writer.writerow([format(c[i], ".17g") if i < len(c) else "" for c in columns])
+            writer.writerow([cell(c[i]) if i < len(c) else "" for c in columns])
+
+
+def cell(value):
+    """A CSV cell: numbers with 17 significant digits (exact round trip), strings as text."""
+    return text(value) if isinstance(value, (bytes, str)) else format(value, ".17g")
 
 
 def main():

@@ -1,0 +1,40 @@
+import Artifacts
+import HDF5Kit
+
+/// Figure "region_checks": per run, for each sampled region family, the histogram of the number
+/// of negative Hessian eigenvalues (entry k = samples with exactly k).
+enum RegionChecksFigure {
+    /// Legend labels of the eigen stage's region families (`RegionFamily` raw values); an unknown
+    /// family is labelled by its name.
+    static let familyLabels: [String: String] = [
+        "zeroInputWeights": "$w = 0$",
+        "zeroOutputWeights": "$v = 0$",
+        "zeroInputAndOutput": "$w_1 = v_2 = 0$",
+        "synchronizedSmall": "$w_1 = w_2,\\ v_1 = v_2$ (small)",
+        "optimalSynchronized": "$M$: $w_i = w^*,\\ v_1 + v_2 = v^*$",
+        "optimalDeadOutput": "$M$: $w_1 = w^*,\\ v_1 = v^*,\\ v_2 = 0$",
+        "optimalDeadInput": "$M$: $w_1 = w^*,\\ v_1 = v^*,\\ w_2 = 0$",
+    ]
+
+    static func write(_ runs: [RunInputs], into root: HDF5Group) throws {
+        let figure = try root.createPanel("region_checks", title: "Negative-eigenvalue counts of the Hessian by region")
+        var drawn: [String] = []
+        var omitted: [String] = []
+        for inputs in runs {
+            let eigen = try EigenArtifact(inputs.eigen)
+            if let why = eigen.regionsSkipped {
+                omitted.append("\(inputs.run.name): \(why)")
+                continue
+            }
+            drawn.append(inputs.run.name)
+            let panel = try figure.createPanel(inputs.run.name, title: inputs.title)
+            for region in eigen.regions {
+                try panel.writeArray(region.family, region.indexHistogram.map(Double.init),
+                                     ArrayMeta(label: familyLabels[region.family] ?? region.family, unit: "samples",
+                                               description: "entry k: samples of region '\(region.family)' (of \(region.sampleCount)) with exactly k eigenvalues < −τ"))
+            }
+        }
+        try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))
+        if !omitted.isEmpty { try figure.setAttribute("omitted", .string(omitted.joined(separator: "; "))) }
+    }
+}
