@@ -248,7 +248,22 @@ final class FiguresTests: XCTestCase {
             for plane in ["w", "v"] {
                 let panel = "multistart/\(run)/\(plane)_plane"
                 XCTAssertEqual(try array(root, "\(panel)/limits").shape, [converged, 2])
-                XCTAssertEqual(try array(root, "\(panel)/clusters").shape, [multistart.clusters.count, 2])
+                // A cluster sits at its leader's canonical limit; its refined point is an image of the record's point.
+                let offset = plane == "w" ? 0 : 2
+                let clusters = try array(root, "\(panel)/clusters").readDoubles()
+                XCTAssertEqual(clusters, multistart.clusters.flatMap { cluster -> [Double] in
+                    let limit = Symmetry.canonical(multistart.starts[cluster.leader].final).flat
+                    return [limit[offset], limit[offset + 1]]
+                })
+                let refined = try array(root, "\(panel)/refined_points")
+                XCTAssertEqual(refined.shape, [multistart.clusters.count, 2])
+                let refinedValues = try refined.readDoubles()
+                for (k, cluster) in multistart.clusters.enumerated() {
+                    let images = Symmetry.elements(width: 2).map { $0.apply(cluster.record.point).flat }
+                    XCTAssertTrue(images.contains { [$0[offset], $0[offset + 1]] == [refinedValues[2 * k], refinedValues[2 * k + 1]] },
+                                  "cluster \(k): refined point is not an image of the record")
+                }
+                XCTAssertEqual(try array(root, "\(panel)/refined_converged").readDoubles(), multistart.clusters.map { $0.record.converged ? 1 : 0 })
                 let counts = try array(root, "\(panel)/count").readDoubles()
                 XCTAssertEqual(counts, multistart.clusters.map { Double($0.count) })
                 XCTAssertEqual(counts.reduce(0, +), Double(converged))
@@ -274,10 +289,14 @@ final class FiguresTests: XCTestCase {
             }
         }
         let csv = try String(contentsOf: figures.appendingPathComponent("csv/learning_curves_noisy.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen\n1,"), String(csv.prefix(600)))
+        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,t_star,E_gen_star\n1,"), String(csv.prefix(1500)))
         XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/trajectories_clean_v_plane.csv").path))
         // String columns (phase labels) are written as text.
-        XCTAssertTrue(csv.contains(",plateau") || csv.contains(",transition") || csv.contains(",converged"), String(csv.prefix(1200)))
+        let firstRow = csv.split(separator: "\n").first { $0.hasPrefix("1,") }?.split(separator: ",", omittingEmptySubsequences: false) ?? []
+        XCTAssertEqual(firstRow.count, 8, String(csv.prefix(1500)))
+        if firstRow.count == 8 {
+            XCTAssertTrue(["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"].contains(String(firstRow[5])), "\(firstRow)")
+        }
         for stem in ["spectrum_noisy", "region_checks_clean", "multistart_noisy_w_plane"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/\(stem).csv").path), stem)
         }
