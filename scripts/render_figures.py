@@ -243,7 +243,7 @@ def spectrum(group, options):
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(axis_label(panel["t"]))
         ax.set_ylabel(axis_label(panel["chi_1"]))
-        ax.set_title("alignment with the top eigenvector")
+        ax.set_title(r"alignment $\chi_1$ of $\nabla E_{\rm tr}$")
     handles = [Line2D([], [], color="C0", label=r"eigenvalues $\lambda_1 \leq \dots \leq \lambda_{2m}$ of $\nabla^2 E_{\rm tr}$ (one colour each)"),
                Line2D([], [], color="black", linestyle="--", label="index (# negative)"),
                Patch(facecolor="0.88", label=r"$|\lambda| \leq \tau$ (counted as zero)")]
