@@ -17,6 +17,7 @@ import sys
 
 import h5py
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 
 matplotlib.use("Agg")
@@ -35,6 +36,7 @@ METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer":
 SINGULAR_COLOR = "0.45"
 OPTIMAL_COLOR = "0.82"
 TRAIN_COLOR = "C0"
+UNREFINED_COLOR = "0.6"
 GEN_COLOR = "C3"
 
 
@@ -86,7 +88,7 @@ def learning_curves(group, options):
             t_star, e_star = float(panel["t_star"][0]), float(panel["E_gen_star"][0])
             ax.axvline(t_star, color="black", linestyle=":", linewidth=0.8, zorder=1)
             ax.plot([t_star], [e_star], marker="v", color=GEN_COLOR, markersize=5, zorder=5, linestyle="",
-                    label=r"$t^*$ = argmin $E_{\rm gen}$")
+                    clip_on=False, label=r"$t^*$ = argmin $E_{\rm gen}$")
         ax.set_xlabel(axis_label(panel["t"]))
         ax.set_title(text(panel.attrs["title"]))
         ax.set_xlim(t.min(), t.max())
@@ -116,9 +118,14 @@ def shade_phases(ax, panel):
         return []
     starts, ends = panel["phase_t_start"][...], panel["phase_t_end"][...]
     labels = [text(x) for x in panel["phase_label"][...]]
+    # Segments end and start at neighbouring grid points; shade up to the geometric midpoint
+    # between them, so that the bands tile the axis without gaps.
+    bounds = [max(float(starts[0]), 1.0)] if len(starts) else []
+    bounds += [float(np.sqrt(max(end, 1) * max(start, 1))) for end, start in zip(ends[:-1], starts[1:])]
+    bounds += [float(ends[-1])] if len(ends) else []
     seen = []
-    for start, end, label in zip(starts, ends, labels):
-        ax.axvspan(max(start, 1), end, facecolor=PHASE_COLORS.get(label, "0.9"), edgecolor="none", zorder=0)
+    for left, right, label in zip(bounds, bounds[1:], labels):
+        ax.axvspan(left, right, facecolor=PHASE_COLORS.get(label, "0.9"), edgecolor="none", zorder=0)
         if label not in seen:
             seen.append(label)
     return seen
@@ -151,6 +158,10 @@ def trajectories(group, options):
                 ax.plot(stars[:, 0], stars[:, 1], linestyle="", marker="*", markersize=8, color="red",
                         markeredgecolor="darkred", markeredgewidth=0.4, zorder=5)
                 has_attractor = True
+            elif plane == "w_plane" and text(group[run].attrs.get("attractor", "")).startswith("not drawn"):
+                ax.text(0.03, 0.97, "no refined attractor:\nNewton did not converge", transform=ax.transAxes,
+                        va="top", ha="left", fontsize=float(options["font_size"]) - 1.5, color="0.3", zorder=6,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
             ax.set_xlim(*panel.attrs["xlim"])
             ax.set_ylim(*panel.attrs["ylim"])
             ax.set_aspect("equal", adjustable="box")
@@ -210,10 +221,12 @@ def spectrum(group, options):
             ax.plot(t, values[:, j], color=plt.get_cmap("tab10")(j % 10), linewidth=1.0, zorder=2)
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=threshold)
+        ax.set_yticks(symlog_ticks(threshold, float(np.nanmax(np.abs(values)))))
+        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.axhline(0, color="0.5", linewidth=0.5, zorder=1)
         ax.set_xlabel(axis_label(panel["t"]))
-        ax.set_ylabel(axis_label(panel["eigenvalues"]))
-        ax.set_title(text(panel.attrs["title"]))
+        ax.set_ylabel(axis_label(panel["eigenvalues"]) + " (symlog)")
+        ax.set_title(text(panel.attrs["title"]) + ": Hessian spectrum")
         twin = ax.twinx()
         twin.step(t, panel["index"][...], where="mid", color="black", linewidth=1.0, linestyle="--")
         twin.set_ylim(-0.3, values.shape[1] + 0.3)
@@ -223,43 +236,68 @@ def spectrum(group, options):
         ax.loglog(t, panel["grad_norm"][...], color="C4")
         ax.set_xlabel(axis_label(panel["t"]))
         ax.set_ylabel(axis_label(panel["grad_norm"]))
-        ax.set_title(text(panel.attrs["title"]))
+        ax.set_title("gradient norm")
         ax = row[2]
         ax.plot(t, panel["chi_1"][...], color="C2")
         ax.set_xscale("log")
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(axis_label(panel["t"]))
         ax.set_ylabel(axis_label(panel["chi_1"]))
-        ax.set_title(text(panel.attrs["title"]))
-    handles = [Line2D([], [], color="C0", label=r"eigenvalues $\lambda_i$ of $\nabla^2 E_{\rm tr}$"),
+        ax.set_title(r"alignment $\chi_1$ of $\nabla E_{\rm tr}$")
+    handles = [Line2D([], [], color="C0", label=r"eigenvalues $\lambda_1 \leq \dots \leq \lambda_{2m}$ of $\nabla^2 E_{\rm tr}$ (one colour each)"),
                Line2D([], [], color="black", linestyle="--", label="index (# negative)"),
                Patch(facecolor="0.88", label=r"$|\lambda| \leq \tau$ (counted as zero)")]
     fig.legend(handles=handles, loc="outside lower center", ncol=3)
     return fig
 
 
+def symlog_ticks(threshold, largest):
+    """0 and ±10^k for about three decades k between the linear threshold and the largest |λ|."""
+    low = int(np.ceil(np.log10(threshold))) + 1
+    high = int(np.ceil(np.log10(max(largest, threshold * 10))))
+    step = max(1, int(np.ceil((high - low + 1) / 3)))
+    decades = list(range(high, low - 1, -step))
+    return sorted([0.0] + [10.0 ** k for k in decades] + [-(10.0 ** k) for k in decades])
+
+
 def region_checks(group, options):
-    """Per run: histograms of the number of negative Hessian eigenvalues, one bar group per region."""
+    """Per run: for each region family, the fractions of samples by Hessian index, as stacked bars."""
     runs = runs_of(group)
     if not runs:
         return None
     fig, axes = new_figure(options, 1, len(runs), sharey=True)
+    first = group[runs[0]]
+    families = [key for key in text(first.attrs.get("arrays", "")).split(",") if key in first]
+    depth = max(len(first[f]) for f in families)
+    present = sorted({k for run in runs for f in families for k, c in enumerate(group[run][f][...]) if c > 0})
+    palette = ["#2c7bb6", "#fdae61", "#d7191c", "#7b3294", "#404040"]
+    colors = {k: palette[min(k, len(palette) - 1)] for k in range(depth)}
     for ax, run in zip(axes[0], runs):
         panel = group[run]
-        families = [key for key in text(panel.attrs.get("arrays", "")).split(",") if key in panel]
-        width = 0.8 / max(len(families), 1)
-        for j, family in enumerate(families):
-            counts = panel[family][...]
-            total = counts.sum()
-            fractions = counts / total if total > 0 else counts
-            ax.bar(np.arange(len(counts)) + (j - (len(families) - 1) / 2) * width, fractions, width=width,
-                   color=plt.get_cmap("tab10")(j % 10), label=text(panel[family].attrs["label"]))
-        ax.set_xlabel("number of negative eigenvalues of $\\nabla^2 E_{\\rm tr}$")
-        ax.set_xticks(range(max((len(panel[f]) for f in families), default=1)))
-        ax.set_title(text(panel.attrs["title"]))
-    axes[0][0].set_ylabel("fraction of samples")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3))
+        totals = {int(panel[f][...].sum()) for f in families}
+        for row, family in enumerate(families):
+            counts = panel[family][...].astype(float)
+            fractions = counts / counts.sum() if counts.sum() > 0 else counts
+            left = 0.0
+            for k, fraction in enumerate(fractions):
+                if fraction > 0:
+                    ax.barh(row, fraction, left=left, height=0.7, color=colors[k], edgecolor="white", linewidth=0.4)
+                left += fraction
+            if len(totals) > 1:
+                ax.text(0.98, row, f"n = {int(counts.sum())}", va="center", ha="right", color="white",
+                        fontsize=float(options["font_size"]) - 2)
+        ax.set_yticks(range(len(families)))
+        ax.set_yticklabels([text(first[f].attrs["label"]) for f in families])
+        ax.set_ylim(len(families) - 0.5, -0.5)
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+        ax.set_xlabel("fraction of samples")
+        suffix = f", {totals.pop()} samples per region" if len(totals) == 1 else ""
+        ax.set_title(text(panel.attrs["title"]) + suffix)
+    handles = [Patch(facecolor=colors[k], label=f"index {k}" + (" (no descent direction)" if k == 0 else ""))
+               for k in present]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles),
+               title=r"number of eigenvalues of $\nabla^2 E_{\rm tr}$ below $-\tau$")
     return fig
 
 
@@ -270,7 +308,9 @@ def multistart(group, options):
         return None
     fig, axes = new_figure(options, len(runs), 2)
     largest = max(float(group[run]["w_plane"]["count"][...].max(initial=1)) for run in runs)
-    indices = sorted({int(i) for run in runs for i in group[run]["w_plane"]["index"][...]})
+    indices = sorted({int(i) for run in runs
+                      for i, ok in zip(group[run]["w_plane"]["index"][...], group[run]["w_plane"]["refined_converged"][...]) if ok})
+    unrefined = any(not ok for run in runs for ok in group[run]["w_plane"]["refined_converged"][...])
     colors = {index: plt.get_cmap("tab10")(k % 10) for k, index in enumerate(indices)}
     for row, run in zip(axes, runs):
         for ax, plane in zip(row, ("w_plane", "v_plane")):
@@ -280,9 +320,14 @@ def multistart(group, options):
             limits = panel["limits"][...]
             ax.scatter(limits[:, 0], limits[:, 1], s=4, color="0.35", linewidths=0, zorder=2)
             clusters, counts, index = panel["clusters"][...], panel["count"][...], panel["index"][...]
-            for point, count, k in zip(clusters, counts, index):
+            refined = panel["refined_points"][...]
+            converged = panel["refined_converged"][...]
+            for point, count, k, target, ok in zip(clusters, counts, index, refined, converged):
+                color = colors[int(k)] if ok else UNREFINED_COLOR
                 ax.scatter([point[0]], [point[1]], s=30 + 270 * count / largest, facecolor="none",
-                           edgecolor=colors[int(k)], linewidths=1.2, zorder=3)
+                           edgecolor=color, linewidths=1.2, zorder=3)
+                ax.plot([point[0], target[0]], [point[1], target[1]], color=color, linewidth=0.6, zorder=3)
+                ax.plot([target[0]], [target[1]], marker="x", markersize=4, color=color, zorder=4, clip_on=False)
             ax.set_xlim(*panel.attrs["xlim"])
             ax.set_ylim(*panel.attrs["ylim"])
             ax.set_aspect("equal", adjustable="box")
@@ -291,9 +336,12 @@ def multistart(group, options):
             ax.set_title(text(panel.attrs["title"]))
     handles = [Line2D([], [], linestyle="", marker="o", markersize=3, color="0.35", label="limit of one start (canonical)")]
     handles += [Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none", markeredgecolor=colors[k],
-                       label=f"cluster, index {k} (area ∝ count)") for k in indices]
+                       label=f"cluster (area ∝ count); refined point ×, index {k}") for k in indices]
+    if unrefined:
+        handles.append(Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none",
+                              markeredgecolor=UNREFINED_COLOR, label="cluster whose Newton refinement failed"))
     handles.append(Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3))
     return fig
 
 
@@ -355,7 +403,12 @@ def write_csv(path, group, arrays):
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         for i in range(rows):
-            writer.writerow([format(c[i], ".17g") if i < len(c) else "" for c in columns])
+            writer.writerow([cell(c[i]) if i < len(c) else "" for c in columns])
+
+
+def cell(value):
+    """A CSV cell: numbers with 17 significant digits (exact round trip), strings as text."""
+    return text(value) if isinstance(value, (bytes, str)) else format(value, ".17g")
 
 
 def main():

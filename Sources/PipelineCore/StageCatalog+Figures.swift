@@ -21,6 +21,9 @@ extension StageCatalog {
                 runs[name] = .object(["dataset": .string(run.dataset), "targets": .string(run.targets)])
                 inputs["train.\(name)"] = NodeID(stage: "train", instance: name)
                 inputs["dataset.\(name)"] = NodeID(stage: "dataset", instance: run.dataset)
+                for stage in ["eigen", "phases", "multistart"] {
+                    inputs["\(stage).\(name)"] = NodeID(stage: stage, instance: name)
+                }
             }
             slice["runs"] = .object(runs)
             return (.object(slice), inputs)

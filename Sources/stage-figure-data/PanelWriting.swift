@@ -16,7 +16,16 @@ extension HDF5Group {
     /// - Parameter shape: `[count]` by default, or `[rows, columns]` (row-major values).
     /// - Throws: `HDF5Error` when the name exists or the shape does not match the values.
     func writeArray(_ name: String, _ values: [Double], shape: [Int]? = nil, _ meta: ArrayMeta) throws {
-        let dataset = try createDataset(name, doubles: values, shape: shape)
+        try describe(try createDataset(name, doubles: values, shape: shape), name, meta)
+    }
+
+    /// Writes a UTF-8 string array (e.g. phase labels) with the same attributes as `writeArray`.
+    /// - Throws: `HDF5Error` when the name exists.
+    func writeStrings(_ name: String, _ values: [String], _ meta: ArrayMeta) throws {
+        try describe(try createDataset(name, strings: values), name, meta)
+    }
+
+    private func describe(_ dataset: HDF5Dataset, _ name: String, _ meta: ArrayMeta) throws {
         try dataset.setAttribute("label", .string(meta.label))
         try dataset.setAttribute("unit", .string(meta.unit))
         try dataset.setAttribute("description", .string(meta.description))

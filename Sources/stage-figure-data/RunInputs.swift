@@ -8,6 +8,10 @@ struct RunInputs {
     let run: FigureDataSettings.Run
     let dataset: DatasetArtifact
     let train: HDF5File
+    /// The analysis artifacts of the run (`EigenArtifact`, `PhasesArtifact`, `MultiStartArtifact`).
+    let eigen: HDF5File
+    let phases: HDF5File
+    let multistart: HDF5File
     /// The panel title: `$D_\sigma$ (σ = …)` or `$D_0$`, with the run name when two runs share targets.
     let title: String
 
@@ -18,7 +22,9 @@ struct RunInputs {
             let dataset = try DatasetArtifact(try stage.openInput("dataset.\(run.name)"))
             var title = run.targets == "clean" ? "$D_0$" : "$D_\\sigma$ ($\\sigma$ = \(shortNumber(dataset.sigma)))"
             if counts[run.targets, default: 0] > 1 { title += " [\(run.name)]" }
-            return RunInputs(run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"), title: title)
+            return RunInputs(run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"),
+                             eigen: try stage.openInput("eigen.\(run.name)"), phases: try stage.openInput("phases.\(run.name)"),
+                             multistart: try stage.openInput("multistart.\(run.name)"), title: title)
         }
     }
 

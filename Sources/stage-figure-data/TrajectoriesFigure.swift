@@ -4,7 +4,7 @@ import MLPNumerics
 
 /// Figure "trajectories": per run, the (w_1, w_2) and (v_1, v_2) planes with the trajectory (a
 /// point every k steps, thinned in log t), the singular lines, the projected optimal region, and
-/// the start and end points.
+/// the start and end points, and the refined final point with its symmetric images.
 enum TrajectoriesFigure {
     static func write(_ runs: [RunInputs], settings: FigureDataSettings, into root: HDF5Group) throws {
         let figure = try root.createPanel("trajectories", title: "Trajectories in the (w_1, w_2) and (v_1, v_2) planes")
@@ -27,7 +27,14 @@ enum TrajectoriesFigure {
             let teacher = inputs.dataset.teacher
             // M's projection is drawn only where it is a set of lines: m = 2 and a one-neuron teacher.
             let showOptimal = width == 2 && teacher.width == 1
+            let refined = try CriticalPointRecord(try inputs.eigen.root.group("critical").group("final"))
             let runGroup = try figure.createPanel(inputs.run.name, title: inputs.title)
+            // The copies are enumerated over the m!·2^m symmetries, which is bounded like the multistart stage's.
+            let drawAttractor = refined.converged && width <= Symmetry.maximumEnumeratedWidth
+            try runGroup.setAttribute("attractor", .string(
+                !refined.converged ? "not drawn: Newton refinement of the final point did not converge (\(refined.reason), ‖∇E_tr‖ = \(refined.gradientNorm))"
+                : !drawAttractor ? "not drawn: enumerating the symmetric copies needs width ≤ \(Symmetry.maximumEnumeratedWidth)"
+                : "the refined final point (index \(refined.index), ‖∇E_tr‖ = \(refined.gradientNorm)) and its distinct images under the symmetries"))
             try runGroup.setAttribute("stride", .int64(Int64(stride)))
             try runGroup.setAttribute("width", .int64(Int64(width)))
             try runGroup.setAttribute("optimal_region", .string(showOptimal
@@ -38,7 +45,8 @@ enum TrajectoriesFigure {
                 let ys = (0..<rows.count).map { theta[$0 * 2 * width + offset + 1] }
                 let start = plane == "w" ? initial.w : initial.v
                 let end = plane == "w" ? final.w : final.v
-                var points = zip(xs, ys).map { ($0, $1) } + [(start[0], start[1]), (end[0], end[1])]
+                let attractor = drawAttractor ? AttractorImages.plane(refined.point, offset: offset) : []
+                var points = zip(xs, ys).map { ($0, $1) } + [(start[0], start[1]), (end[0], end[1])] + attractor
                 if showOptimal {
                     let star = plane == "w" ? abs(teacher.w[0]) : abs(teacher.v[0])
                     points += [(star, star), (-star, -star)]
@@ -53,6 +61,10 @@ enum TrajectoriesFigure {
                 try panel.writeArray("\(plane)_2", ys, ArrayMeta(label: "$\(plane)_2$", unit: "", description: "\(plane == "w" ? "input" : "output") weight of neuron 2 at t"))
                 try panel.writeArray("initial", Array(start[0..<2]), ArrayMeta(label: "$\\theta_0$", unit: "", description: "(\(plane)_1, \(plane)_2) at t = 0"))
                 try panel.writeArray("final", Array(end[0..<2]), ArrayMeta(label: "$\\theta_T$", unit: "", description: "(\(plane)_1, \(plane)_2) at the last step T"))
+                if !attractor.isEmpty {
+                    try panel.writeArray("attractor", attractor.flatMap { [$0.0, $0.1] }, shape: [attractor.count, 2],
+                                         ArrayMeta(label: "attractor", unit: "", description: "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point θ_∞ (index \(refined.index)) under every symmetry g"))
+                }
                 let singular = box.segments(plane == "w" ? PlaneLines.singularW : PlaneLines.singularV)
                 try panel.writeArray("singular_segments", singular, shape: [singular.count / 4, 4],
                                      ArrayMeta(label: "singular set", unit: "", description: plane == "w"

@@ -1,7 +1,13 @@
+import Artifacts
 import Foundation
 import HDF5Kit
+import MLPNumerics
 import TestSupport
 import XCTest
+
+private struct MissingArtifact: Error, CustomStringConvertible {
+    let description: String
+}
 
 /// The figure-data export and the rendered figures, on a small configuration.
 final class FiguresTests: XCTestCase {
@@ -39,18 +45,23 @@ final class FiguresTests: XCTestCase {
         return folder.appendingPathComponent(try XCTUnwrap(names.first))
     }
 
+    /// The artifact of `stage[run]`, found by its `instance` attribute; the caller closes it.
+    private func runArtifact(_ stage: String, _ run: String) throws -> HDF5File {
+        let folder = results.appendingPathComponent(stage)
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
+            let file = try HDF5File.open(folder.appendingPathComponent(name).path)
+            if case .string(let instance) = try file.root.attribute("instance"), instance == run { return file }
+            try file.close()
+        }
+        throw MissingArtifact(description: "no \(stage) artifact for run \(run)")
+    }
+
     /// The log-grid times and E_tr of a run, read from its training artifact.
     private func trainingLog(_ run: String) throws -> (t: [Double], trainingError: [Double]) {
-        let folder = results.appendingPathComponent("train")
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".h5") && !name.hasPrefix(".") {
-            let file = try HDF5File.open(folder.appendingPathComponent(name).path)
-            defer { try? file.close() }
-            guard case .string(let instance) = try file.root.attribute("instance"), instance == run else { continue }
-            let log = try file.root.group("log")
-            return (try log.dataset("t").readInt64s().map(Double.init), try log.dataset("E_tr").readDoubles())
-        }
-        XCTFail("no training artifact for run \(run)")
-        return ([], [])
+        let file = try runArtifact("train", run)
+        defer { try? file.close() }
+        let log = try file.root.group("log")
+        return (try log.dataset("t").readInt64s().map(Double.init), try log.dataset("E_tr").readDoubles())
     }
 
     private func requireMatplotlib() throws {
@@ -123,6 +134,14 @@ final class FiguresTests: XCTestCase {
             XCTAssertEqual(try array(root, "functions/\(run)/data_x").shape, [40])
             XCTAssertEqual(try array(root, "functions/\(run)/data_y").shape, [40])
         }
+        guard case .string(let figures) = try root.attribute("figures") else { return XCTFail("root lacks 'figures'") }
+        XCTAssertEqual(figures.split(separator: ",").map(String.init),
+                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart"])
+        for figure in figures.split(separator: ",").map(String.init) {
+            XCTAssertTrue(try root.group(figure).hasAttribute("title"), figure)
+            guard case .string(let runs) = try root.group(figure).attribute("runs") else { return XCTFail("\(figure) lacks 'runs'") }
+            XCTAssertEqual(Set(runs.split(separator: ",").map(String.init)), ["noisy", "clean"], figure)
+        }
         // The teacher 2·tanh(x) at the grid's end, x = 3.5.
         XCTAssertEqual(try array(root, "functions/noisy/f_teacher").readDoubles().last!, 2 * tanh(3.5), accuracy: 1e-15)
         // The clean run's targets are the teacher's values.
@@ -131,11 +150,136 @@ final class FiguresTests: XCTestCase {
         for (xi, yi) in zip(x, y) { XCTAssertEqual(yi, 2 * tanh(xi), accuracy: 1e-14) }
     }
 
+    func testExportHoldsTheAnalysisPanels() throws {
+        try pipeline(["run", "figure-data"])
+        let file = try HDF5File.open(try onlyArtifact("figure-data").path)
+        defer { try? file.close() }
+        let root = file.root
+
+        for run in ["noisy", "clean"] {
+            let eigenFile = try runArtifact("eigen", run)
+            defer { try? eigenFile.close() }
+            let eigen = try EigenArtifact(eigenFile)
+            let phasesFile = try runArtifact("phases", run)
+            defer { try? phasesFile.close() }
+            let phases = try PhasesArtifact(phasesFile)
+            let multistartFile = try runArtifact("multistart", run)
+            defer { try? multistartFile.close() }
+            let multistart = try MultiStartArtifact(multistartFile)
+
+            // Phases on the learning curve: one entry per segment in three equal-length arrays; t* and E_gen(t*).
+            let curve = "learning_curves/\(run)"
+            XCTAssertFalse(phases.segments.isEmpty)
+            XCTAssertEqual(try array(root, "\(curve)/phase_t_start").readDoubles(), phases.segments.map(\.tStart))
+            XCTAssertEqual(try array(root, "\(curve)/phase_t_end").readDoubles(), phases.segments.map(\.tEnd))
+            XCTAssertEqual(try array(root, "\(curve)/phase_label").readStrings(), phases.segments.map(\.label))
+            XCTAssertEqual(try array(root, "\(curve)/t_star").readDoubles(), [phases.earlyStoppingTime])
+            let genStar = try array(root, "\(curve)/E_gen_star").readDoubles()
+            XCTAssertEqual(genStar, [phases.earlyStoppingGeneralizationError])
+            // E_gen(t*) is the smallest exported E_gen (t* may be t = 0, which the curve leaves out).
+            let generalization = try array(root, "\(curve)/E_gen").readDoubles()
+            XCTAssertLessThanOrEqual(genStar[0], generalization.min()!)
+            if phases.earlyStoppingTime > 0 {
+                let t = try array(root, "\(curve)/t").readDoubles()
+                XCTAssertEqual(generalization[try XCTUnwrap(t.firstIndex(of: phases.earlyStoppingTime))], genStar[0])
+            }
+
+            // Attractor stars: the distinct images of the refined final point under the 8 symmetries of m = 2.
+            let refined = eigen.final
+            let runGroup = try root.group("trajectories").group(run)
+            guard case .string(let note) = try runGroup.attribute("attractor") else { return XCTFail("\(run): no 'attractor' note") }
+            for (plane, offset) in [("w", 0), ("v", 2)] {
+                let panel = try runGroup.group("\(plane)_plane")
+                guard refined.converged else {
+                    XCTAssertFalse(panel.contains("attractor"), "\(run) \(plane): unconverged point drawn")
+                    XCTAssertTrue(note.hasPrefix("not drawn"), note)
+                    continue
+                }
+                let stars = try array(root, "trajectories/\(run)/\(plane)_plane/attractor")
+                XCTAssertEqual(stars.shape.count, 2)
+                XCTAssertEqual(stars.shape.last, 2)
+                let values = try stars.readDoubles()
+                let found = stride(from: 0, to: values.count, by: 2).map { [values[$0], values[$0 + 1]] }
+                // Independently: swap the neurons or not, flip each neuron's sign or not.
+                let (a, b) = (refined.point.flat[offset], refined.point.flat[offset + 1])
+                var expected: [[Double]] = []
+                for (x, y) in [(a, b), (b, a)] {
+                    for s1 in [1.0, -1.0] {
+                        for s2 in [1.0, -1.0] where !expected.contains([s1 * x, s2 * y]) { expected.append([s1 * x, s2 * y]) }
+                    }
+                }
+                // Copies closer than 1e-12·max(1, |θ|) are drawn once.
+                let tolerance = 1e-12 * max(1, refined.point.flat.map(abs).max()!)
+                func near(_ p: [Double], _ q: [Double]) -> Bool { abs(p[0] - q[0]) <= tolerance && abs(p[1] - q[1]) <= tolerance }
+                XCTAssertTrue(found.allSatisfy { expected.contains($0) }, "\(run) \(plane): \(found) ⊄ \(expected)")
+                XCTAssertTrue(expected.allSatisfy { e in found.contains { near($0, e) } }, "\(run) \(plane): \(expected) not all drawn")
+                for i in found.indices {
+                    for j in found.indices where j > i { XCTAssertFalse(near(found[i], found[j]), "duplicate stars \(found[i])") }
+                }
+                XCTAssertTrue(found.contains([a, b]), "the refined point itself is drawn")
+            }
+
+            // Spectrum: N × 2m eigenvalues on the eigen artifact's log grid (t > 0), and per-point curves.
+            let keep = eigen.along.t.indices.filter { eigen.along.t[$0] > 0 }
+            let spectrum = "spectrum/\(run)"
+            XCTAssertEqual(try array(root, "\(spectrum)/t").readDoubles(), keep.map { Double(eigen.along.t[$0]) })
+            let values = try array(root, "\(spectrum)/eigenvalues")
+            XCTAssertEqual(values.shape, [keep.count, 4])
+            XCTAssertEqual(try values.readDoubles(), keep.flatMap { eigen.along.spectrum(at: $0) })
+            for name in ["tolerance", "index", "grad_norm", "chi_1"] {
+                XCTAssertEqual(try array(root, "\(spectrum)/\(name)").shape, [keep.count], name)
+            }
+            XCTAssertEqual(try array(root, "\(spectrum)/index").readDoubles(), keep.map { Double(eigen.along.index[$0]) })
+            let chi = try array(root, "\(spectrum)/chi_1").readDoubles()
+            XCTAssertTrue(chi.allSatisfy { $0.isNaN || ($0 >= 0 && $0 <= 1 + 1e-12) }, "χ_1 outside [0, 1]")
+
+            // Region checks: one histogram of 2m + 1 counts per family, summing to the sample count.
+            XCTAssertEqual(eigen.regions.count, 7)
+            for region in eigen.regions {
+                let histogram = try array(root, "region_checks/\(run)/\(region.family)").readDoubles()
+                XCTAssertEqual(histogram, region.indexHistogram.map(Double.init), region.family)
+                XCTAssertEqual(histogram.count, 5)
+                XCTAssertEqual(histogram.reduce(0, +), 20, region.family)
+            }
+
+            // Multi-start: the converged limits and one point per cluster, in both planes, canonical (w_i ≥ 0).
+            let converged = multistart.starts.filter(\.converged).count
+            XCTAssertGreaterThan(multistart.clusters.count, 0)
+            for plane in ["w", "v"] {
+                let panel = "multistart/\(run)/\(plane)_plane"
+                XCTAssertEqual(try array(root, "\(panel)/limits").shape, [converged, 2])
+                // A cluster sits at its leader's canonical limit; its refined point is an image of the record's point.
+                let offset = plane == "w" ? 0 : 2
+                let clusters = try array(root, "\(panel)/clusters").readDoubles()
+                XCTAssertEqual(clusters, multistart.clusters.flatMap { cluster -> [Double] in
+                    let limit = Symmetry.canonical(multistart.starts[cluster.leader].final).flat
+                    return [limit[offset], limit[offset + 1]]
+                })
+                let refined = try array(root, "\(panel)/refined_points")
+                XCTAssertEqual(refined.shape, [multistart.clusters.count, 2])
+                let refinedValues = try refined.readDoubles()
+                for (k, cluster) in multistart.clusters.enumerated() {
+                    let images = Symmetry.elements(width: 2).map { $0.apply(cluster.record.point).flat }
+                    XCTAssertTrue(images.contains { [$0[offset], $0[offset + 1]] == [refinedValues[2 * k], refinedValues[2 * k + 1]] },
+                                  "cluster \(k): refined point is not an image of the record")
+                }
+                XCTAssertEqual(try array(root, "\(panel)/refined_converged").readDoubles(), multistart.clusters.map { $0.record.converged ? 1 : 0 })
+                let counts = try array(root, "\(panel)/count").readDoubles()
+                XCTAssertEqual(counts, multistart.clusters.map { Double($0.count) })
+                XCTAssertEqual(counts.reduce(0, +), Double(converged))
+                XCTAssertEqual(try array(root, "\(panel)/index").shape, [multistart.clusters.count])
+                if plane == "w" {
+                    XCTAssertTrue(try array(root, "\(panel)/limits").readDoubles().allSatisfy { $0 >= 0 }, "limits not canonical")
+                }
+            }
+        }
+    }
+
     func testRenderWritesImagesAndCSVAndRerendersOnlyOnOptionChange() throws {
         try requireMatplotlib()
         try pipeline(["run"])
         let figures = results.appendingPathComponent("figures")
-        for name in ["learning_curves", "trajectories", "functions"] {
+        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart"] {
             for format in ["png", "pdf"] {
                 let data = try XCTUnwrap(FileManager.default.contents(atPath: figures.appendingPathComponent("\(name).\(format)").path),
                                          "\(name).\(format) missing")
@@ -145,8 +289,17 @@ final class FiguresTests: XCTestCase {
             }
         }
         let csv = try String(contentsOf: figures.appendingPathComponent("csv/learning_curves_noisy.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen\n1,"), String(csv.prefix(600)))
+        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,t_star,E_gen_star\n1,"), String(csv.prefix(1500)))
         XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/trajectories_clean_v_plane.csv").path))
+        // String columns (phase labels) are written as text.
+        let firstRow = csv.split(separator: "\n").first { $0.hasPrefix("1,") }?.split(separator: ",", omittingEmptySubsequences: false) ?? []
+        XCTAssertEqual(firstRow.count, 8, String(csv.prefix(1500)))
+        if firstRow.count == 8 {
+            XCTAssertTrue(["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"].contains(String(firstRow[5])), "\(firstRow)")
+        }
+        for stem in ["spectrum_noisy", "region_checks_clean", "multistart_noisy_w_plane"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/\(stem).csv").path), stem)
+        }
         // The render artifact lists every file it published.
         let manifest = try HDF5File.open(try onlyArtifact("render").path)
         defer { try? manifest.close() }
