@@ -62,7 +62,7 @@ struct VerifyCommand: ParsableCommand {
             } else if (try? ArtifactReader.storedContentHash(at: file)) != entry["content_hash"]?.stringValue {
                 problem = "content hash differs from the manifest"
             }
-            if let problem { bad += 1 }
+            if problem != nil { bad += 1 }
             print("\(problem == nil ? "ok     " : "BAD    ") \(relativePath)\(problem.map { ": \($0)" } ?? "")")
         }
         for extra in ["pipeline.json"] where !FileManager.default.fileExists(atPath: base.appendingPathComponent(extra).path) {
