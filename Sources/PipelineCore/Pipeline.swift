@@ -90,7 +90,8 @@ public final class Pipeline {
         var reasons: [String] = []
         reasons += configDifferences(record.config, node.slice).map { "config \($0)" }
         for role in Set(record.inputs.keys).union(hashes.keys).sorted() where record.inputs[role] != hashes[role] {
-            reasons.append("input \(node.inputs[role]?.description ?? role) changed")
+            let reason = "input \(node.inputs[role]?.description ?? role) changed"
+            if !reasons.contains(reason) { reasons.append(reason) }   // two roles may name one node
         }
         if record.codeIdentity != (try codeIdentity(of: node.definition)) {
             reasons.append("code of stage \(node.id.stage) changed")
