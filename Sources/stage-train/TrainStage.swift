@@ -116,19 +116,17 @@ struct TrainingSettings {
     let initial: JSONValue
 
     init(_ slice: JSONValue) throws {
-        func require<T>(_ value: T?, _ key: String) throws -> T {
-            guard let value else { throw StageFailure("slice key '\(key)' is missing or invalid: \(slice[key]?.brief ?? "absent")") }
-            return value
-        }
-        method = try require(slice["method"]?.stringValue, "method")
-        eta = try require(slice["eta"]?.doubleValue.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }, "eta")
-        steps = try require(slice["steps"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, "steps")
-        width = try require(slice["width"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, "width")
-        recordEvery = try require(slice["record_every"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, "record_every")
-        pointsPerDecade = try require(slice["log_points_per_decade"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, "log_points_per_decade")
-        targets = try require(slice["targets"]?.stringValue, "targets")
-        sgdSeed = UInt64(slice["sgd_seed"]?.intValue ?? 0)
-        initial = try require(slice["init"], "init")
+        let reader = SliceReader(slice)
+        method = try reader.string("method", oneOf: ["gd", "sgd"])
+        eta = try reader.double("eta", "a finite number > 0") { $0 > 0 }
+        steps = try reader.int("steps", "an integer ≥ 1") { $0 >= 1 }
+        width = try reader.int("width", "an integer ≥ 1") { $0 >= 1 }
+        recordEvery = try reader.int("record_every", "an integer ≥ 1") { $0 >= 1 }
+        pointsPerDecade = try reader.int("log_points_per_decade", "an integer ≥ 1") { $0 >= 1 }
+        targets = try reader.string("targets", oneOf: ["noisy", "clean"])
+        sgdSeed = method == "sgd" ? UInt64(try reader.int("sgd_seed", "an integer ≥ 0") { $0 >= 0 }) : 0
+        guard let initial = reader.value("init") else { throw StageFailure("slice key 'init' is missing") }
+        self.initial = initial
     }
 
     /// θ_0: the explicit vectors, or weights drawn i.i.d. from the stated distribution.
