@@ -6,6 +6,7 @@ import CHDF5
 /// same sequence of writes gives the same bytes. `close()` closes the file *strongly*: every
 /// group and dataset still open in it is closed too and the file is complete on disk afterwards.
 /// Until then, groups and datasets keep the file open even if this object is released.
+/// Not thread-safe: the serial HDF5 library must be used by one thread at a time.
 public final class HDF5File {
     let handle: Handle
     /// The root group `/`.
