@@ -64,17 +64,13 @@ public struct ArtifactStore {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains).sorted()
     }
 
-    /// Every artifact file in the store, as (stage, key, url).
+    /// Every artifact file in the store, as (stage, key, url): the `.h5` files among `allFiles()`.
     public func allArtifacts() -> [(stage: String, key: String, url: URL)] {
-        let fm = FileManager.default
-        var result: [(String, String, URL)] = []
-        for stage in stageFolders() {
-            let folder = directory.appendingPathComponent(stage)
-            for name in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
-                result.append((stage, String(name.dropLast(3)), folder.appendingPathComponent(name)))
-            }
+        allFiles().compactMap { url in
+            let name = url.lastPathComponent
+            guard name.hasSuffix(".h5"), !name.hasPrefix(".") else { return nil }
+            return (url.deletingLastPathComponent().lastPathComponent, String(name.dropLast(3)), url)
         }
-        return result
     }
 
     /// Every file in stage folders: artifacts, logs, quarantined and temporary files.

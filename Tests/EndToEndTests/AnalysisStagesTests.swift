@@ -29,16 +29,9 @@ final class AnalysisStagesTests: XCTestCase {
         if let error = Self.runError { XCTFail("pipeline run failed: \(error)") }
     }
 
-    /// The artifact of `stage[instance]` (found by its `instance` attribute).
+    /// The current artifact of `stage[instance]`.
     private func artifact(_ stage: String, _ instance: String) throws -> HDF5File {
-        let directory = Self.project.appendingPathComponent("results/\(stage)")
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where name.hasSuffix(".h5") {
-            let file = try HDF5File.open(directory.appendingPathComponent(name).path)
-            if case .string(instance) = try file.root.attribute("instance") { return file }
-            try file.close()
-        }
-        XCTFail("no artifact for \(stage)[\(instance)]")
-        throw CocoaError(.fileNoSuchFile)
+        try HDF5File.open(try currentArtifact("\(stage)[\(instance)]", config: Self.project.appendingPathComponent("pipeline.json")).path)
     }
 
     private func int(_ holder: HDF5AttributeHolder, _ name: String) throws -> Int {

@@ -5,10 +5,6 @@ import MLPNumerics
 import TestSupport
 import XCTest
 
-private struct MissingArtifact: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// The figure-data export and the rendered figures, on a small configuration.
 final class FiguresTests: XCTestCase {
     private var project: URL!
@@ -45,15 +41,9 @@ final class FiguresTests: XCTestCase {
         return folder.appendingPathComponent(try XCTUnwrap(names.first))
     }
 
-    /// The artifact of `stage[run]`, found by its `instance` attribute; the caller closes it.
+    /// The current artifact of `stage[run]`; the caller closes it.
     private func runArtifact(_ stage: String, _ run: String) throws -> HDF5File {
-        let folder = results.appendingPathComponent(stage)
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
-            let file = try HDF5File.open(folder.appendingPathComponent(name).path)
-            if case .string(let instance) = try file.root.attribute("instance"), instance == run { return file }
-            try file.close()
-        }
-        throw MissingArtifact(description: "no \(stage) artifact for run \(run)")
+        try HDF5File.open(try currentArtifact("\(stage)[\(run)]", config: URL(fileURLWithPath: configPath)).path)
     }
 
     /// The log-grid times and E_tr of a run, read from its training artifact.

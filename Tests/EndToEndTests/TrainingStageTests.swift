@@ -20,12 +20,11 @@ final class TrainingStageTests: XCTestCase {
         return try runProduct("pipeline", arguments + ["--config", configPath])
     }
 
-    private func trainArtifact(_ run: String) throws -> HDF5File {
-        let status = try runProduct("pipeline", ["status", "--json", "--config", configPath])
-        let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
-        let node = try XCTUnwrap(nodes.first { $0["node"] as? String == "train[\(run)]" })
-        return try HDF5File.open(try XCTUnwrap(node["artifact"] as? String))
+    private func artifact(_ node: String) throws -> HDF5File {
+        try HDF5File.open(try currentArtifact(node, config: URL(fileURLWithPath: configPath)).path)
     }
+
+    private func trainArtifact(_ run: String) throws -> HDF5File { try artifact("train[\(run)]") }
 
     func testRecordsTrajectoryAndLearningCurve() throws {
         let result = try run(smallConfig())
@@ -41,9 +40,7 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(rows.count, (2000 / 10 + 1) * 4)
         XCTAssertEqual(Array(rows.suffix(4)), try TrainingArtifact.final(file).flat)
         // The recorded errors are those of the recorded parameters (checked with the reference routines).
-        let dataset = try DatasetArtifact(try HDF5File.open(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(
-            try runProduct("pipeline", ["status", "--json", "--config", configPath]).stdout.utf8)) as? [[String: Any]])
-            .first { $0["node"] as? String == "dataset[gaussian]" }?["artifact"] as? String ?? ""))
+        let dataset = try DatasetArtifact(try artifact("dataset[gaussian]"))
         let data = dataset.trainingSet(targets: "noisy")
         for i in [0, curve.t.count / 2, curve.t.count - 1] {
             let net = curve.network(at: i)
@@ -114,10 +111,7 @@ extension TrainingStageTests {
         XCTAssertEqual(try run(config).status, 0)
         let file = try trainArtifact("noisy")
         XCTAssertEqual(try file.root.string("method"), "sgd")
-        let status = try runProduct("pipeline", ["status", "--json", "--config", configPath]).stdout
-        let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [[String: Any]])
-        let datasetPath = try XCTUnwrap(nodes.first { $0["node"] as? String == "dataset[gaussian]" }?["artifact"] as? String)
-        let data = try DatasetArtifact(try HDF5File.open(datasetPath)).trainingSet(targets: "noisy")
+        let data = try DatasetArtifact(try artifact("dataset[gaussian]")).trainingSet(targets: "noisy")
         // Independent loop: epochs of seeded permutations, one sample per step, θ ← θ − η·2r∇f.
         var random = PortableRandom(seed: 4)
         var theta = [-0.13, 0.13, 0.16, -0.15]

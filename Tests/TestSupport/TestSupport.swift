@@ -102,3 +102,21 @@ public func write(_ text: String, to url: URL) {
     try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try! text.write(to: url, atomically: true, encoding: .utf8)
 }
+
+/// A lookup that found nothing.
+public struct MissingArtifact: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The current artifact of a node (e.g. `train[noisy]`, `render`), as `pipeline status --json`
+/// reports it: the driver decides which of the store's files is current.
+/// - Throws: `MissingArtifact` when the node is unknown or not fresh.
+public func currentArtifact(_ node: String, config: URL) throws -> URL {
+    let status = try runProduct("pipeline", ["status", "--json", "--config", config.path])
+    let nodes = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]] ?? []
+    guard let entry = nodes.first(where: { $0["node"] as? String == node }),
+          entry["state"] as? String == "fresh", let path = entry["artifact"] as? String else {
+        throw MissingArtifact(description: "no current artifact for \(node): \(status.stdout)\(status.stderr)")
+    }
+    return URL(fileURLWithPath: path)
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PipelineCoreTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
