@@ -1,5 +1,8 @@
 // swift-tools-version:5.9
+import Foundation
 import PackageDescription
+
+// Linux (Debian 12, Swift 6) is the tested platform; the C libraries come from Debian's packages.
 
 /// The GD kernel needs a CPU-target flag: without one, `SIMD8<Double>` FMAs become libm calls
 /// (~33x slower, see docs/performance.md). Release builds are therefore native to the build machine.
@@ -7,9 +10,17 @@ let nativeRelease: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release)),
 ]
 
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// Every `Sources/stage-<name>/` is a stage executable whose `main.swift` is
+/// `StageMain.run(<Name>Stage.self, builtFrom: builtSourceDigests)`; found here, not listed.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let stageExecutables: [Target] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Sources").path)) ?? [])
+    .filter { $0.hasPrefix("stage-") }.sorted()
+    .map { .executableTarget(name: $0, dependencies: ["Stages", "PipelineCore", "BuildProvenance"]) }
+
 let package = Package(
     name: "mlp-dynamics",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pipeline", targets: ["pipeline"]),
     ],
@@ -34,60 +45,16 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
         .target(name: "MLPNumerics", swiftSettings: nativeRelease),
         .target(name: "DynamicsAnalysis", dependencies: ["MLPNumerics", "LinearAlgebra"], swiftSettings: nativeRelease),
-        .target(
-            name: "PipelineCore",
-            dependencies: [
-                "HDF5Kit",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .target(name: "PipelineCore", dependencies: ["HDF5Kit", .product(name: "Crypto", package: "swift-crypto"), argumentParser]),
 
-        .target(
-            name: "Artifacts",
-            dependencies: ["PipelineCore", "MLPNumerics", "HDF5Kit"]
-        ),
+        // MARK: Stages (one folder each) and what each binary was built from
+        .target(name: "Stages", dependencies: ["PipelineCore", "HDF5Kit", "MLPNumerics", "DynamicsAnalysis"]),
+        .plugin(name: "SourceDigestPlugin", capability: .buildTool(), path: "Sources/SourceDigestPlugin"),
+        .target(name: "BuildProvenance", plugins: ["SourceDigestPlugin"]),
 
-        // MARK: Executables (the driver and one per stage)
-        .executableTarget(
-            name: "pipeline",
-            dependencies: ["PipelineCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "stage-dataset",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "stage-train",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: nativeRelease
-        ),
-        .executableTarget(
-            name: "stage-eigen",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "stage-phases",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "stage-multistart",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: nativeRelease
-        ),
-        .executableTarget(
-            name: "stage-figure-data",
-            dependencies: ["Artifacts", "PipelineCore", "MLPNumerics", "DynamicsAnalysis", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "stage-render",
-            dependencies: ["PipelineCore", "HDF5Kit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "bench-gd",
-            dependencies: ["MLPNumerics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: nativeRelease
-        ),
+        // MARK: Executables: the driver and one per stage
+        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "BuildProvenance", argumentParser]),
+        .executableTarget(name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -96,6 +63,6 @@ let package = Package(
         .testTarget(name: "MLPNumericsTests", dependencies: ["MLPNumerics", "TestSupport"]),
         .testTarget(name: "DynamicsAnalysisTests", dependencies: ["DynamicsAnalysis", "MLPNumerics", "TestSupport"]),
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore", "HDF5Kit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Artifacts", "HDF5Kit", "MLPNumerics", "TestSupport"]),
-    ]
+        .testTarget(name: "EndToEndTests", dependencies: ["Stages", "PipelineCore", "HDF5Kit", "MLPNumerics", "TestSupport"]),
+    ] + stageExecutables
 )

@@ -19,7 +19,7 @@ public enum Destination: String, Sendable {
     ///   - converged: whether the phase detector found convergence.
     ///   - nearDistance: the distance below which a shrinking run counts as approaching M.
     public static func classify(time: [Double], distanceToOptimal: [Double]?, converged: Bool,
-                                nearDistance: Double = 0.1) -> Destination {
+                                nearDistance: Double) -> Destination {
         if let distance = distanceToOptimal, let last = distance.last, let tLast = time.last, tLast > 0 {
             let decadeEarlier = time.lastIndex { $0 <= tLast / 10 } ?? 0
             if last < nearDistance && last < distance[decadeEarlier] { return .approachingOptimalRegion }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MLPNumerics
 
 /// How one gradient-descent start ended.
@@ -49,12 +50,16 @@ public enum MultiStartDescent {
 
     /// `descend` from every start, the starts spread over all cores; results in start order and
     /// identical to a sequential loop (each start is independent and deterministic).
+    /// - Parameter finished: called with the number of starts done so far, serialised (never
+    ///   concurrently), after each start.
     public static func descend(_ kernel: GradientDescentKernel, from starts: [Network], maxSteps: Int,
-                               gradientTolerance: Double, checkInterval: Int) -> [DescentOutcome] {
+                               gradientTolerance: Double, checkInterval: Int,
+                               finished: @escaping @Sendable (Int) -> Void = { _ in }) -> [DescentOutcome] {
         let results = OutcomeSlots(count: starts.count)
         DispatchQueue.concurrentPerform(iterations: starts.count) { i in
             results.store(descend(kernel, from: starts[i], maxSteps: maxSteps,
                                   gradientTolerance: gradientTolerance, checkInterval: checkInterval), at: i)
+            results.markDone(report: finished)
         }
         return results.values
     }
@@ -75,7 +80,19 @@ private final class OutcomeSlots: @unchecked Sendable {
         slots.deallocate()
     }
 
+    private let lock = NSLock()
+    private var done = 0
+
     func store(_ outcome: DescentOutcome, at i: Int) { slots[i] = outcome }
+
+    /// Counts one more finished start and reports the count, under the lock so reports are
+    /// serialised.
+    func markDone(report: (Int) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        report(done)
+    }
 
     var values: [DescentOutcome] { slots.map { $0! } }
 }

@@ -7,20 +7,20 @@ import Darwin
 /// Thresholds of the phase detector (see docs/phases.md); each is a pipeline.json key.
 public struct PhaseDetectionSettings: Codable, Equatable, Sendable {
     /// Half-width, in decades of t, of the window over which the local slope
-    /// `s = d log E_tr / d log t` is fitted by least squares. Default 0.1.
+    /// `s = d log E_tr / d log t` is fitted by least squares.
     public var slopeWindowDecades: Double
-    /// A point is in a fast drop (`transition`) when `s < −fastDropSlope`. Default 1.0: the
+    /// A point is in a fast drop (`transition`) when `s < −fastDropSlope`. The
     /// plateau and the slow stretches have |s| ≲ 0.1, the escape from the plateau reaches s ≈ −5.
     public var fastDropSlope: Double
     /// Converged from the first t after which `‖∇E_tr‖ < gradientTolerance` at every later
-    /// point. Default 1e-6.
+    /// point.
     public var gradientTolerance: Double
     /// Runs of equal label (or equal index) shorter than this many grid points are merged into
-    /// their predecessor. Default 3.
+    /// their predecessor.
     public var minimumSegmentPoints: Int
 
-    public init(slopeWindowDecades: Double = 0.1, fastDropSlope: Double = 1.0,
-                gradientTolerance: Double = 1e-6, minimumSegmentPoints: Int = 3) {
+    /// The values come from `pipeline.json`'s `phases` section, whose schema holds the defaults.
+    public init(slopeWindowDecades: Double, fastDropSlope: Double, gradientTolerance: Double, minimumSegmentPoints: Int) {
         self.slopeWindowDecades = slopeWindowDecades
         self.fastDropSlope = fastDropSlope
         self.gradientTolerance = gradientTolerance
@@ -96,7 +96,7 @@ public enum PhaseDetector {
     /// - Throws: `PhaseDetectionError` on inconsistent input.
     public static func detect(
         time: [Double], trainingError: [Double], generalizationError: [Double],
-        gradientNorm: [Double], index: [Int], settings: PhaseDetectionSettings = .init()
+        gradientNorm: [Double], index: [Int], settings: PhaseDetectionSettings
     ) throws -> PhaseReport {
         let n0 = time.count
         guard trainingError.count == n0, generalizationError.count == n0,

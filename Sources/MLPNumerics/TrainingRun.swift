@@ -37,14 +37,14 @@ public struct TrainingRun {
     /// Runs from `start`, handing trajectory rows to `sink` in chunks of `rowsPerChunk` rows.
     /// - Parameters:
     ///   - start: `θ_0`, of the kernel's width.
-    ///   - progress: optional reporter, updated at most every `maxSegment` steps and finished at
-    ///     the end.
+    ///   - progress: called with the steps done, at most every `maxSegment` steps and once with
+    ///     `steps` at the end (numerics does no I/O: the caller reports).
     ///   - extras: computes extra per-log-point quantities from `θ_t`.
     ///   - sink: receives the trajectory chunks in order.
     /// - Returns: the final iterate and log points (`trajectory` empty, `trajectoryRowCount` set).
     /// - Throws: `TrainingDiverged` at the first non-finite iterate (or non-finite loss or gradient
     ///   at a log time); any error thrown by `extras` or `sink`.
-    public func run(from start: Network, progress: ProgressReporter? = nil,
+    public func run(from start: Network, progress: ((Int) -> Void)? = nil,
                     extras: (Network) throws -> [Double] = { _ in [] },
                     trajectory sink: (TrajectoryChunk) throws -> Void) throws -> TrainingRecord {
         precondition(start.width == kernel.width, "network width \(start.width) ≠ kernel width \(kernel.width)")
@@ -98,23 +98,23 @@ public struct TrainingRun {
                 ? sgd!.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
                 : kernel.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
             if let failure {
-                progress?.finish()
+                progress?(steps)
                 throw failure
             }
             if k > 0 { pending += end / k - t / k }
             t = end
             if pending == capacity { try flush() }
             try logIfDue(t)
-            progress?.update(t)
+            progress?(t)
         }
         try flush()
-        progress?.finish()
+        progress?(steps)
         return TrainingRecord(final: Network(flat: th), logPoints: logPoints, trajectory: [], trajectoryRowCount: rowCount)
     }
 
     /// Runs from `start` and keeps the whole trajectory in memory (`TrainingRecord.trajectory`).
     /// - Throws: as `run(from:progress:extras:trajectory:)`.
-    public func run(from start: Network, progress: ProgressReporter? = nil,
+    public func run(from start: Network, progress: ((Int) -> Void)? = nil,
                     extras: (Network) throws -> [Double] = { _ in [] }) throws -> TrainingRecord {
         var rows: [Double] = []
         if let k = recordEvery { rows.reserveCapacity((steps / k + 1) * 2 * kernel.width) }

@@ -169,12 +169,14 @@ public enum StoreError: Error, CustomStringConvertible {
     case io(String)
     case corrupt(String, String)
     case locked(String)
+    /// The binaries were built from other sources than the tree keys are computed from.
+    case staleBuild(String)
 
     public var description: String {
         switch self {
         case .io(let message): return message
         case .corrupt(let path, let why): return "corrupt artifact \(path): \(why)"
-        case .locked(let message): return message
+        case .locked(let message), .staleBuild(let message): return message
         }
     }
 }

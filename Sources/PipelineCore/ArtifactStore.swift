@@ -8,8 +8,13 @@ import Glibc
 /// of the last current key under `<store>/.state/` (used only to explain *why* a node is stale).
 public struct ArtifactStore {
     public let directory: URL
+    /// The stage folders the store owns; other content (`figures/`, a nested store) is never touched.
+    public let stageNames: [String]
 
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, stageNames: [String]) {
+        self.directory = directory
+        self.stageNames = stageNames
+    }
 
     public func artifactURL(stage: String, key: String) -> URL {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).h5")
@@ -17,6 +22,11 @@ public struct ArtifactStore {
 
     public func logURL(stage: String, key: String) -> URL {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).log")
+    }
+
+    /// The file a running stage reports its progress in (removed when it ends).
+    public func progressURL(stage: String, key: String) -> URL {
+        directory.appendingPathComponent(stage).appendingPathComponent(".\(key).progress")
     }
 
     /// Where `verify` moves an artifact whose data no longer matches its content hash.
@@ -60,7 +70,7 @@ public struct ArtifactStore {
     /// The stage folders present in the store. Only folders named after a stage count, so other
     /// content (`figures/`, a nested store such as `paper/`) is never touched by `gc` or `verify`.
     func stageFolders() -> [String] {
-        let known = Set(StageCatalog.all.map(\.name))
+        let known = Set(stageNames)
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains).sorted()
     }
 

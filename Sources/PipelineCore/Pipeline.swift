@@ -5,31 +5,76 @@ public final class Pipeline {
     public let config: PipelineConfig
     public let layout: ProjectLayout
     public let store: ArtifactStore
+    /// The stages, in dependency order.
+    public let stages: [StageDefinition]
     /// Nodes in topological order.
     public let nodes: [PlannedNode]
+    /// Per-file SHA-256 of the sources the binaries were built from.
+    public let builtDigests: [String: String]
     private var codeIdentities: [String: String] = [:]
 
-    /// Loads and validates a configuration, and builds its DAG.
+    /// Loads and validates a configuration, builds its DAG and checks every node's settings, so
+    /// that nothing runs unless every value is valid.
+    /// - Parameters:
+    ///   - stages: the pipeline's stages in dependency order (`PipelineStages.all`).
+    ///   - builtDigests: what the binaries were built from (`BuildProvenance.builtSourceDigests`).
     /// - Throws: `ConfigError` (exit code 2) for any invalid key; `StoreError` when the schema is missing.
-    public init(configPath: String, layout: ProjectLayout = .current()) throws {
+    public init(configPath: String, stages: [StageDefinition], builtDigests: [String: String], layout: ProjectLayout = .current()) throws {
         guard let schemaURL = layout.schemaURL, let schemaData = FileManager.default.contents(atPath: schemaURL.path) else {
             throw StoreError.io("cannot find pipeline.schema.json (project root: \(layout.root?.path ?? "not found"); set MLP_PROJECT_ROOT)")
         }
         let schema = try JSONValue.parse(schemaData, source: "pipeline.schema.json")
-        config = try PipelineConfig.load(path: configPath, schema: schema, extraChecks: StageCatalog.validators)
+        config = try PipelineConfig.load(path: configPath, schema: schema)
         self.layout = layout
-        store = ArtifactStore(directory: config.storeDirectory)
-        nodes = try StageCatalog.plan(config)
+        self.stages = stages
+        self.builtDigests = builtDigests
+        store = ArtifactStore(directory: config.storeDirectory, stageNames: stages.map(\.name))
+        nodes = try Pipeline.plan(config, stages: stages)
+        for node in nodes { try node.definition.check(node.slice, node.id.instance, schema) }
+    }
+
+    /// Builds the DAG of a configuration, nodes in a topological order (stages in order, each
+    /// over its scope's instances).
+    static func plan(_ config: PipelineConfig, stages: [StageDefinition]) throws -> [PlannedNode] {
+        var nodes: [PlannedNode] = []
+        for stage in stages {
+            let instances: [String]
+            switch stage.scope {
+            case .dataset: instances = config.datasets.keys.sorted()
+            case .run: instances = config.runs.keys.sorted()
+            case .global: instances = [""]
+            }
+            for instance in instances {
+                let spec = try stage.node(config, instance)
+                nodes.append(PlannedNode(id: NodeID(stage: stage.name, instance: instance), definition: stage,
+                                         slice: spec.slice, inputs: spec.inputs))
+            }
+        }
+        return nodes
     }
 
     public func node(_ id: NodeID) -> PlannedNode? { nodes.first { $0.id == id } }
 
-    /// The code identity of a stage (computed once per process).
+    public func stage(named name: String) -> StageDefinition? { stages.first { $0.name == name } }
+
+    /// The code identity of a stage in the source tree (computed once per process).
     public func codeIdentity(of stage: StageDefinition) throws -> String {
         if let known = codeIdentities[stage.name] { return known }
-        let identity = try layout.codeIdentity(of: stage)
+        let identity = try layout.codeIdentity(of: stage, built: builtDigests)
         codeIdentities[stage.name] = identity
         return identity
+    }
+
+    /// Refuses sources the binaries were not built from: for each stage, the first file whose
+    /// bytes in the tree differ from the build's.
+    /// - Throws: `StoreError.staleBuild` naming the file.
+    public func checkBuild(of stageNames: Set<String>? = nil) throws {
+        guard layout.root != nil else { return }
+        for stage in stages where stageNames?.contains(stage.name) ?? true {
+            if let file = CodeIdentity.firstDifference(of: stage, try layout.treeDigests(of: stage), builtDigests) {
+                throw StoreError.staleBuild("stage binaries are older than \(file): run make build")
+            }
+        }
     }
 
     /// A node's key: SHA-256 of the canonical JSON of its stage name, format version, code
@@ -142,9 +187,9 @@ public final class Pipeline {
     public func nodes(ofStages names: [String]) throws -> Set<NodeID> {
         var result: Set<NodeID> = []
         for name in names {
-            guard StageCatalog.named(name) != nil else {
+            guard stage(named: name) != nil else {
                 throw ConfigError(path: "", value: JSONValue.string(name).canonical,
-                                  message: "unknown stage (stages: \(StageCatalog.all.map(\.name).joined(separator: ", ")))")
+                                  message: "unknown stage (stages: \(stages.map(\.name).joined(separator: ", ")))")
             }
             result.formUnion(nodes.filter { $0.id.stage == name }.map(\.id))
         }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Where the project's sources and built executables are.
+/// Where the project's sources, schema and built executables are.
 public final class ProjectLayout {
     /// The package root (holds Package.swift and Sources/), when found.
     public let root: URL?
     /// The directory holding the stage executables (the driver's own directory).
     public let binDirectory: URL
-    /// Per-target lines "path sha256", computed once: several stages share library targets.
-    private var targetDigests: [String: String] = [:]
+    /// Per source path, its files' digests, computed once: several stages share libraries.
+    private var pathDigests: [String: [String: String]] = [:]
 
     public init(root: URL?, binDirectory: URL) {
         self.root = root
@@ -37,60 +37,67 @@ public final class ProjectLayout {
     /// The schema file (`pipeline.schema.json` at the package root).
     public var schemaURL: URL? { root?.appendingPathComponent("pipeline.schema.json") }
 
+    /// The parsed schema, or nil when there is no readable, valid schema file.
+    public func loadSchema() -> JSONValue? {
+        guard let url = schemaURL, let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return try? JSONValue.parse(data, source: "pipeline.schema.json")   // callers that need it report its absence
+    }
+
     /// The path of a stage executable.
     public func executable(_ name: String) -> URL { binDirectory.appendingPathComponent(name) }
 
-    /// The code identity of a stage: SHA-256 over the relative path and bytes of every file under
-    /// `Sources/<target>/` for its `sourceTargets`, sorted, then its `sourceFiles`, plus its format version. Without
-    /// sources (an installed binary), the SHA-256 of the stage executable itself.
-    /// - Throws: when neither sources nor the executable can be read.
-    public func codeIdentity(of stage: StageDefinition) throws -> String {
-        var material = "format \(stage.formatVersion)\n"
-        guard let root else {
-            return Hashing.sha256(material + (try Hashing.sha256(fileAt: executable(stage.executable))))
-        }
-        for target in stage.sourceTargets {
-            material += try digest(ofTarget: target, root: root)
-        }
-        for file in stage.sourceFiles {
-            let url = root.appendingPathComponent(file)
-            guard let bytes = FileManager.default.contents(atPath: url.path) else {
-                throw StoreError.io("cannot read \(file), a source file of stage \(stage.name), under \(root.path)")
-            }
-            material += "\(file) \(Hashing.sha256(bytes))\n"
-        }
-        return Hashing.sha256(material)
+    /// The code identity of a stage in the source tree (`CodeIdentity`); without a source tree (an
+    /// installed binary), the identity the binaries were built from.
+    /// - Throws: when a source path cannot be read.
+    public func codeIdentity(of stage: StageDefinition, built: [String: String]) throws -> String {
+        guard root != nil else { return CodeIdentity.identity(of: stage, digests: built) }
+        return CodeIdentity.identity(of: stage, digests: try treeDigests(of: stage))
     }
 
-    /// The newest modification time among a stage's source files (to spot a stale build).
-    public func newestSourceDate(of stage: StageDefinition) -> Date? {
-        guard let root else { return nil }
+    /// The digests of the files under a stage's source paths, as they are in the tree now.
+    /// - Throws: `StoreError.io` when a path is missing or unreadable.
+    public func treeDigests(of stage: StageDefinition) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for path in stage.sourcePaths {
+            result.merge(try digests(under: path)) { $1 }
+        }
+        return result
+    }
+
+    private func digests(under path: String) throws -> [String: String] {
+        if let known = pathDigests[path] { return known }
+        guard let root else { return [:] }
+        var result: [String: String] = [:]
+        for file in try SourceTree.files(under: path, root: root) {
+            result[file] = try Hashing.sha256(fileAt: root.appendingPathComponent(file))
+        }
+        pathDigests[path] = result
+        return result
+    }
+}
+
+/// The files that make up code: regular files below a path, hidden names (editor swap files,
+/// `.DS_Store`) left out — the same rule the build-time digest plugin applies.
+public enum SourceTree {
+    /// Files at or below `path` (relative to `root`), as root-relative paths, sorted.
+    /// - Throws: `StoreError.io` when `path` does not exist.
+    public static func files(under path: String, root: URL) throws -> [String] {
         let fm = FileManager.default
-        let files = stage.sourceTargets.flatMap { (try? sourceFiles(ofTarget: $0, root: root)) ?? [] } + stage.sourceFiles
-        return files.compactMap { try? fm.attributesOfItem(atPath: root.appendingPathComponent($0).path)[.modificationDate] as? Date }.max()
-    }
-
-    private func digest(ofTarget target: String, root: URL) throws -> String {
-        if let known = targetDigests[target] { return known }
-        var lines = ""
-        for file in try sourceFiles(ofTarget: target, root: root) {
-            lines += "\(file) \(Hashing.sha256(try Data(contentsOf: root.appendingPathComponent(file))))\n"
+        let base = root.appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: base.path, isDirectory: &isDirectory) else {
+            throw StoreError.io("source path \(path) not found under \(root.path)")
         }
-        targetDigests[target] = lines
-        return lines
-    }
-
-    private func sourceFiles(ofTarget target: String, root: URL) throws -> [String] {
-        let directory = "Sources/\(target)"
-        guard let enumerator = FileManager.default.enumerator(atPath: root.appendingPathComponent(directory).path) else {
-            throw StoreError.io("no sources for target \(target) under \(root.path)/\(directory)")
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = fm.enumerator(atPath: base.path) else {
+            throw StoreError.io("cannot list \(base.path)")
         }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = root.appendingPathComponent(directory).appendingPathComponent(relative).path
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files.append("\(directory)/\(relative)")
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            var isFolder: ObjCBool = false
+            if fm.fileExists(atPath: base.appendingPathComponent(relative).path, isDirectory: &isFolder), !isFolder.boolValue {
+                files.append("\(path)/\(relative)")
             }
         }
         return files.sorted()

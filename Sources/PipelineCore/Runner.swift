@@ -31,10 +31,14 @@ public struct Runner {
     let options: Options
     /// Receives one line per node as it finishes.
     let say: (String) -> Void
+    /// Draws a live status line (nodes done, each running node's progress, ETA) on standard
+    /// output between the per-node lines; for terminals only.
+    let live: Bool
 
-    public init(pipeline: Pipeline, options: Options, say: @escaping (String) -> Void) {
+    public init(pipeline: Pipeline, options: Options, live: Bool = false, say: @escaping (String) -> Void) {
         self.pipeline = pipeline
         self.options = options
+        self.live = live
         self.say = say
     }
 
@@ -49,13 +53,16 @@ public struct Runner {
         var keys: [NodeID: String] = [:]
         var blocked: Set<NodeID> = []
         var reports: [Report] = []
-        var running: [NodeID: (process: Process, started: Date, evaluation: Pipeline.Evaluation, log: URL)] = [:]
+        var running: [NodeID: Job] = [:]
         let finished = FinishedQueue()
+        let board = ProgressBoard(total: pending.count, live: live)
 
         func report(_ id: NodeID, _ outcome: Outcome, _ seconds: Double, _ detail: String) {
             reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
             let time = String(format: "%8.2fs", seconds)
+            board.clear()
             say("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(time)  \(detail)")
+            board.finished += 1
         }
 
         while !pending.isEmpty || !running.isEmpty {
@@ -93,8 +100,10 @@ public struct Runner {
             }
             if progressed && !pending.isEmpty && running.count < max(1, options.jobs) { continue }
             guard !running.isEmpty else { break }
-            let (id, status) = finished.pop()
+            board.draw(running.values.sorted { $0.node < $1.node })
+            guard let (id, status) = finished.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }
             guard let job = running.removeValue(forKey: id) else { continue }
+            try? FileManager.default.removeItem(at: job.progressFile)
             let seconds = Date().timeIntervalSince(job.started)
             let node = pipeline.node(id)!
             if status == 0, let url = job.evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) {
@@ -108,15 +117,27 @@ public struct Runner {
             } else {
                 blocked.insert(id)
                 let why = status == 0 ? "exited 0 but left no readable artifact" : Runner.describe(status: status)
-                report(id, .failed, seconds, "\(why); log: \(job.log.path)\n" + Runner.tail(of: job.log))
+                // The stage's own error line first; the command and the rest are in the log.
+                let error = Runner.errorLine(in: job.log).map { "\($0) (\(why))" } ?? why
+                report(id, .failed, seconds, "\(error)\n          log: \(job.log.path)")
             }
         }
+        board.clear()
         return reports
     }
 
+    /// A running stage process.
+    struct Job: ProgressBoard.Entry {
+        let node: NodeID
+        let process: Process
+        let started: Date
+        let evaluation: Pipeline.Evaluation
+        let log: URL
+        let progressFile: URL
+    }
+
     private func launch(_ node: PlannedNode, _ evaluation: Pipeline.Evaluation, inputKeys: [String: String],
-                        onExit: @escaping @Sendable (NodeID, Int32) -> Void) throws
-        -> (process: Process, started: Date, evaluation: Pipeline.Evaluation, log: URL) {
+                        onExit: @escaping @Sendable (NodeID, Int32) -> Void) throws -> Job {
         let key = evaluation.key!
         let output = pipeline.store.artifactURL(stage: node.id.stage, key: key)
         let log = pipeline.store.logURL(stage: node.id.stage, key: key)
@@ -132,8 +153,11 @@ public struct Runner {
         let provenance = Provenance(stage: node.id.stage, instance: node.id.instance, key: key, config: node.slice,
                                     inputs: .object(inputsJSON), codeIdentity: try pipeline.codeIdentity(of: node.definition),
                                     gitCommit: pipeline.gitCommit)
+        let progressFile = pipeline.store.progressURL(stage: node.id.stage, key: key)
         arguments = ["--slice", node.slice.canonical, "--provenance", provenance.json.canonical,
-                     "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path] + arguments
+                     "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path,
+                     "--expect-code-identity", try pipeline.codeIdentity(of: node.definition),
+                     "--progress-file", progressFile.path] + arguments
         let executable = pipeline.layout.executable(node.definition.executable)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
@@ -147,8 +171,8 @@ public struct Runner {
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = logHandle
-        // With one job on a terminal the stage's progress bar is shown; otherwise it goes to the log.
-        process.standardError = (options.jobs == 1 && isatty(STDERR_FILENO) != 0) ? FileHandle.standardError : logHandle
+        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
+        process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
         let id = node.id
         process.terminationHandler = { finishedProcess in
@@ -156,16 +180,17 @@ public struct Runner {
             onExit(id, finishedProcess.terminationReason == .uncaughtSignal ? -finishedProcess.terminationStatus : finishedProcess.terminationStatus)
         }
         try process.run()
-        return (process, Date(), evaluation, log)
+        return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
     }
 
     static func describe(status: Int32) -> String {
         status < 0 ? "killed by signal \(-status)" : "exited with status \(status)"
     }
 
-    static func tail(of log: URL, lines: Int = 8) -> String {
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return "" }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).map { "          | " + $0 }.joined(separator: "\n")
+    /// The stage's last `error:` line in its log, without the prefix.
+    static func errorLine(in log: URL) -> String? {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").last { $0.hasPrefix("error: ") }.map { String($0.dropFirst(7)) }
     }
 }
 
@@ -181,10 +206,13 @@ final class FinishedQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    func pop() -> (NodeID, Int32) {
+    /// The next finished process, waiting at most until `deadline`; nil when none finished by then.
+    func pop(until deadline: Date) -> (NodeID, Int32)? {
         condition.lock()
         defer { condition.unlock() }
-        while items.isEmpty { condition.wait() }
+        while items.isEmpty {
+            if !condition.wait(until: deadline) { return nil }
+        }
         return items.removeFirst()
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import BuildProvenance
 import PipelineCore
+import Stages
 
 @main
 struct PipelineCommand: ParsableCommand {
@@ -20,7 +22,7 @@ struct ConfigOptions: ParsableArguments {
     /// Loads the pipeline; an invalid configuration prints one message and exits with code 2.
     func load() throws -> Pipeline {
         do {
-            return try Pipeline(configPath: config)
+            return try Pipeline(configPath: config, stages: PipelineStages.all, builtDigests: builtSourceDigests)
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("error: \(config): \(error)\n".utf8))
             throw ExitCode(2)

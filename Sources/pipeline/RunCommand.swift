@@ -34,6 +34,7 @@ struct RunCommand: ParsableCommand {
         let pipeline = try options.load()
         let started = Date()
         let reports = try reportingErrors { () -> [Runner.Report] in
+            if !dryRun { try pipeline.checkBuild() }
             let lock = dryRun ? nil : try pipeline.store.lock(wait: !noWait)
             defer { withExtendedLifetime(lock) {} }
             var runnerOptions = Runner.Options()
@@ -41,7 +42,7 @@ struct RunCommand: ParsableCommand {
             runnerOptions.force = force
             runnerOptions.jobs = jobs
             runnerOptions.dryRun = dryRun
-            return try Runner(pipeline: pipeline, options: runnerOptions) { print($0); fflush(stdout) }.run()
+            return try Runner(pipeline: pipeline, options: runnerOptions, live: isatty(STDOUT_FILENO) != 0) { print($0); fflush(stdout) }.run()
         }
         let count = { (outcome: Runner.Outcome) in reports.filter { $0.outcome == outcome }.count }
         print(String(format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran), count(.failed), count(.skipped),

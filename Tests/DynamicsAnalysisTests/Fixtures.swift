@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import MLPNumerics
 import DynamicsAnalysis
@@ -85,4 +86,13 @@ struct Himmelblau: TwiceDifferentiableObjective {
         let hxy = 4 * p[0] + 4 * p[1]
         return [4 * a + 8 * p[0] * p[0] + 2, hxy, hxy, 2 + 4 * b + 8 * p[1] * p[1]]
     }
+}
+
+extension PhaseDetectionSettings {
+    /// The schema defaults of `pipeline.json`'s `phases` section (the one place they live).
+    static let schemaDefaults = PhaseDetectionSettings(
+        slopeWindowDecades: schemaDefault("phases.slope_window_decades") as! Double,
+        fastDropSlope: schemaDefault("phases.fast_drop_slope") as! Double,
+        gradientTolerance: schemaDefault("phases.gradient_tolerance") as! Double,
+        minimumSegmentPoints: schemaDefault("phases.minimum_segment_points") as! Int)
 }

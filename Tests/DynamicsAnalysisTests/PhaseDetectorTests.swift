@@ -32,7 +32,7 @@ final class PhaseDetectorTests: XCTestCase {
 
     private func detect(_ c: Curve) throws -> PhaseReport {
         try PhaseDetector.detect(time: c.t, trainingError: c.etr, generalizationError: c.egen,
-                                 gradientNorm: c.grad, index: c.index)
+                                 gradientNorm: c.grad, index: c.index, settings: .schemaDefaults)
     }
 
     /// Asserts that `actual` is within `points` grid steps (factor 10^(1/40) each) of `expected`.
@@ -93,8 +93,8 @@ final class PhaseDetectorTests: XCTestCase {
         c.grad[c.grad.count - 1] = 1   // the last point is above tolerance: no convergence
         XCTAssertNil(try detect(c).convergenceTime)
         XCTAssertThrowsError(try PhaseDetector.detect(time: [1, 2], trainingError: [1], generalizationError: [1, 1],
-                                                      gradientNorm: [1, 1], index: [0, 0]))
+                                                      gradientNorm: [1, 1], index: [0, 0], settings: .schemaDefaults))
         XCTAssertThrowsError(try PhaseDetector.detect(time: [1, 1, 2], trainingError: [1, 1, 1], generalizationError: [1, 1, 1],
-                                                      gradientNorm: [1, 1, 1], index: [0, 0, 0]))
+                                                      gradientNorm: [1, 1, 1], index: [0, 0, 0], settings: .schemaDefaults))
     }
 }

@@ -164,4 +164,20 @@ final class ConfigValidationTests: XCTestCase {
     func testUnknownTrainingMethod() throws {
         try assertRejected("train.method", "adam", mentions: ["'train.method'", "\"adam\"", "one of"])
     }
+
+    // MARK: Values the schema's types allow but a stage refuses: checked before anything runs.
+
+    func testStepsBeyondAnyRunnableCount() throws {
+        try assertRejected("train.steps", 1e30, mentions: ["'train.steps'", "1e+30"])
+    }
+
+    func testWidthTheMultistartStageCannotCluster() throws {
+        var config = setting(smallConfig(), "train.width", 8)
+        config = setting(config, "train.init", ["kind": "random"])
+        try assertRejected(jsonText(config), mentions: ["'train.width'", "value 8", "width ≤ 7"])
+    }
+
+    func testNewtonSettingsNamedByTheirSection() throws {
+        try assertRejected("eigen.newton_max_iterations", -1, mentions: ["'eigen.newton_max_iterations'", "value -1"])
+    }
 }

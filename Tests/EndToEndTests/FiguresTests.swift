@@ -1,4 +1,4 @@
-import Artifacts
+import Stages
 import Foundation
 import HDF5Kit
 import MLPNumerics
@@ -149,13 +149,13 @@ final class FiguresTests: XCTestCase {
         for run in ["noisy", "clean"] {
             let eigenFile = try runArtifact("eigen", run)
             defer { try? eigenFile.close() }
-            let eigen = try EigenArtifact(eigenFile)
+            let eigen = try EigenArtifact(reading: eigenFile)
             let phasesFile = try runArtifact("phases", run)
             defer { try? phasesFile.close() }
-            let phases = try PhasesArtifact(phasesFile)
+            let phases = try PhasesArtifact(reading: phasesFile)
             let multistartFile = try runArtifact("multistart", run)
             defer { try? multistartFile.close() }
-            let multistart = try MultiStartArtifact(multistartFile)
+            let multistart = try MultiStartArtifact(reading: multistartFile)
 
             // Phases on the learning curve: one entry per segment in three equal-length arrays; t* and E_gen(t*).
             let curve = "learning_curves/\(run)"

@@ -90,7 +90,7 @@ final class PipelineBehaviourTests: XCTestCase {
         XCTAssertFalse(status.stdout.contains("stale"), status.stdout)
     }
 
-    func testCodeChangeMakesOnlyThatStageStale() throws {
+    func testCodeChangeMakesOnlyThatStageStaleAndAStaleBuildIsRefused() throws {
         // A private copy of the sources, so that editing one changes the code identity.
         let root = makeTemporaryDirectory("mlp-root")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -100,21 +100,33 @@ final class PipelineBehaviourTests: XCTestCase {
         let environment = ["MLP_PROJECT_ROOT": root.path]
         try pipeline(["run"], environment: environment)
         XCTAssertFalse(try pipeline(["status"], environment: environment).stdout.contains("stale"))
-        let source = root.appendingPathComponent("Sources/stage-dataset/DatasetStage.swift")
+        let source = root.appendingPathComponent("Sources/Stages/Dataset/DatasetStage.swift")
         try (try String(contentsOf: source, encoding: .utf8) + "\n// edited\n").write(to: source, atomically: true, encoding: .utf8)
         let status = try pipeline(["status"], environment: environment)
         XCTAssertTrue(status.stdout.contains("because code of stage dataset changed"), status.stdout)
         // Downstream keys wait for the dataset's new content, which decides whether they change.
         XCTAssertTrue(status.stdout.contains("stale    train[noisy]                 (pending)"), status.stdout)
-        // Same bytes out: the re-run leaves downstream nodes fresh (early cutoff).
-        let rerun = try pipeline(["run"], environment: environment)
-        XCTAssertEqual(ranNodes(rerun), ["dataset[gaussian]"], rerun.stdout)
+        // The binaries were not built from the edited source: the run is refused, nothing written.
+        let before = snapshot(of: results)
+        let refused = try pipeline(["run"], expect: 3, environment: environment)
+        XCTAssertEqual(refused.stderr, "error: stage binaries are older than Sources/Stages/Dataset/DatasetStage.swift: run make build\n")
+        XCTAssertEqual(snapshot(of: results).keys.filter { $0.hasSuffix(".h5") }.sorted(), before.keys.filter { $0.hasSuffix(".h5") }.sorted())
         // Editing the training stage makes both training nodes stale and the dataset fresh.
-        let trainSource = root.appendingPathComponent("Sources/stage-train/TrainStage.swift")
+        try (try String(contentsOf: source, encoding: .utf8).replacingOccurrences(of: "\n// edited\n", with: "")).write(to: source, atomically: true, encoding: .utf8)
+        let trainSource = root.appendingPathComponent("Sources/Stages/Train/TrainStage.swift")
         try (try String(contentsOf: trainSource, encoding: .utf8) + "\n// edited\n").write(to: trainSource, atomically: true, encoding: .utf8)
         let afterTrainEdit = try pipeline(["status"], environment: environment)
         XCTAssertTrue(afterTrainEdit.stdout.contains("fresh    dataset[gaussian]"), afterTrainEdit.stdout)
         XCTAssertEqual(afterTrainEdit.stdout.components(separatedBy: "because code of stage train changed").count - 1, 2, afterTrainEdit.stdout)
+    }
+
+    func testStageBuiltFromOtherSourcesRefusesToRun() throws {
+        let output = project.appendingPathComponent("out.h5")
+        let slice = #"{"teacher":{"w":[1],"v":[2]},"sample":{"n":10,"sigma":0.2,"seed":1}}"#
+        let result = try runProduct("stage-dataset", ["--slice", slice, "--output", output.path, "--expect-code-identity", "not-this-build"])
+        XCTAssertEqual(result.status, 4, result.stderr)
+        XCTAssertTrue(result.stderr.contains("was built from other sources"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
     }
 
     func testForceAndDryRun() throws {

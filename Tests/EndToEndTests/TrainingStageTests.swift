@@ -1,4 +1,4 @@
-import Artifacts
+import Stages
 import Foundation
 import HDF5Kit
 import MLPNumerics
@@ -30,7 +30,7 @@ final class TrainingStageTests: XCTestCase {
         let result = try run(smallConfig())
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let file = try trainArtifact("noisy")
-        let curve = try TrainingArtifact.curve(file)
+        let curve = try TrainingArtifact(reading: file).curve
         XCTAssertEqual(curve.t.first, 0)
         XCTAssertEqual(curve.t.last, 2000)
         XCTAssertEqual(curve.theta.count, curve.t.count * 4)
@@ -38,9 +38,9 @@ final class TrainingStageTests: XCTestCase {
         let (rows, stride) = try TrainingArtifact.trajectory(file)
         XCTAssertEqual(stride, 10)
         XCTAssertEqual(rows.count, (2000 / 10 + 1) * 4)
-        XCTAssertEqual(Array(rows.suffix(4)), try TrainingArtifact.final(file).flat)
+        XCTAssertEqual(Array(rows.suffix(4)), try TrainingArtifact(reading: file).final.flat)
         // The recorded errors are those of the recorded parameters (checked with the reference routines).
-        let dataset = try DatasetArtifact(try artifact("dataset[gaussian]"))
+        let dataset = try DatasetArtifact(reading: try artifact("dataset[gaussian]"))
         let data = dataset.trainingSet(targets: "noisy")
         for i in [0, curve.t.count / 2, curve.t.count - 1] {
             let net = curve.network(at: i)
@@ -95,7 +95,7 @@ final class TrainingStageTests: XCTestCase {
         var config = setting(smallConfig(), "train.init", ["kind": "random", "distribution": "uniform", "scale": 2.5, "seed": 3])
         config = setting(config, "runs", ["noisy": ["dataset": "gaussian"]])
         XCTAssertEqual(try run(config).status, 0)
-        let first = try TrainingArtifact.curve(try trainArtifact("noisy")).theta.prefix(4)
+        let first = try TrainingArtifact(reading: try trainArtifact("noisy")).curve.theta.prefix(4)
         XCTAssertTrue(first.allSatisfy { abs($0) <= 2.5 })
         XCTAssertNotEqual(Array(first), [-0.13, 0.13, 0.16, -0.15])
         var random = PortableRandom(seed: 3)
@@ -111,7 +111,7 @@ extension TrainingStageTests {
         XCTAssertEqual(try run(config).status, 0)
         let file = try trainArtifact("noisy")
         XCTAssertEqual(try file.root.string("method"), "sgd")
-        let data = try DatasetArtifact(try artifact("dataset[gaussian]")).trainingSet(targets: "noisy")
+        let data = try DatasetArtifact(reading: try artifact("dataset[gaussian]")).trainingSet(targets: "noisy")
         // Independent loop: epochs of seeded permutations, one sample per step, θ ← θ − η·2r∇f.
         var random = PortableRandom(seed: 4)
         var theta = [-0.13, 0.13, 0.16, -0.15]

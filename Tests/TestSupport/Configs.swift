@@ -39,3 +39,16 @@ public func makeProject(_ config: [String: Any]) -> URL {
     write(jsonText(config), to: directory.appendingPathComponent("pipeline.json"))
     return directory
 }
+
+/// The default `pipeline.schema.json` gives a key (`phases.gradient_tolerance`): tests use the
+/// schema's values instead of repeating them.
+public func schemaDefault(_ path: String) -> Any? {
+    let data = try! Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json"))
+    var node = try! JSONSerialization.jsonObject(with: data) as? [String: Any]
+    var value: Any?
+    for key in path.split(separator: ".").map(String.init) {
+        value = (node?["properties"] as? [String: Any])?[key]
+        node = value as? [String: Any]
+    }
+    return node?["default"]
+}

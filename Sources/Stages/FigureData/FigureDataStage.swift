@@ -1,0 +1,62 @@
+import Foundation
+import HDF5Kit
+import PipelineCore
+
+/// Collects, from every run, exactly the arrays the figures plot, one group per figure, each
+/// array with attributes label (matplotlib mathtext), unit ("" when dimensionless) and
+/// description.
+///
+/// Slice: the `figures` section plus `runs` ({name: {dataset, targets}}); inputs
+/// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>` and `multistart.<run>` for every
+/// run. Layout: `/<figure>/<run>[/<panel>]/<array>`; figures learning_curves (with phases and
+/// t*), trajectories (with the refined attractor's symmetric copies), functions, spectrum,
+/// region_checks, multistart.
+public enum FigureDataStage: Stage {
+    public static let name = "figure-data"
+    public static let scope = StageScope.global
+    public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
+    public static let configSection: String? = "figures"
+    public static let sliceOrigins = ["runs": "runs"]
+    public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
+                                     "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
+                                     "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
+                                     "Sources/MLPNumerics"]
+    /// The stages whose artifacts of every run the figures draw on.
+    static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
+
+    public typealias Settings = FigureDataSettings
+
+    public static func node(_ config: PipelineConfig, instance: String) throws -> NodeSpec {
+        var slice = config.section("figures").objectValue ?? [:]
+        var runs: [String: JSONValue] = [:]
+        var inputs: [String: NodeID] = [:]
+        for (name, run) in config.runs {
+            runs[name] = .object(["dataset": .string(run.dataset), "targets": .string(run.targets)])
+            for stage in perRunInputs {
+                inputs["\(stage).\(name)"] = NodeID(stage: stage, instance: stage == DatasetStage.name ? run.dataset : name)
+            }
+        }
+        slice["runs"] = .object(runs)
+        return NodeSpec(slice: .object(slice), inputs: inputs)
+    }
+
+    public static func settings(_ slice: SliceReader) throws -> Settings {
+        try FigureDataSettings(slice)
+    }
+
+    public static func run(_ settings: Settings, _ context: StageContext) throws {
+        let runs = try RunInputs.open(settings, stage: context)
+        let writer = try context.makeWriter(stage: name)
+        try writer.root.setAttribute("figures", .string("learning_curves,trajectories,functions,spectrum,region_checks,multistart"))
+        try LearningCurvesFigure.write(runs, into: writer.root)
+        try TrajectoriesFigure.write(runs, settings: settings, into: writer.root)
+        try FunctionsFigure.write(runs, settings: settings, into: writer.root)
+        try SpectrumFigure.write(runs, into: writer.root)
+        try RegionChecksFigure.write(runs, into: writer.root)
+        try MultiStartFigure.write(runs, settings: settings, into: writer.root)
+        try writer.commit()
+        if !context.quiet {
+            print("figure-data: \(runs.count) run(s): \(runs.map(\.run.name).joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import DynamicsAnalysis
+import MLPNumerics
+import PipelineCore
+
+/// The Newton settings every stage that refines critical points shares; they live in the `eigen`
+/// section of `pipeline.json`.
+enum Refinement {
+    static let keys = ["newton_tolerance", "newton_max_iterations", "zero_tolerance_relative"]
+
+    /// The eigen section's Newton settings, as a slice member (`refine`).
+    static func slice(_ config: PipelineConfig) -> JSONValue {
+        let eigen = config.section(EigenStage.name)
+        return .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, eigen[$0] ?? .null) }))
+    }
+
+    /// Decodes the settings found under `prefix` (`""` in the eigen slice, `"refine."` elsewhere).
+    static func settings(_ slice: SliceReader, prefix: String) throws -> CriticalPointRefinerSettings {
+        CriticalPointRefinerSettings(
+            gradientTolerance: try slice.double(prefix + "newton_tolerance"),
+            maxIterations: try slice.int(prefix + "newton_max_iterations"),
+            eigenvalueTolerance: EigenvalueTolerance(relative: try slice.double(prefix + "zero_tolerance_relative")))
+    }
+}
+
+extension CriticalPointRecord {
+    /// The record of a refinement's outcome.
+    init(label: String, refinement: CriticalPointRefinement, data: TrainingSet, teacher: Network) {
+        self.init(label: label, point: Network(flat: refinement.point), eigenvalues: refinement.analysis?.spectrum.values ?? [],
+                  index: refinement.analysis?.index ?? -1, zeroCount: refinement.analysis?.zeroCount ?? -1,
+                  gradientNorm: refinement.gradientNorm, converged: refinement.converged, iterations: refinement.iterations,
+                  reason: refinement.reason.rawValue, data: data, teacher: teacher)
+    }
+}

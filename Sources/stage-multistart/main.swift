@@ -1,0 +1,5 @@
+import BuildProvenance
+import PipelineCore
+import Stages
+
+StageMain.run(MultiStartStage.self, builtFrom: builtSourceDigests)
