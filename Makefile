@@ -1,9 +1,8 @@
 # Make builds and delegates: which nodes are stale is the pipeline driver's business (content
 # hashes), so stage targets always ask the driver, which runs only what changed.
 SWIFT   ?= swift
-# The authors' data when it is beside the project (../shared), else the seeded sample.
-PAPER_DATA := ../shared/data/maleknia-sato/data.dat
-CONFIG  ?= $(if $(wildcard $(PAPER_DATA)),pipeline.paper.json,pipeline.json)
+# The paper's configuration on the authors' data in data/; pipeline.sampled.json: a seeded sample.
+CONFIG  ?= pipeline.json
 JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
