@@ -8,6 +8,8 @@ BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset train eigen phases multistart figure-data render
+# The project's virtual environment (scripts/setup-debian.sh) when it exists.
+PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 
 .PHONY: all build setup test bench clean archive status figures $(STAGES)
 
@@ -37,7 +39,7 @@ test:
 # GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build
 	bench/run.sh
-	python3 bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
+	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
 
 archive: build
 	$(DRIVER) archive --config $(CONFIG) results-archive.tar.gz
