@@ -13,9 +13,10 @@ struct RenderStage: ParsableCommand {
         discussion: """
         The slice is pipeline.json's "render" section (colormap, width_inches, height_inches, dpi,
         formats, font_size); the input 'figure_data' is the figure-data artifact. Runs
-        `python3 <project>/scripts/render_figures.py` (set MLP_PYTHON to use another interpreter)
-        into a temporary directory, then replaces the figures in <store>/figures/ and the CSV files in
-        <store>/figures/csv/. The artifact holds /files (relative names), /sha256 and /bytes.
+        `<project>/scripts/render_figures.py` with the project's .venv/bin/python when it exists, else
+        python3 (set MLP_PYTHON to use another interpreter), into a temporary directory, then
+        replaces the figures in <store>/figures/ and the CSV files in <store>/figures/csv/. The
+        artifact holds /files (relative names), /sha256 and /bytes.
         """
     )
 
@@ -35,7 +36,7 @@ struct RenderStage: ParsableCommand {
         try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: scratch) }
 
-        try Self.runRenderer(script: script, arguments: ["--data", dataPath, "--out", scratch.path, "--options", options.canonical])
+        try Self.runRenderer(python: Self.interpreter(root: root), script: script, arguments: ["--data", dataPath, "--out", scratch.path, "--options", options.canonical])
         let files = try Self.regularFiles(under: scratch)
         guard !files.isEmpty else { throw StageFailure("the renderer wrote no files") }
 
@@ -60,12 +61,19 @@ struct RenderStage: ParsableCommand {
         }
     }
 
+    /// The Python interpreter: `MLP_PYTHON`, else the project's `.venv/bin/python` when it exists
+    /// (scripts/setup-debian.sh makes it), else `python3` on PATH.
+    static func interpreter(root: URL) -> String {
+        if let chosen = ProcessInfo.processInfo.environment["MLP_PYTHON"] { return chosen }
+        let venv = root.appendingPathComponent(".venv/bin/python")
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? venv.path : "python3"
+    }
+
     /// Runs the Python renderer, its output going to this stage's own stdout and stderr (the log).
     /// - Throws: `StageFailure` when the interpreter cannot start or the script fails.
-    static func runRenderer(script: URL, arguments: [String]) throws {
+    static func runRenderer(python: String, script: URL, arguments: [String]) throws {
         guard FileManager.default.fileExists(atPath: script.path) else { throw StageFailure("renderer not found at \(script.path)") }
         let process = Process()
-        let python = ProcessInfo.processInfo.environment["MLP_PYTHON"] ?? "python3"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script.path] + arguments
         process.standardInput = FileHandle.nullDevice
@@ -75,7 +83,7 @@ struct RenderStage: ParsableCommand {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw StageFailure("\(python) \(script.lastPathComponent) failed (status \(process.terminationStatus)); "
-                + "are numpy, h5py and matplotlib installed? (pip install -r requirements.txt)")
+                + "are numpy, h5py and matplotlib installed? (scripts/setup-debian.sh installs them into .venv/)")
         }
     }
 
