@@ -10,8 +10,11 @@ PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset train eigen phases multistart figure-data render
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
+# XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
+SWIFT_TEST := $(SWIFT) test --disable-swift-testing
+E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test bench clean archive status figures $(STAGES)
+.PHONY: all build setup test test-unit test-e2e bench clean archive status figures $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -33,8 +36,17 @@ figures: build
 status: build
 	$(DRIVER) status --config $(CONFIG)
 
+# Unit tests (every test target but EndToEndTests) first, then the end-to-end tests, which run the
+# built executables on small projects.
 test:
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT_TEST) --skip $(E2E_TESTS)
+	$(SWIFT_TEST) --filter $(E2E_TESTS)
+
+test-unit:
+	$(SWIFT_TEST) --skip $(E2E_TESTS)
+
+test-e2e:
+	$(SWIFT_TEST) --filter $(E2E_TESTS)
 
 # GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build
