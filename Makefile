@@ -1,16 +1,20 @@
 # Make builds and delegates: which nodes are stale is the pipeline driver's business (content
 # hashes), so stage targets always ask the driver, which runs only what changed.
 SWIFT   ?= swift
-# The authors' data when it is beside the project (../shared), else the seeded sample.
-PAPER_DATA := ../shared/data/maleknia-sato/data.dat
-CONFIG  ?= $(if $(wildcard $(PAPER_DATA)),pipeline.paper.json,pipeline.json)
+# The paper's configuration on the authors' data in data/; pipeline.sampled.json: a seeded sample.
+CONFIG  ?= pipeline.json
 JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset train eigen phases multistart figure-data render
+# The project's virtual environment (scripts/setup-debian.sh) when it exists.
+PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
+# XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
+SWIFT_TEST := $(SWIFT) test --disable-swift-testing
+E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test bench clean archive status figures $(STAGES)
+.PHONY: all build setup test test-unit test-e2e bench clean archive status figures $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -32,13 +36,22 @@ figures: build
 status: build
 	$(DRIVER) status --config $(CONFIG)
 
+# Unit tests (every test target but EndToEndTests) first, then the end-to-end tests, which run the
+# built executables on small projects.
 test:
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT_TEST) --skip $(E2E_TESTS)
+	$(SWIFT_TEST) --filter $(E2E_TESTS)
+
+test-unit:
+	$(SWIFT_TEST) --skip $(E2E_TESTS)
+
+test-e2e:
+	$(SWIFT_TEST) --filter $(E2E_TESTS)
 
 # GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build
 	bench/run.sh
-	python3 bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
+	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
 
 archive: build
 	$(DRIVER) archive --config $(CONFIG) results-archive.tar.gz

@@ -4,6 +4,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# The project's virtual environment (scripts/setup-debian.sh) when it exists, else python3 on PATH.
+PYTHON=python3
+if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; fi
 BUILD=bench/build
 STEPS=3000000
 NUMPY_STEPS=20000
@@ -39,24 +42,24 @@ for rep in $(seq "$REPS"); do
     "$BUILD/gd_tuned" "$DATA" "$STEPS" 0.01 >>"$RESULTS"
     "$BUILD/gd_plain" "$DATA" "$STEPS" 0.01 >>"$RESULTS"
     "$BENCH" run --data "$DATA" --steps "$NUMPY_STEPS" >>"$RESULTS"
-    if command -v python3 >/dev/null && python3 -c "import numpy" 2>/dev/null; then
-        python3 bench/gd_numpy.py "$DATA" "$NUMPY_STEPS" 0.01 >>"$RESULTS"
+    if command -v "$PYTHON" >/dev/null && "$PYTHON" -c "import numpy" 2>/dev/null; then
+        "$PYTHON" bench/gd_numpy.py "$DATA" "$NUMPY_STEPS" 0.01 >>"$RESULTS"
     elif [[ $rep == 1 ]]; then
         echo "numpy: skipped: numpy not installed"
     fi
 done
-if command -v python3 >/dev/null; then
-    JAX_OUT="$(python3 bench/gd_jax.py "$DATA" "$STEPS" 0.01)"
+if command -v "$PYTHON" >/dev/null; then
+    JAX_OUT="$("$PYTHON" bench/gd_jax.py "$DATA" "$STEPS" 0.01)"
     if [[ "$JAX_OUT" == RESULT* ]]; then echo "$JAX_OUT" >>"$RESULTS"; else echo "jax: $JAX_OUT"; fi
 else
-    echo "jax: skipped: python3 not installed"
+    echo "jax: skipped: $PYTHON not installed"
 fi
 
 echo
 "$BENCH" report "$RESULTS" --data "$DATA" --steps "$STEPS"
 
-if command -v objdump >/dev/null && command -v python3 >/dev/null; then
+if command -v objdump >/dev/null && command -v "$PYTHON" >/dev/null; then
     echo
     echo "machine code of the width-2 kernel loops (inner loops should be pure zmm, no scalar, no stack):"
-    python3 bench/asm_report.py "$BENCH"
+    "$PYTHON" bench/asm_report.py "$BENCH"
 fi

@@ -9,7 +9,7 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Run and inspect the content-hashed MLP learning-dynamics pipeline.",
-        subcommands: [RunCommand.self, StatusCommand.self, DagCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self],
+        subcommands: [RunCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self],
         defaultSubcommand: StatusCommand.self
     )
 }

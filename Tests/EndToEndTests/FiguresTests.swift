@@ -55,8 +55,8 @@ final class FiguresTests: XCTestCase {
     }
 
     private func requireMatplotlib() throws {
-        guard toolAvailable(["python3", "-c", "import matplotlib, h5py, numpy"]) else {
-            throw XCTSkip("python3 with matplotlib, h5py and numpy is not installed")
+        guard toolAvailable([projectPython, "-c", "import matplotlib, h5py, numpy"]) else {
+            throw XCTSkip("\(projectPython) with matplotlib, h5py and numpy is not installed (scripts/setup-debian.sh)")
         }
     }
 
@@ -322,7 +322,8 @@ final class FiguresTests: XCTestCase {
         for item in ["Sources", "pipeline.schema.json", "Package.swift", "scripts"] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
-        let environment = ["MLP_PROJECT_ROOT": root.path]
+        // The copy has no .venv/: name the project's interpreter.
+        let environment = ["MLP_PROJECT_ROOT": root.path, "MLP_PYTHON": projectPython]
         XCTAssertEqual(try runProduct("pipeline", ["run", "--config", configPath], environment: environment).status, 0)
         let script = root.appendingPathComponent("scripts/render_figures.py")
         try (try String(contentsOf: script, encoding: .utf8) + "\n# edited\n").write(to: script, atomically: true, encoding: .utf8)

@@ -97,7 +97,8 @@ final class PipelineBehaviourTests: XCTestCase {
         for item in ["Sources", "pipeline.schema.json", "Package.swift", "scripts"] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
-        let environment = ["MLP_PROJECT_ROOT": root.path]
+        // The copy has no .venv/: name the project's interpreter for the render stage.
+        let environment = ["MLP_PROJECT_ROOT": root.path, "MLP_PYTHON": projectPython]
         try pipeline(["run"], environment: environment)
         XCTAssertFalse(try pipeline(["status"], environment: environment).stdout.contains("stale"))
         let source = root.appendingPathComponent("Sources/Stages/Dataset/DatasetStage.swift")
@@ -250,7 +251,7 @@ final class PipelineBehaviourTests: XCTestCase {
         let dump = try runTool(["h5dump", "-H", artifact.path])
         XCTAssertEqual(dump.status, 0, dump.stderr)
         XCTAssertTrue(dump.stdout.contains("DATASET \"y_noisy\""))
-        guard toolAvailable(["python3", "-c", "import h5py"]) else { throw XCTSkip("h5py not installed") }
+        guard toolAvailable([projectPython, "-c", "import h5py"]) else { throw XCTSkip("h5py not installed for \(projectPython)") }
         let script = """
         import h5py, json, sys
         with h5py.File(sys.argv[1], "r") as f:
@@ -258,7 +259,7 @@ final class PipelineBehaviourTests: XCTestCase {
             a = f.attrs
             print(len(x), a["stage"], a["instance"], json.loads(a["config"])["sample"]["n"], a["content_hash"], a["key"])
         """
-        let python = try runTool(["python3", "-c", script, artifact.path])
+        let python = try runTool([projectPython, "-c", script, artifact.path])
         XCTAssertEqual(python.status, 0, python.stderr)
         XCTAssertEqual(python.stdout.split(separator: " ").prefix(4).joined(separator: " "), "40 dataset gaussian 40")
         XCTAssertTrue(python.stdout.contains(artifact.deletingPathExtension().lastPathComponent))

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5Kit
+import TestSupport
 import XCTest
 
 final class ErrorTests: HDF5KitTestCase {
@@ -99,8 +100,8 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
     }
 
     func testH5pyReadsDatasetsAndStringAttributes() throws {
-        guard let python = executable("python3"), try run(python, ["-c", "import h5py"]).status == 0 else {
-            throw XCTSkip("python3 with h5py is not available")
+        guard let python, try run(python, ["-c", "import h5py"]).status == 0 else {
+            throw XCTSkip("\(projectPython) with h5py is not available (scripts/setup-debian.sh)")
         }
         try writeSample(path("sample.h5"))
         let script = """
@@ -136,8 +137,8 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
 
 final class ForeignFileTests: HDF5KitTestCase {
     func testReadsFileWrittenByH5py() throws {
-        guard let python = executable("python3"), try run(python, ["-c", "import h5py"]).status == 0 else {
-            throw XCTSkip("python3 with h5py is not available")
+        guard let python, try run(python, ["-c", "import h5py"]).status == 0 else {
+            throw XCTSkip("\(projectPython) with h5py is not available (scripts/setup-debian.sh)")
         }
         let script = """
         import h5py, numpy as np, sys

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5Kit
+import TestSupport
 import XCTest
 
 /// Base class giving each test its own temporary directory.
@@ -37,6 +38,11 @@ class HDF5KitTestCase: XCTestCase {
     func executable(_ name: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The absolute path of the project's Python (`.venv/bin/python`, else python3 on PATH), if any.
+    var python: String? {
+        projectPython.hasPrefix("/") ? projectPython : executable(projectPython)
     }
 
     /// Runs `executable` with `arguments`; returns exit status and standard output.

@@ -1,19 +1,13 @@
 import XCTest
 import Foundation
 import MLPNumerics
+import TestSupport
 
 /// Gradient descent on the authors' dataset reproduces the plateau and the early-stopping minimum.
 final class PaperDataTests: XCTestCase {
-    /// `../shared/data/maleknia-sato/data.dat` relative to the package root (two levels above this file's folder).
-    private static let dataURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data/maleknia-sato/data.dat").standardizedFileURL
-
+    /// The dataset shipped in `data/maleknia-sato/` (a missing file is a failure, not a skip).
     private func loadData() throws -> TrainingSet {
-        guard FileManager.default.fileExists(atPath: Self.dataURL.path) else {
-            throw XCTSkip("the authors' data is absent at \(Self.dataURL.path)")
-        }
-        let parsed = try TwoColumnText.parse(try String(contentsOf: Self.dataURL, encoding: .utf8))
+        let parsed = try TwoColumnText.parse(try String(contentsOf: authorsDataFile, encoding: .utf8))
         return TrainingSet(x: parsed.x, y: parsed.y)
     }
 

@@ -3,10 +3,14 @@ import Foundation
 /// The package root (found from this file's location).
 public let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The authors' noisy dataset, when `../shared` is beside the project (absent in a user's clone).
-public var authorsDataFile: URL? {
-    let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/maleknia-sato/data.dat")
-    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+/// The authors' noisy dataset D_σ, shipped with the project (data/maleknia-sato/README.md).
+public let authorsDataFile: URL = packageRoot.appendingPathComponent("data/maleknia-sato/data.dat")
+
+/// The project's Python: `<packageRoot>/.venv/bin/python` (made by scripts/setup-debian.sh) when
+/// it exists, else `python3` on PATH — the interpreter the render stage uses too.
+public var projectPython: String {
+    let venv = packageRoot.appendingPathComponent(".venv/bin/python")
+    return FileManager.default.isExecutableFile(atPath: venv.path) ? venv.path : "python3"
 }
 
 /// The directory holding the built executables of this configuration (`.build/<triple>/debug`).

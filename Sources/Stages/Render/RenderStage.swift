@@ -93,7 +93,7 @@ public enum RenderStage: Stage {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw StageFailure("\(python) \(script.lastPathComponent) failed (status \(process.terminationStatus)); "
-                + "are numpy, h5py and matplotlib installed? (pip install -r requirements.txt)")
+                + "are numpy, h5py and matplotlib installed? (./scripts/setup-debian.sh makes .venv/ with them)")
         }
     }
 
