@@ -14,9 +14,7 @@ public enum EigenStage: Stage {
     public static let scope = StageScope.run
     public static let summary = "Hessian spectrum, index, alignment and stability along the log grid; refined final critical point; region checks"
     public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width"]
-    public static let sourcePaths = ["Sources/Stages/Eigen", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
-                                     "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/DynamicsAnalysis",
-                                     "Sources/LinearAlgebra"]
+    public static let sourcePaths = ["Sources/Stages/Eigen"] + Refinement.analysisSources
 
     public struct Settings {
         let targets: String

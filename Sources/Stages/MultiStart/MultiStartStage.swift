@@ -15,9 +15,7 @@ public enum MultiStartStage: Stage {
     public static let scope = StageScope.run
     public static let summary = "GD from N random starts to convergence; limits clustered modulo symmetry, each cluster refined"
     public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen"]
-    public static let sourcePaths = ["Sources/Stages/MultiStart", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
-                                     "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/DynamicsAnalysis",
-                                     "Sources/LinearAlgebra"]
+    public static let sourcePaths = ["Sources/Stages/MultiStart"] + Refinement.analysisSources
 
     public struct Settings {
         let targets: String

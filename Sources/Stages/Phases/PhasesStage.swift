@@ -16,9 +16,7 @@ public enum PhasesStage: Stage {
     public static let scope = StageScope.run
     public static let summary = "phase segments, t*, escapes, convergence time and the saddles passed (refined per segment)"
     public static let sliceOrigins = ["targets": "runs.*.targets", "refine": "eigen"]
-    public static let sourcePaths = ["Sources/Stages/Phases", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
-                                     "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
-                                     "Sources/MLPNumerics", "Sources/DynamicsAnalysis", "Sources/LinearAlgebra"]
+    public static let sourcePaths = ["Sources/Stages/Phases", "Sources/Stages/Eigen/EigenArtifact.swift"] + Refinement.analysisSources
 
     public struct Settings {
         let targets: String

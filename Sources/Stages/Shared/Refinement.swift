@@ -5,6 +5,12 @@ import PipelineCore
 /// The Newton settings every stage that refines critical points shares; they live in the `eigen`
 /// section of `pipeline.json`.
 enum Refinement {
+    /// The code every stage that analyses critical points runs: the shared records, the layouts of
+    /// its dataset and training inputs, and the numerical libraries.
+    static let analysisSources = ["Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
+                                  "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/DynamicsAnalysis",
+                                  "Sources/LinearAlgebra"]
+
     static let keys = ["newton_tolerance", "newton_max_iterations", "zero_tolerance_relative"]
 
     /// The eigen section's Newton settings, as a slice member (`refine`).
