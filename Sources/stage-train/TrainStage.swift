@@ -28,6 +28,8 @@ struct TrainStage: ParsableCommand {
         let start = try settings.initialPoint()
 
         let writer = try stage.makeWriter(stage: "train")
+        // θ_t before compression: a store too small for it fails now rather than mid-run.
+        try writer.requireSpace(Int64(settings.steps / settings.recordEvery + 1) * Int64(2 * settings.width) * 8)
         let trajectoryGroup = try writer.root.createGroup("trajectory")
         let trajectory = try trajectoryGroup.createExtendableDataset("theta", columns: 2 * settings.width)
         try trajectory.setAttribute("stride", .int64(Int64(settings.recordEvery)))
