@@ -21,5 +21,10 @@ static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
 static inline size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
+// Error classes HDF5Kit tells apart: low-level I/O (the operating system refused a read or write).
+static inline hid_t chdf5_e_io(void) { return H5E_IO; }
+static inline hid_t chdf5_e_readerror(void) { return H5E_READERROR; }
+static inline hid_t chdf5_e_writeerror(void) { return H5E_WRITEERROR; }
+static inline hid_t chdf5_e_cantopenfile(void) { return H5E_CANTOPENFILE; }
 
 #endif

@@ -15,17 +15,17 @@ public protocol HDF5AttributeHolder {
 }
 
 extension HDF5Group: HDF5AttributeHolder {
-    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try AttributeIO.set(name, value, on: handle) }
-    public func attribute(_ name: String) throws -> HDF5Value { try AttributeIO.get(name, on: handle) }
-    public func hasAttribute(_ name: String) throws -> Bool { try AttributeIO.exists(name, on: handle) }
-    public func attributeNames() throws -> [String] { try AttributeIO.names(on: handle) }
+    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try file.guarded { try AttributeIO.set(name, value, on: handle) } }
+    public func attribute(_ name: String) throws -> HDF5Value { try file.guarded { try AttributeIO.get(name, on: handle) } }
+    public func hasAttribute(_ name: String) throws -> Bool { try file.guarded { try AttributeIO.exists(name, on: handle) } }
+    public func attributeNames() throws -> [String] { try file.guarded { try AttributeIO.names(on: handle) } }
 }
 
 extension HDF5Dataset: HDF5AttributeHolder {
-    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try AttributeIO.set(name, value, on: handle) }
-    public func attribute(_ name: String) throws -> HDF5Value { try AttributeIO.get(name, on: handle) }
-    public func hasAttribute(_ name: String) throws -> Bool { try AttributeIO.exists(name, on: handle) }
-    public func attributeNames() throws -> [String] { try AttributeIO.names(on: handle) }
+    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try file.guarded { try AttributeIO.set(name, value, on: handle) } }
+    public func attribute(_ name: String) throws -> HDF5Value { try file.guarded { try AttributeIO.get(name, on: handle) } }
+    public func hasAttribute(_ name: String) throws -> Bool { try file.guarded { try AttributeIO.exists(name, on: handle) } }
+    public func attributeNames() throws -> [String] { try file.guarded { try AttributeIO.names(on: handle) } }
 }
 
 /// Attribute reading and writing shared by groups and datasets.
@@ -56,7 +56,7 @@ enum AttributeIO {
         /// Creates the attribute and hands its identifier to `write`.
         func create(fileType: hid_t, space: Handle, _ write: (hid_t) throws -> Void) throws {
             let attribute = try withExtendedLifetime(space) {
-                try Handle(.attribute, operation) {
+                try Handle(.attribute, owner: object.owner, operation) {
                     H5Acreate2(object.id, name, fileType, space.id, chdf5_p_default(), chdf5_p_default())
                 }
             }
@@ -97,7 +97,7 @@ enum AttributeIO {
 
     static func get(_ name: String, on object: Handle) throws -> HDF5Value {
         let operation = "read attribute '\(name)'"
-        let attribute = try Handle(.attribute, operation) { H5Aopen(object.id, name, chdf5_p_default()) }
+        let attribute = try Handle(.attribute, owner: object.owner, operation) { H5Aopen(object.id, name, chdf5_p_default()) }
         let space = try Handle(.dataspace, operation) { H5Aget_space(attribute.id) }
         let type = try Handle(.datatype, operation) { H5Aget_type(attribute.id) }
         return try withExtendedLifetime((attribute, space, type)) {

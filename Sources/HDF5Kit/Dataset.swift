@@ -3,8 +3,8 @@ import CHDF5
 /// An HDF5 dataset: an n-dimensional array of one element type, stored row-major.
 public final class HDF5Dataset {
     let handle: Handle
-    /// Keeps the file open while this dataset is alive.
-    let file: Handle
+    /// Keeps the file open while this dataset is alive; remembers whether it failed.
+    let file: FileState
     /// The path the dataset was opened or created with, for error messages.
     let name: String
     /// Dimensions, read when the dataset is opened and updated by `append`.
@@ -14,7 +14,7 @@ public final class HDF5Dataset {
     /// Whether dimension 0 is unlimited (datasets made by `createExtendableDataset`).
     private let hasUnlimitedRows: Bool
 
-    init(handle: Handle, file: Handle, name: String) throws {
+    init(handle: Handle, file: FileState, name: String) throws {
         self.handle = handle
         self.file = file
         self.name = name
@@ -32,34 +32,46 @@ public final class HDF5Dataset {
     /// Reads the whole dataset as doubles, row-major.
     /// - Throws: `HDF5Error` if the stored type is not a float type.
     public func readDoubles() throws -> [Double] {
-        try checkType(Datatypes.readsAsDouble, reading: "Double")
-        return try read(memoryType: chdf5_native_double(), rows: nil)
+        try file.guarded {
+            try checkType(Datatypes.readsAsDouble, reading: "Double")
+            return try read(memoryType: chdf5_native_double(), rows: nil)
+        }
     }
 
     /// Reads the whole dataset as 64-bit integers, row-major.
     /// - Throws: `HDF5Error` if the stored type is not an integer type that fits `Int64`.
     public func readInt64s() throws -> [Int64] {
-        try checkType(Datatypes.readsAsInt64, reading: "Int64")
-        return try read(memoryType: chdf5_native_int64(), rows: nil)
+        try file.guarded {
+            try checkType(Datatypes.readsAsInt64, reading: "Int64")
+            return try read(memoryType: chdf5_native_int64(), rows: nil)
+        }
     }
 
     /// Reads rows `rows` (indices along dimension 0) as doubles, row-major.
     /// - Throws: `HDF5Error` on a type mismatch or if `rows` is not within `0..<shape[0]`.
     public func readDoubleRows(_ rows: Range<Int>) throws -> [Double] {
-        try checkType(Datatypes.readsAsDouble, reading: "Double")
-        return try read(memoryType: chdf5_native_double(), rows: rows)
+        try file.guarded {
+            try checkType(Datatypes.readsAsDouble, reading: "Double")
+            return try read(memoryType: chdf5_native_double(), rows: rows)
+        }
     }
 
     /// Reads rows `rows` (indices along dimension 0) as 64-bit integers, row-major.
     /// - Throws: `HDF5Error` on a type mismatch or if `rows` is not within `0..<shape[0]`.
     public func readInt64Rows(_ rows: Range<Int>) throws -> [Int64] {
-        try checkType(Datatypes.readsAsInt64, reading: "Int64")
-        return try read(memoryType: chdf5_native_int64(), rows: rows)
+        try file.guarded {
+            try checkType(Datatypes.readsAsInt64, reading: "Int64")
+            return try read(memoryType: chdf5_native_int64(), rows: rows)
+        }
     }
 
     /// Reads the whole dataset as strings, row-major.
     /// - Throws: `HDF5Error` if the dataset does not hold variable-length strings.
     public func readStrings() throws -> [String] {
+        try file.guarded { try readAllStrings() }
+    }
+
+    private func readAllStrings() throws -> [String] {
         guard elementType == .string else {
             throw HDF5Error(operation: "read strings from '\(name)'", message: "the dataset holds \(elementType), not variable-length strings")
         }
@@ -80,6 +92,10 @@ public final class HDF5Dataset {
     /// - Parameter values: row-major values; `values.count` must be a multiple of the column count.
     /// - Throws: `HDF5Error` if the dataset is not extendable or `values` is not whole rows.
     public func append(rows values: [Double]) throws {
+        try file.guarded { try appendRows(values) }
+    }
+
+    private func appendRows(_ values: [Double]) throws {
         let operation = "append to '\(name)'"
         guard hasUnlimitedRows, shape.count == 2, elementType == .float64 else {
             throw HDF5Error(operation: operation, message: "only 2-D float64 datasets made by createExtendableDataset can be appended to")

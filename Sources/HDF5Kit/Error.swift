@@ -4,23 +4,62 @@ import CHDF5
 ///
 /// For failures inside the C library, `message` is HDF5's own error stack, innermost
 /// (most specific) error first; for argument checks done by this wrapper it states the violated rule.
+/// When the operating system refused a file operation (a full disk, a read-only file system),
+/// `systemFailure` says which, and `description` is one line naming the file and the reason.
 public struct HDF5Error: Error, CustomStringConvertible {
     /// The operation that failed, usually naming the object involved (`"open dataset 'loss'"`).
     public let operation: String
     /// Why it failed.
     public let message: String
+    /// The refused read, write or open behind the failure, if that is what it was.
+    public let systemFailure: HDF5SystemFailure?
 
-    public init(operation: String, message: String) {
+    public init(operation: String, message: String, systemFailure: HDF5SystemFailure? = nil) {
         self.operation = operation
         self.message = message
+        self.systemFailure = systemFailure
     }
 
-    public var description: String { "HDF5 error in \(operation): \(message)" }
+    public var description: String {
+        if let systemFailure { return "\(systemFailure) (\(operation))" }
+        return "HDF5 error in \(operation): \(message)"
+    }
+
+    /// The same error with the file named, when HDF5 did not name it.
+    func naming(_ path: String, action: HDF5SystemFailure.Action? = nil) -> HDF5Error {
+        guard let failure = systemFailure else { return self }
+        let named = HDF5SystemFailure(action: action ?? failure.action, path: failure.path ?? path, code: failure.code, reason: failure.reason)
+        return HDF5Error(operation: operation, message: message, systemFailure: named)
+    }
 }
 
-/// Initialises the library once and stops HDF5 from printing error stacks to stderr:
-/// failures are reported by throwing `HDF5Error` instead.
-private let libraryInitialised: Bool = H5open() >= 0 && H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil) >= 0
+/// A file operation the operating system refused, as HDF5 reported it.
+public struct HDF5SystemFailure: Equatable, Sendable, CustomStringConvertible {
+    /// What was refused.
+    public enum Action: String, Sendable {
+        case create, open, read, write
+        /// A low-level I/O failure HDF5 did not attribute to a read, write or open.
+        case access
+    }
+
+    public let action: Action
+    /// The file, when known.
+    public let path: String?
+    /// The `errno` value, when HDF5 reported one (e.g. 28, `ENOSPC`).
+    public let code: Int32?
+    /// The operating system's text for `code` (e.g. "No space left on device"), else HDF5's.
+    public let reason: String
+
+    public init(action: Action, path: String?, code: Int32?, reason: String) {
+        self.action = action
+        self.path = path
+        self.code = code
+        self.reason = reason
+    }
+
+    /// One line: `cannot write /store/train/.abc.h5.tmp-12: No space left on device`.
+    public var description: String { "cannot \(action.rawValue) \(path ?? "the file"): \(reason)" }
+}
 
 /// The single checked entry point for HDF5 C calls.
 ///
@@ -31,28 +70,14 @@ private let libraryInitialised: Bool = H5open() >= 0 && H5Eset_auto2(hid_t(H5E_D
 /// - Throws: `HDF5Error` carrying HDF5's error stack when the result is negative.
 @discardableResult
 func checked<T: BinaryInteger>(_ operation: @autoclosure () -> String, _ call: () throws -> T) throws -> T {
-    guard libraryInitialised else {
+    guard Library.initialised else {
         throw HDF5Error(operation: "H5open", message: "the HDF5 library could not be initialised")
     }
     let result = try call()
     guard result >= 0 else {
-        throw HDF5Error(operation: operation(), message: currentErrorStack() ?? "HDF5 returned \(result) without an error message")
+        let stack = ErrorStack.takeCurrent()
+        throw HDF5Error(operation: operation(), message: stack.summary ?? "HDF5 returned \(result) without an error message",
+                        systemFailure: stack.systemFailure)
     }
     return result
-}
-
-/// Collects and clears HDF5's default error stack, innermost error first; nil when it is empty.
-private func currentErrorStack() -> String? {
-    var entries: [String] = []
-    withUnsafeMutablePointer(to: &entries) { entriesPointer in
-        _ = H5Ewalk2(hid_t(H5E_DEFAULT), H5E_WALK_UPWARD, { _, entry, clientData in
-            guard let entry, let clientData else { return -1 }
-            let function = entry.pointee.func_name.map { String(cString: $0) } ?? "?"
-            let description = entry.pointee.desc.map { String(cString: $0) } ?? ""
-            clientData.assumingMemoryBound(to: [String].self).pointee.append("\(function)(): \(description)")
-            return 0
-        }, entriesPointer)
-    }
-    _ = H5Eclear2(hid_t(H5E_DEFAULT))
-    return entries.isEmpty ? nil : entries.joined(separator: "; ")
 }

@@ -10,38 +10,44 @@ extension HDF5Group {
     @discardableResult
     public func createDataset(_ name: String, doubles: [Double], shape: [Int]? = nil,
                               storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
-        let dims = try Self.validatedShape(shape, count: doubles.count, name: name)
-        let dataset = try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: dims,
-                                      chunking: Self.chunking(storage, dims: dims, name: name))
-        try dataset.writeAll(doubles, memoryType: chdf5_native_double())
-        return dataset
+        try file.guarded {
+            let dims = try Self.validatedShape(shape, count: doubles.count, name: name)
+            let dataset = try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: dims,
+                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            try dataset.writeAll(doubles, memoryType: chdf5_native_double())
+            return dataset
+        }
     }
 
     /// Creates a signed 64-bit integer dataset; arguments as for the `doubles:` variant.
     @discardableResult
     public func createDataset(_ name: String, int64s: [Int64], shape: [Int]? = nil,
                               storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
-        let dims = try Self.validatedShape(shape, count: int64s.count, name: name)
-        let dataset = try makeDataset(name, fileType: chdf5_std_i64le(), dims: dims,
-                                      chunking: Self.chunking(storage, dims: dims, name: name))
-        try dataset.writeAll(int64s, memoryType: chdf5_native_int64())
-        return dataset
+        try file.guarded {
+            let dims = try Self.validatedShape(shape, count: int64s.count, name: name)
+            let dataset = try makeDataset(name, fileType: chdf5_std_i64le(), dims: dims,
+                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            try dataset.writeAll(int64s, memoryType: chdf5_native_int64())
+            return dataset
+        }
     }
 
     /// Creates a 1-D dataset of variable-length UTF-8 strings (read by h5py as `str`).
     /// - Throws: `HDF5Error` if `name` exists or a string contains a NUL character.
     @discardableResult
     public func createDataset(_ name: String, strings: [String]) throws -> HDF5Dataset {
-        let type = try Datatypes.utf8String()
-        return try withExtendedLifetime(type) {
-            let dataset = try makeDataset(name, fileType: type.id, dims: [strings.count], chunking: nil)
-            guard !strings.isEmpty else { return dataset }
-            _ = try Datatypes.withCStringArray(strings, operation: "write strings to '\(name)'") { pointers in
-                try checked("write strings to '\(name)'") {
-                    H5Dwrite(dataset.handle.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), pointers)
+        try file.guarded {
+            let type = try Datatypes.utf8String()
+            return try withExtendedLifetime(type) {
+                let dataset = try makeDataset(name, fileType: type.id, dims: [strings.count], chunking: nil)
+                guard !strings.isEmpty else { return dataset }
+                _ = try Datatypes.withCStringArray(strings, operation: "write strings to '\(name)'") { pointers in
+                    try checked("write strings to '\(name)'") {
+                        H5Dwrite(dataset.handle.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), pointers)
+                    }
                 }
+                return dataset
             }
-            return dataset
         }
     }
 
@@ -59,16 +65,20 @@ extension HDF5Group {
             throw HDF5Error(operation: operation, message: "columns (\(columns)) and chunkRows (\(chunkRows)) must be at least 1")
         }
         try Self.validateDeflate(deflate, operation: operation)
-        return try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: [0, columns],
-                               maxDims: [chdf5_s_unlimited(), hsize_t(columns)],
-                               chunking: Chunking(dims: [chunkRows, columns], deflate: deflate))
+        return try file.guarded {
+            try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: [0, columns],
+                            maxDims: [chdf5_s_unlimited(), hsize_t(columns)],
+                            chunking: Chunking(dims: [chunkRows, columns], deflate: deflate))
+        }
     }
 
     /// Opens an existing dataset.
     /// - Throws: `HDF5Error` if `name` is missing or not a dataset.
     public func dataset(_ name: String) throws -> HDF5Dataset {
-        let dataset = try Handle(.dataset, "open dataset '\(name)'") { H5Dopen2(handle.id, name, chdf5_p_default()) }
-        return try HDF5Dataset(handle: dataset, file: file, name: name)
+        try file.guarded {
+            let dataset = try Handle(.dataset, owner: file, "open dataset '\(name)'") { H5Dopen2(handle.id, name, chdf5_p_default()) }
+            return try HDF5Dataset(handle: dataset, file: file, name: name)
+        }
     }
 
     /// Chunk dimensions and optional deflate level of a chunked dataset.
@@ -143,7 +153,7 @@ extension HDF5Group {
         }
         let space = try Datatypes.simpleSpace(dims, maxDims: maxDims)
         let dataset = try withExtendedLifetime((creation, space)) {
-            try Handle(.dataset, operation) {
+            try Handle(.dataset, owner: file, operation) {
                 H5Dcreate2(handle.id, name, fileType, space.id, chdf5_p_default(), creation.id, chdf5_p_default())
             }
         }

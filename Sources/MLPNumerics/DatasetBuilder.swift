@@ -47,7 +47,7 @@ extension Network {
     }
 }
 
-/// Parses a whitespace-separated two-column text file `x y` (one sample per line).
+/// Parses a two-column text file `x y` (one sample per line), the one parser for such files.
 public enum TwoColumnText {
     /// A parse problem, with its 1-based line number.
     public struct ParseError: Error, CustomStringConvertible, Equatable {
@@ -56,15 +56,21 @@ public enum TwoColumnText {
         public var description: String { line > 0 ? "line \(line): \(message)" : message }
     }
 
-    /// Parses the text. Blank lines and lines starting with `#` are skipped.
+    /// Parses the text, as written on any platform: lines end with LF, CRLF (Windows) or a lone
+    /// CR (classic Mac OS), and a UTF-8 byte-order mark at the start is ignored. Columns are
+    /// separated by spaces, tabs or commas; `#` starts a comment that runs to the end of the
+    /// line; blank and comment-only lines are skipped.
     /// - Throws: `ParseError` for a line without exactly two numbers, a non-finite value, or
     ///   fewer than 2 samples.
     public static func parse(_ text: String) throws -> (x: [Double], y: [Double]) {
         var x: [Double] = []
         var y: [Double] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: " \t\r")
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        // "\r\n" is a single Character in Swift, so splitting on "\n" alone finds no line breaks.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        let lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (index, rawLine) in lines.enumerated() {
+            let line = rawLine.prefix { $0 != "#" }.trimmingCharacters(in: " \t")
+            if line.isEmpty { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             guard fields.count == 2 else {
                 throw ParseError(line: index + 1, message: "expected 2 columns 'x y', found \(fields.count): \(line.prefix(60))")

@@ -53,8 +53,10 @@ public struct Provenance: Sendable {
 public let projectVersion = "0.1.0"
 
 /// Writes one artifact atomically: data goes to a temporary file in the destination directory,
-/// which `commit()` closes, fsyncs and renames to its final name. A crash or kill before that
-/// leaves only the temporary file (`.<name>.tmp-<pid>`), which is never taken as an artifact.
+/// which `commit()` closes, fsyncs and renames to its final name, after recording the SHA-256 of
+/// the whole file beside it (`<key>.h5.sha256`, see `FileHashRecord`). A crash or kill before that
+/// leaves only the temporary file (`.<name>.tmp-<pid>`), which is never taken as an artifact; any
+/// failure (a full disk, a read-only store) removes it.
 public final class ArtifactWriter {
     public let finalURL: URL
     public let temporaryURL: URL
@@ -66,31 +68,56 @@ public final class ArtifactWriter {
     public var root: HDF5Group { file.root }
 
     /// Starts an artifact that will be committed to `finalURL`.
-    /// - Throws: when the directory cannot be created or the file cannot be opened.
-    public init(finalURL: URL, provenance: Provenance) throws {
+    /// - Parameters:
+    ///   - expectedBytes: the caller's estimate of the artifact's size before compression, if it
+    ///     knows one; the writer then refuses at once when the store has less space free.
+    /// - Throws: `StoreError` when the directory cannot be created or lacks the expected space;
+    ///   `HDF5Error` (one line naming the path and the reason) when the file cannot be created.
+    public init(finalURL: URL, provenance: Provenance, expectedBytes: Int64? = nil) throws {
         self.finalURL = finalURL
         self.provenance = provenance
         let directory = finalURL.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Directories.create(directory)
         temporaryURL = directory.appendingPathComponent(".\(finalURL.lastPathComponent).tmp-\(getpid())")
+        if let expectedBytes { try ArtifactWriter.requireSpace(expectedBytes, in: directory, for: temporaryURL) }
         file = try HDF5File.create(temporaryURL.path)
     }
 
     deinit {
-        if !committed {
-            try? file.close()
-            try? FileManager.default.removeItem(at: temporaryURL)
-        }
+        if !committed { discard() }
     }
 
-    /// Writes the provenance and content hash, makes the file durable and moves it into place.
+    /// Refuses early when the store cannot hold about `bytes` more (see `init`'s `expectedBytes`).
+    /// - Throws: `StoreError` naming the temporary file, "No space left on device", and both sizes.
+    public func requireSpace(_ bytes: Int64) throws {
+        try ArtifactWriter.requireSpace(bytes, in: finalURL.deletingLastPathComponent(), for: temporaryURL)
+    }
+
+    static func requireSpace(_ bytes: Int64, in directory: URL, for path: URL) throws {
+        var stats = statvfs()
+        guard statvfs(directory.path, &stats) == 0 else { throw StoreError.system("check free space in", directory.path) }
+        let available = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+        guard available >= bytes else { throw StoreError.noSpace(path.path, needed: bytes, available: available) }
+    }
+
+    /// Writes the provenance and content hash, makes the file durable, records its SHA-256 and
+    /// moves it into place.
     ///
     /// The creation time honours `SOURCE_DATE_EPOCH` (the reproducible-builds convention), so
     /// that two clones can produce byte-identical files; it is kept out of every hash.
     /// - Returns: the content hash.
-    /// - Throws: on any HDF5 or file-system failure; the temporary file is then removed.
+    /// - Throws: on any HDF5 or file-system failure; the temporary files are then removed.
     @discardableResult
     public func commit() throws -> String {
+        do {
+            return try finish()
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    private func finish() throws -> String {
         let contentHash = try ArtifactContent.hash(of: file)
         let root = file.root
         try root.setAttribute("stage", .string(provenance.stage))
@@ -106,16 +133,27 @@ public final class ArtifactWriter {
         try root.setAttribute("content_hash", .string(contentHash))
         try file.close()
         try ArtifactWriter.fsync(temporaryURL)
+        // The file hash is in place before the artifact, so an artifact never lacks one.
+        try FileHashRecord.write(try Hashing.sha256(fileAt: temporaryURL), for: finalURL)
         if let pause = ProcessInfo.processInfo.environment["MLP_TEST_PAUSE_BEFORE_RENAME"], let seconds = Double(pause) {
             // Test hook: lets the kill test catch a stage between its last write and the rename.
             Thread.sleep(forTimeInterval: seconds)
         }
         guard rename(temporaryURL.path, finalURL.path) == 0 else {
-            throw StoreError.io("cannot rename \(temporaryURL.path) to \(finalURL.path): \(String(cString: strerror(errno)))")
+            let code = errno
+            unlink(FileHashRecord.url(for: finalURL).path)
+            throw StoreError.io("cannot rename \(temporaryURL.path) to \(finalURL.path): \(String(cString: strerror(code)))")
         }
-        try ArtifactWriter.fsync(finalURL.deletingLastPathComponent())
         committed = true
+        try ArtifactWriter.fsync(finalURL.deletingLastPathComponent())
         return contentHash
+    }
+
+    /// Gives up the artifact: deletes the temporary files, releasing their space (a failed
+    /// HDF5 file without calling HDF5 again, see `HDF5File.discard()`).
+    private func discard() {
+        file.discard()
+        unlink(FileHashRecord.temporaryURL(for: finalURL).path)
     }
 
     static func creationTime() -> String {
@@ -130,53 +168,8 @@ public final class ArtifactWriter {
 
     static func fsync(_ url: URL) throws {
         let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw StoreError.io("cannot open \(url.path) to sync it: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StoreError.system("open", url.path) }
         defer { close(fd) }
-        guard Glibc.fsync(fd) == 0 else { throw StoreError.io("fsync \(url.path) failed: \(String(cString: strerror(errno)))") }
-    }
-}
-
-/// Reads an artifact's provenance and checks its integrity.
-public enum ArtifactReader {
-    /// The stored content hash (the cheap check `status` and `run` use).
-    /// - Throws: when the file cannot be opened or lacks the attribute (a corrupt artifact).
-    public static func storedContentHash(at url: URL) throws -> String {
-        let file = try HDF5File.open(url.path)
-        defer { try? file.close() }
-        guard case .string(let hash) = try file.root.attribute("content_hash") else {
-            throw StoreError.corrupt(url.path, "content_hash is not a string")
-        }
-        return hash
-    }
-
-    /// Recomputes the content hash and compares it with the stored one (the check `verify` does).
-    /// - Returns: nil when intact, else what is wrong.
-    public static func integrityProblem(at url: URL) -> String? {
-        do {
-            let file = try HDF5File.open(url.path)
-            defer { try? file.close() }
-            guard case .string(let stored) = try file.root.attribute("content_hash") else { return "content_hash is not a string" }
-            let actual = try ArtifactContent.hash(of: file)
-            return actual == stored ? nil : "content hash mismatch: stored \(stored.prefix(12))…, data hashes to \(actual.prefix(12))…"
-        } catch {
-            return "unreadable: \(error)"
-        }
-    }
-}
-
-/// A failure of the artifact store or of the driver's bookkeeping.
-public enum StoreError: Error, CustomStringConvertible {
-    case io(String)
-    case corrupt(String, String)
-    case locked(String)
-    /// The binaries were built from other sources than the tree keys are computed from.
-    case staleBuild(String)
-
-    public var description: String {
-        switch self {
-        case .io(let message): return message
-        case .corrupt(let path, let why): return "corrupt artifact \(path): \(why)"
-        case .locked(let message), .staleBuild(let message): return message
-        }
+        guard Glibc.fsync(fd) == 0 else { throw StoreError.system("sync", url.path) }
     }
 }

@@ -29,9 +29,34 @@ public struct ArtifactStore {
         directory.appendingPathComponent(stage).appendingPathComponent(".\(key).progress")
     }
 
-    /// Where `verify` moves an artifact whose data no longer matches its content hash.
+    /// Where `verify` moves an artifact whose bytes or data no longer match their hashes.
     public func quarantineURL(stage: String, key: String) -> URL {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).h5.corrupt")
+    }
+
+    /// The record of an artifact's file SHA-256, `<key>.h5.sha256` (see `FileHashRecord`).
+    public func fileHashURL(stage: String, key: String) -> URL {
+        FileHashRecord.url(for: artifactURL(stage: stage, key: key))
+    }
+
+    // MARK: The store directory
+
+    /// Checks that the store, if it exists, is a directory (reading needs nothing more).
+    /// - Throws: `StoreError` naming the path when it is something else.
+    public func checkDirectory() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw StoreError.io("cannot use \(directory.path) as the store: it exists and is not a directory")
+        }
+    }
+
+    /// Creates the store if needed and checks that it can be written to.
+    /// - Throws: `StoreError`, one line naming the path and the reason (not a directory,
+    ///   read-only file system, permission denied …).
+    public func prepareForWriting() throws {
+        try checkDirectory()
+        try Directories.create(directory, verb: "create the store")
+        guard access(directory.path, W_OK) == 0 else { throw StoreError.system("write to the store", directory.path) }
     }
 
     // MARK: Node records
@@ -56,13 +81,18 @@ public struct ArtifactStore {
         return try? JSONDecoder().decode(NodeRecord.self, from: data)   // an unreadable record only loses the reason
     }
 
+    /// - Throws: `StoreError` when the record cannot be written.
     public func saveRecord(_ record: NodeRecord, of node: NodeID) throws {
         if self.record(of: node) == record { return }
         let url = recordURL(node)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Directories.create(url.deletingLastPathComponent())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(record).write(to: url, options: .atomic)
+        do {
+            try encoder.encode(record).write(to: url, options: .atomic)
+        } catch {
+            throw StoreError.from(error, verb: "write", path: url.path)
+        }
     }
 
     // MARK: Listing
@@ -83,7 +113,7 @@ public struct ArtifactStore {
         }
     }
 
-    /// Every file in stage folders: artifacts, logs, quarantined and temporary files.
+    /// Every file in stage folders: artifacts, file-hash records, logs, quarantined and temporary files.
     public func allFiles() -> [URL] {
         let fm = FileManager.default
         var result: [URL] = []
@@ -116,9 +146,10 @@ public struct ArtifactStore {
     /// Takes the store lock.
     /// - Parameters:
     ///   - wait: block until the lock is free (after saying so once on stderr), or fail at once.
-    /// - Throws: `StoreError.locked` when `wait` is false and another run holds it.
+    /// - Throws: `StoreError.locked` when `wait` is false and another run holds it; `StoreError`
+    ///   when the store is not a writable directory.
     public func lock(wait: Bool) throws -> Lock {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try prepareForWriting()
         let path = directory.appendingPathComponent(".lock").path
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot open lock file \(path): \(String(cString: strerror(errno)))") }

@@ -2,6 +2,10 @@ import Crypto
 import Foundation
 import HDF5Kit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// SHA-256 helpers (swift-crypto), hex-encoded.
 public enum Hashing {
     public static func sha256(_ data: Data) -> String {
@@ -13,13 +17,21 @@ public enum Hashing {
     }
 
     /// Hashes a file by streaming it in 1 MiB blocks.
-    /// - Throws: when the file cannot be read.
+    /// - Throws: `StoreError` (one line naming the path and the reason) when it cannot be read.
     public static func sha256(fileAt url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { throw StoreError.system("read", url.path) }
+        defer { close(fd) }
         var hasher = SHA256()
-        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            hasher.update(data: block)
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.system("read", url.path)
+            }
+            block.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
         }
         return hex(hasher.finalize())
     }

@@ -69,7 +69,9 @@ public struct StageContext: ParsableArguments {
     }
 
     /// Starts the output artifact, with the driver's provenance (or a manual-run one).
-    public func makeWriter(stage: String) throws -> ArtifactWriter {
+    /// - Parameter expectedBytes: the artifact's size before compression, when it can be
+    ///   estimated: a store too small for it is refused now rather than mid-run.
+    public func makeWriter(stage: String, expectedBytes: Int64? = nil) throws -> ArtifactWriter {
         let record: Provenance
         if let provenance {
             record = try Provenance(json: try JSONValue.parse(Data(provenance.utf8), source: "--provenance"))
@@ -78,7 +80,7 @@ public struct StageContext: ParsableArguments {
                                 config: try parsedSlice(), inputs: .object(try inputPaths().mapValues { .string($0) }),
                                 codeIdentity: "manual run", gitCommit: "unknown")
         }
-        return try ArtifactWriter(finalURL: URL(fileURLWithPath: output), provenance: record)
+        return try ArtifactWriter(finalURL: URL(fileURLWithPath: output), provenance: record, expectedBytes: expectedBytes)
     }
 
     /// Resolves a path from the slice against `--base-dir`.

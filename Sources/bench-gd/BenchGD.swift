@@ -24,28 +24,24 @@ struct BenchError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Reads a text file of `x y` lines (blank lines and `#` comments skipped).
+/// Reads a text file of `x y` lines with the pipeline's parser (`TwoColumnText`).
 func readData(_ path: String) throws -> TrainingSet {
-    guard let file = fopen(path, "r") else { throw BenchError(description: "cannot open \(path)") }
+    guard let file = fopen(path, "r") else { throw BenchError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
     defer { fclose(file) }
-    var xs: [Double] = [], ys: [Double] = []
-    var line: UnsafeMutablePointer<CChar>? = nil
-    var cap = 0
-    defer { free(line) }
-    var lineNumber = 0
-    while getline(&line, &cap, file) > 0 {
-        lineNumber += 1
-        let text = String(cString: line!).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
-        if fields.isEmpty { continue }
-        guard fields.count == 2, let x = Double(fields[0]), let y = Double(fields[1]) else {
-            throw BenchError(description: "\(path):\(lineNumber): expected two numbers `x y`")
-        }
-        xs.append(x)
-        ys.append(y)
+    var bytes: [UInt8] = []
+    var block = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = fread(&block, 1, block.count, file)
+        bytes += block.prefix(count)
+        if count < block.count { break }
     }
-    if xs.isEmpty { throw BenchError(description: "\(path): no data") }
-    return TrainingSet(x: xs, y: ys)
+    guard ferror(file) == 0 else { throw BenchError(description: "cannot read \(path)") }
+    do {
+        let parsed = try TwoColumnText.parse(String(decoding: bytes, as: UTF8.self))
+        return TrainingSet(x: parsed.x, y: parsed.y)
+    } catch {
+        throw BenchError(description: "\(path): \(error)")
+    }
 }
 
 /// Process CPU time: on a shared, busy machine it excludes the time other processes hold the core.

@@ -36,12 +36,19 @@ struct ArchiveCommand: ParsableCommand {
             guard let artifact = e.artifact, let key = e.key, let contentHash = e.contentHash else { continue }
             let relativePath = "results/\(e.id.stage)/\(key).h5"
             let destination = top.appendingPathComponent(relativePath)
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: artifact, to: destination)
+            let fileHash = try reportingErrors { () -> String? in
+                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: artifact, to: destination)
+                return try archivedFileHash(of: artifact, copy: destination)
+            }
+            guard let fileHash else {
+                warn("error: \(relative(artifact, to: pipeline.config.baseDirectory)) does not match its recorded file hash, or has none; run `pipeline verify`, then `pipeline run`")
+                throw ExitCode(1)
+            }
             entries.append(.object([
                 "node": .string(e.id.description), "stage": .string(e.id.stage), "instance": .string(e.id.instance),
                 "key": .string(key), "content_hash": .string(contentHash), "path": .string(relativePath),
-                "sha256": .string(try Hashing.sha256(fileAt: destination)),
+                "sha256": .string(fileHash),
             ]))
         }
         let manifest: JSONValue = .object([
@@ -60,5 +67,13 @@ struct ArchiveCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("archived \(entries.count) artifact(s) to \(destination.path); check with: tar xzf \(output) && pipeline verify --manifest \(name)/manifest.json")
+    }
+
+    /// The recorded file SHA-256 of an artifact, checked against the copy going into the archive
+    /// (which also gets the record); nil when none is recorded or the copy differs from it.
+    private func archivedFileHash(of artifact: URL, copy: URL) throws -> String? {
+        guard let recorded = try FileHashRecord.read(for: artifact), try Hashing.sha256(fileAt: copy) == recorded else { return nil }
+        try FileHashRecord.write(recorded, for: copy)
+        return recorded
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 struct GCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Remove artifacts (and their logs) that no current node uses, plus quarantined and abandoned temporary files.",
+        abstract: "Remove artifacts (with their logs and file-hash records) that no current node uses, plus quarantined and abandoned temporary files and orphaned file-hash records.",
         discussion: "A node whose inputs are not current has no known key yet: every artifact of its stage and instance is kept."
     )
 
@@ -42,7 +42,7 @@ struct GCCommand: ParsableCommand {
                 let key = name.split(separator: ".").first(where: { !$0.isEmpty }).map(String.init) ?? name
                 let abandonedTemporary = name.hasPrefix(".") && name.contains(".tmp-") && !GCCommand.processAlive(name)
                 let unused = !name.hasPrefix(".") && !keep.contains("\(stage)/\(key)")
-                guard abandonedTemporary || unused else { continue }
+                guard abandonedTemporary || unused || GCCommand.isOrphanedRecord(url) else { continue }
                 bytes += ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? Int64) ?? 0
                 removed += 1
                 print("\(dryRun ? "would remove" : "removed") \(stage)/\(name)")
@@ -50,6 +50,13 @@ struct GCCommand: ParsableCommand {
             }
             print(String(format: "%@ %d file(s), %.1f MB; kept %d artifact(s)", dryRun ? "would remove" : "removed", removed, Double(bytes) / 1e6, keep.count))
         }
+    }
+
+    /// Whether `url` is a file-hash record (`<key>.h5.sha256`) whose artifact is gone.
+    static func isOrphanedRecord(_ url: URL) -> Bool {
+        let name = url.lastPathComponent
+        return !name.hasPrefix(".") && name.hasSuffix(".h5.sha256")
+            && !FileManager.default.fileExists(atPath: url.deletingPathExtension().path)
     }
 
     /// Whether the process that owns a temporary file `.<name>.tmp-<pid>` is still running.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import BuildProvenance
+import HDF5Kit
 import PipelineCore
 import Stages
 
@@ -9,9 +10,25 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Run and inspect the content-hashed MLP learning-dynamics pipeline.",
+        discussion: "Exit codes: 0 success; 1 a stage failed or verify found corruption; 2 invalid configuration or arguments; 3 store error.",
         subcommands: [RunCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self],
         defaultSubcommand: StatusCommand.self
     )
+
+    /// Parses and runs a subcommand. Argument errors exit with 2, as documented, instead of
+    /// ArgumentParser's 64 (`EX_USAGE`); help and every other outcome are ArgumentParser's.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                warn(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every subcommand shares.
@@ -19,13 +36,19 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The pipeline configuration file.")
     var config: String = "pipeline.json"
 
-    /// Loads the pipeline; an invalid configuration prints one message and exits with code 2.
+    /// Loads the pipeline. An invalid configuration prints one message and exits with code 2; a
+    /// missing schema or a store path that is not a directory, one message and code 3.
     func load() throws -> Pipeline {
         do {
-            return try Pipeline(configPath: config, stages: PipelineStages.all, builtDigests: builtSourceDigests)
+            let pipeline = try Pipeline(configPath: config, stages: PipelineStages.all, builtDigests: builtSourceDigests)
+            try pipeline.store.checkDirectory()
+            return pipeline
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("error: \(config): \(error)\n".utf8))
+            warn("error: \(config): \(error)")
             throw ExitCode(2)
+        } catch let error as StoreError {
+            warn("error: \(error)")
+            throw ExitCode(3)
         }
     }
 }
@@ -35,7 +58,8 @@ func warn(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs a body, turning store and config errors into a one-line message and an exit code.
+/// Runs a body, turning config errors (exit 2) and store errors (exit 3) into a one-line message.
+/// File-system and HDF5 failures of the driver itself count as store errors.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -44,6 +68,14 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(2)
     } catch let error as StoreError {
         warn("error: \(error)")
+        throw ExitCode(3)
+    } catch let error as HDF5Error {
+        warn("error: \(error)")
+        throw ExitCode(3)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CocoaError {
+        warn("error: \(StoreError.from(error, verb: "access", path: "the store"))")
         throw ExitCode(3)
     }
 }

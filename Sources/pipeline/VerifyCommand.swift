@@ -5,8 +5,14 @@ import PipelineCore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute the content hash of every artifact; quarantine corrupt ones so they count as stale.",
-        discussion: "With --manifest, check an unpacked archive instead: every listed file is present, byte-identical (sha256) and internally consistent."
+        abstract: "Check every artifact's file SHA-256 and content hash; quarantine corrupt ones so they count as stale.",
+        discussion: """
+        An artifact is corrupt when its bytes differ from the SHA-256 recorded beside it (<key>.h5.sha256, \
+        written when it was made), when no file hash is recorded (e.g. a store from an earlier version: \
+        the artifact cannot be vouched for and is recomputed), or when its data no longer matches its \
+        content hash. It is moved to <key>.h5.corrupt, its record removed; exit code 1.
+        With --manifest, check an unpacked archive instead: every listed file is present, byte-identical (sha256) and internally consistent.
+        """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -19,24 +25,34 @@ struct VerifyCommand: ParsableCommand {
         let pipeline = try options.load()
         let store = pipeline.store
         var corrupt = 0
-        let artifacts = store.allArtifacts()
+        var count = 0
         try reportingErrors {
             let lock = try store.lock(wait: true)
             defer { withExtendedLifetime(lock) {} }
+            let artifacts = store.allArtifacts()
+            count = artifacts.count
             for artifact in artifacts {
-                if let problem = ArtifactReader.integrityProblem(at: artifact.url) {
-                    corrupt += 1
-                    let quarantine = store.quarantineURL(stage: artifact.stage, key: artifact.key)
-                    try? FileManager.default.removeItem(at: quarantine)
-                    try FileManager.default.moveItem(at: artifact.url, to: quarantine)
-                    print("corrupt  \(artifact.stage)/\(artifact.key).h5: \(problem) → moved to \(quarantine.lastPathComponent)")
-                } else {
+                let problems = ArtifactIntegrity.problems(artifact: artifact.url)
+                guard !problems.isEmpty else {
                     print("ok       \(artifact.stage)/\(artifact.key).h5")
+                    continue
                 }
+                corrupt += 1
+                let quarantine = store.quarantineURL(stage: artifact.stage, key: artifact.key)
+                try quarantineArtifact(artifact.url, to: quarantine, record: store.fileHashURL(stage: artifact.stage, key: artifact.key))
+                print("corrupt  \(artifact.stage)/\(artifact.key).h5: \(problems.map(\.description).joined(separator: "; ")) → moved to \(quarantine.lastPathComponent)")
             }
         }
-        print("\(artifacts.count - corrupt) ok, \(corrupt) corrupt")
+        print("\(count - corrupt) ok, \(corrupt) corrupt")
         if corrupt > 0 { throw ExitCode(1) }
+    }
+
+    /// Moves an artifact to its quarantine name (replacing an older one) and deletes its file-hash record.
+    private func quarantineArtifact(_ artifact: URL, to quarantine: URL, record: URL) throws {
+        guard rename(artifact.path, quarantine.path) == 0 else {
+            throw StoreError.system("move \(artifact.path) to", quarantine.path)
+        }
+        guard unlink(record.path) == 0 || errno == ENOENT else { throw StoreError.system("remove", record.path) }
     }
 
     private func verifyArchive(_ path: String) throws {
@@ -52,16 +68,7 @@ struct VerifyCommand: ParsableCommand {
         for entry in entries {
             let relativePath = entry["path"]?.stringValue ?? "?"
             let file = base.appendingPathComponent(relativePath)
-            var problem: String?
-            if !FileManager.default.fileExists(atPath: file.path) {
-                problem = "missing"
-            } else if let expected = entry["sha256"]?.stringValue, (try? Hashing.sha256(fileAt: file)) != expected {
-                problem = "file bytes differ from the manifest's sha256"
-            } else if let integrity = ArtifactReader.integrityProblem(at: file) {
-                problem = integrity
-            } else if (try? ArtifactReader.storedContentHash(at: file)) != entry["content_hash"]?.stringValue {
-                problem = "content hash differs from the manifest"
-            }
+            let problem = archivedProblem(file, sha256: entry["sha256"]?.stringValue, contentHash: entry["content_hash"]?.stringValue)
             if problem != nil { bad += 1 }
             print("\(problem == nil ? "ok     " : "BAD    ") \(relativePath)\(problem.map { ": \($0)" } ?? "")")
         }
@@ -71,5 +78,19 @@ struct VerifyCommand: ParsableCommand {
         }
         print("\(entries.count - min(bad, entries.count)) ok, \(bad) bad")
         if bad > 0 { throw ExitCode(1) }
+    }
+
+    /// What is wrong with one archived artifact, checked against its manifest entry.
+    private func archivedProblem(_ file: URL, sha256 expected: String?, contentHash: String?) -> String? {
+        guard FileManager.default.fileExists(atPath: file.path) else { return "missing" }
+        guard let expected else { return "the manifest records no sha256" }
+        do {
+            guard try Hashing.sha256(fileAt: file) == expected else { return "file bytes differ from the manifest's sha256" }
+            if let problem = ArtifactReader.contentProblem(at: file) { return problem.description }
+            guard try ArtifactReader.storedContentHash(at: file) == contentHash else { return "content hash differs from the manifest" }
+            return nil
+        } catch {
+            return "unreadable: \(error)"
+        }
     }
 }

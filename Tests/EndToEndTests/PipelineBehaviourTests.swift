@@ -199,12 +199,21 @@ final class PipelineBehaviourTests: XCTestCase {
         try damaged.write(to: artifact)
         XCTAssertTrue(try pipeline(["status"]).stdout.contains("fresh"), "a data bit flip is only visible to verify")
         let verify = try pipeline(["verify"], expect: 1)
-        XCTAssertTrue(verify.stdout.contains("content hash mismatch"), verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("file hash mismatch"), verify.stdout)
         let status = try pipeline(["status"])
         XCTAssertTrue(status.stdout.contains("corrupt  dataset[gaussian]"), status.stdout)
         try pipeline(["run"])
         XCTAssertEqual(try Data(contentsOf: artifact), original)
         try pipeline(["verify"])
+
+        // With the file-hash record rewritten to match the damage, the content hash still catches it.
+        try damaged.write(to: artifact)
+        let record = artifact.appendingPathExtension("sha256")
+        let sha256 = try XCTUnwrap(try runTool(["sha256sum", artifact.path]).stdout.split(separator: " ").first)
+        try "\(sha256)  \(artifact.lastPathComponent)\n".write(to: record, atomically: true, encoding: .utf8)
+        let contentCheck = try pipeline(["verify"], expect: 1)
+        XCTAssertTrue(contentCheck.stdout.contains(": content hash mismatch: stored "), contentCheck.stdout)
+        XCTAssertFalse(contentCheck.stdout.contains("file hash mismatch"), contentCheck.stdout)
     }
 
     func testConcurrentRunsShareTheStoreSafely() throws {

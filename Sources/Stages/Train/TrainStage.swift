@@ -67,7 +67,9 @@ public enum TrainStage: Stage {
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let dataset = try DatasetArtifact(reading: try context.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
-        let writer = try context.makeWriter(stage: name)
+        // θ_t every record_every steps, uncompressed.
+        let trajectoryBytes = Int64(settings.steps / settings.recordEvery + 1) * Int64(2 * settings.width) * 8
+        let writer = try context.makeWriter(stage: name, expectedBytes: trajectoryBytes)
         let trajectory = try TrainingArtifact.createTrajectory(in: writer.root, width: settings.width, stride: settings.recordEvery)
 
         let progress = context.progress("train \(settings.targets)", total: settings.steps)

@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The driver's documented exit codes: 2 for invalid arguments (not ArgumentParser's 64), 3 for
+/// a store that cannot be used or a missing schema — each with one clear line on stderr.
+final class ExitCodeTests: XCTestCase {
+    private var project: URL!
+    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
+
+    override func setUp() {
+        project = makeProject(smallConfig())
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    private func pipeline(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try runProduct("pipeline", arguments, environment: environment)
+    }
+
+    func testArgumentErrorsExitWith2() throws {
+        let cases: [([String], String)] = [
+            (["run", "--frobnicate", "--config", configPath], "Unknown option '--frobnicate'"),
+            (["run", "-j", "0", "--config", configPath], "--jobs must be ≥ 1, got 0"),
+            (["run", "--jobs", "many", "--config", configPath], "many"),
+            (["status", "--config"], "Missing value for '--config"),
+            (["verify", "extra", "--config", configPath], "Unexpected argument 'extra'"),
+        ]
+        for (arguments, fragment) in cases {
+            let result = try pipeline(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(fragment), "\(arguments): '\(fragment)' missing from \(result.stderr)")
+            XCTAssertTrue(result.stdout.isEmpty, result.stdout)
+        }
+    }
+
+    func testHelpExitsWith0() throws {
+        for arguments in [["--help"], ["run", "--help"], ["help", "verify"]] {
+            let result = try pipeline(arguments)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("USAGE"), result.stdout)
+        }
+        XCTAssertTrue(try pipeline(["--help"]).stdout.contains("Exit codes: 0 success"))
+    }
+
+    func testStorePathThatIsAFileExitsWith3InOneLine() throws {
+        let store = project.appendingPathComponent("not-a-directory")
+        write("a file, not a store", to: store)
+        write(jsonText(setting(smallConfig(), "store", store.path)), to: URL(fileURLWithPath: configPath))
+        for command in [["run"], ["status"], ["verify"], ["gc"], ["run", "--dry-run"]] {
+            let result = try pipeline(command + ["--config", configPath])
+            XCTAssertEqual(result.status, 3, "\(command): \(result.stdout)\(result.stderr)")
+            XCTAssertEqual(result.stderr, "error: cannot use \(store.path) as the store: it exists and is not a directory\n", "\(command)")
+            XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"))
+        }
+        XCTAssertEqual(try String(contentsOf: store, encoding: .utf8), "a file, not a store")
+    }
+
+    func testStoreInsideAFileExitsWith3InOneLine() throws {
+        let blocker = project.appendingPathComponent("blocker")
+        write("a file", to: blocker)
+        write(jsonText(setting(smallConfig(), "store", blocker.appendingPathComponent("results").path)), to: URL(fileURLWithPath: configPath))
+        let result = try pipeline(["run", "--config", configPath])
+        XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("error: cannot create the store \(blocker.path)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Not a directory"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
+    }
+
+    func testMissingSchemaExitsWith3() throws {
+        let emptyRoot = makeTemporaryDirectory("mlp-no-schema")
+        defer { try? FileManager.default.removeItem(at: emptyRoot) }
+        let result = try pipeline(["status", "--config", configPath], environment: ["MLP_PROJECT_ROOT": emptyRoot.path])
+        XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("cannot find pipeline.schema.json"), result.stderr)
+    }
+}
