@@ -8,6 +8,8 @@ static inline hid_t chdf5_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t chdf5_c_s1(void) { return H5T_C_S1; }
 static inline hid_t chdf5_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 static inline hid_t chdf5_std_i64le(void) { return H5T_STD_I64LE; }
+static inline hid_t chdf5_std_u8le(void) { return H5T_STD_U8LE; }
+static inline hid_t chdf5_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t chdf5_p_file_create(void) { return H5P_FILE_CREATE; }
 static inline hid_t chdf5_p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }

@@ -47,6 +47,17 @@ public final class HDF5Dataset {
         }
     }
 
+    /// Reads the whole dataset as bytes.
+    /// - Throws: `HDF5Error` if the stored type is not unsigned 8-bit.
+    public func readBytes() throws -> [UInt8] {
+        try file.guarded {
+            guard elementType == .uint8 else {
+                throw HDF5Error(operation: "read bytes from '\(name)'", message: "the dataset holds \(elementType), not uint8")
+            }
+            return try read(memoryType: chdf5_native_uint8(), rows: nil)
+        }
+    }
+
     /// Reads rows `rows` (indices along dimension 0) as doubles, row-major.
     /// - Throws: `HDF5Error` on a type mismatch or if `rows` is not within `0..<shape[0]`.
     public func readDoubleRows(_ rows: Range<Int>) throws -> [Double] {

@@ -22,7 +22,9 @@ enum Datatypes {
             return bits == 64 ? .float64 : .other("float\(bits)")
         case H5T_INTEGER:
             let signed = H5Tget_sign(type) == H5T_SGN_2
-            return signed && bits == 64 ? .int64 : .other("\(signed ? "int" : "uint")\(bits)")
+            if signed && bits == 64 { return .int64 }
+            if !signed && bits == 8 { return .uint8 }
+            return .other("\(signed ? "int" : "uint")\(bits)")
         case H5T_STRING:
             return try checked("check string type") { H5Tis_variable_str(type) } > 0 ? .string : .other("fixed-length string")
         case H5T_COMPOUND: return .other("compound")

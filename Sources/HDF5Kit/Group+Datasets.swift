@@ -32,6 +32,19 @@ extension HDF5Group {
         }
     }
 
+    /// Creates a 1-D unsigned-byte dataset (opaque contents such as a file's bytes), chunked and
+    /// deflated when large, as `.automatic` storage does.
+    @discardableResult
+    public func createDataset(_ name: String, bytes: [UInt8], storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
+        try file.guarded {
+            let dims = [bytes.count]
+            let dataset = try makeDataset(name, fileType: chdf5_std_u8le(), dims: dims,
+                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            try dataset.writeAll(bytes, memoryType: chdf5_native_uint8())
+            return dataset
+        }
+    }
+
     /// Creates a 1-D dataset of variable-length UTF-8 strings (read by h5py as `str`).
     /// - Throws: `HDF5Error` if `name` exists or a string contains a NUL character.
     @discardableResult

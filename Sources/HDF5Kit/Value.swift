@@ -15,6 +15,8 @@ public enum HDF5Value: Equatable, Sendable {
 /// The element type stored in a dataset.
 public enum HDF5ElementType: Equatable, Sendable {
     case float64, int64
+    /// Unsigned bytes (opaque file contents such as a PNG).
+    case uint8
     /// Variable-length string.
     case string
     /// Any other HDF5 type, described (e.g. `"float32"`, `"uint64"`, `"compound"`).

@@ -24,6 +24,11 @@ public struct ArtifactStore {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).log")
     }
 
+    /// Where a stage's published files live (`<store>/figures`).
+    public func publishedURL(_ folder: String) -> URL {
+        directory.appendingPathComponent(folder, isDirectory: true)
+    }
+
     /// The file a running stage reports its progress in (removed when it ends).
     public func progressURL(stage: String, key: String) -> URL {
         directory.appendingPathComponent(stage).appendingPathComponent(".\(key).progress")

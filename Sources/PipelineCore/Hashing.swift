@@ -85,6 +85,7 @@ public enum ArtifactContent {
                 switch dataset.elementType {
                 case .float64: hasher.update(values: try dataset.readDoubles().map(\.bitPattern))
                 case .int64: hasher.update(values: try dataset.readInt64s())
+                case .uint8: hasher.update(values: try dataset.readBytes())
                 case .string: for s in try dataset.readStrings() { hasher.update(token: s) }
                 case .other(let description):
                     throw HDF5Error(operation: "hash \(child)", message: "unsupported element type \(description)")

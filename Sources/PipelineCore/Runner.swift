@@ -84,7 +84,11 @@ public struct Runner {
                     keys[node.id] = evaluation.key
                     if !options.dryRun { try pipeline.remember(evaluation, node: node) }
                     done()
-                    report(node.id, .fresh, 0, evaluation.key.map { String($0.prefix(12)) } ?? "")
+                    var detail = evaluation.key.map { String($0.prefix(12)) } ?? ""
+                    if !options.dryRun, let url = evaluation.artifact, let restored = try publish(node, artifact: url, always: false) {
+                        detail += "  (\(restored))"
+                    }
+                    report(node.id, .fresh, 0, detail)
                 } else if options.dryRun {
                     blocked.insert(node.id)
                     done()
@@ -113,6 +117,7 @@ public struct Runner {
                                                   contentHash: hash, inputHashes: job.evaluation.inputHashes)
                 try pipeline.remember(current, node: node)
                 try? FileManager.default.removeItem(at: pipeline.store.quarantineURL(stage: id.stage, key: job.evaluation.key!))
+                _ = try publish(node, artifact: url, always: true)
                 report(id, .ran, seconds, "\(job.evaluation.key!.prefix(12))  (\(job.evaluation.reasons.joined(separator: "; ")))")
             } else {
                 blocked.insert(id)
@@ -124,6 +129,18 @@ public struct Runner {
         }
         board.clear()
         return reports
+    }
+
+    /// Makes a publishing stage's folder a copy of its current artifact's files: always after the
+    /// node ran, and for a fresh node only when the folder is missing or differs.
+    /// - Returns: what was restored, for the node's line; nil when nothing was done.
+    private func publish(_ node: PlannedNode, artifact: URL, always: Bool) throws -> String? {
+        guard let name = node.definition.publishedFolder else { return nil }
+        let folder = pipeline.store.publishedURL(name)
+        let differences = always ? [] : try PublishedFiles.differences(of: folder, from: artifact)
+        guard always || !differences.isEmpty else { return nil }
+        try PublishedFiles.publish(artifact, to: folder)
+        return "restored \(name)/: \(differences.count) file(s) missing or changed"
     }
 
     /// A running stage process.

@@ -34,6 +34,9 @@ public protocol Stage {
     static var sourcePaths: [String] { get }
     /// Bump when the artifact changes without a change to `sourcePaths`.
     static var formatVersion: Int { get }
+    /// A folder under the store that holds a copy of the files the artifact carries
+    /// (`PublishedFiles`), kept equal to the current artifact by the driver; nil for none.
+    static var publishedFolder: String? { get }
 
     /// The node's config slice (everything that determines its artifact) and its inputs by role.
     /// - Throws: `ConfigError` naming the key when the slice cannot be built.
@@ -53,6 +56,7 @@ extension Stage {
     public static var configSection: String? { name }
     public static var sliceOrigins: [String: String] { [:] }
     public static var formatVersion: Int { 1 }
+    public static var publishedFolder: String? { nil }
     public static var executable: String { "stage-\(name)" }
 
     /// A reader of `slice` that names keys as `pipeline.json` does.
@@ -80,6 +84,7 @@ public struct StageDefinition {
     public let summary: String
     public let sourcePaths: [String]
     public let formatVersion: Int
+    public let publishedFolder: String?
     /// Builds a node's slice and inputs.
     public let node: (PipelineConfig, String) throws -> NodeSpec
     /// Decodes and checks a node's slice (slice, instance, schema), discarding the settings.
@@ -92,6 +97,7 @@ public struct StageDefinition {
         summary = S.summary
         sourcePaths = S.sourcePaths
         formatVersion = S.formatVersion
+        publishedFolder = S.publishedFolder
         node = { try S.node($0, instance: $1) }
         check = { slice, instance, schema in _ = try S.settings(S.reader(slice, instance: instance, schema: schema)) }
     }

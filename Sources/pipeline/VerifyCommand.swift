@@ -11,6 +11,7 @@ struct VerifyCommand: ParsableCommand {
         written when it was made), when no file hash is recorded (e.g. a store from an earlier version: \
         the artifact cannot be vouched for and is recomputed), or when its data no longer matches its \
         content hash. It is moved to <key>.h5.corrupt, its record removed; exit code 1.
+        A published folder (figures/) that is not an exact copy of its current artifact's files is         reported too (exit code 1); the next run restores it.
         With --manifest, check an unpacked archive instead: every listed file is present, byte-identical (sha256) and internally consistent.
         """
     )
@@ -43,8 +44,23 @@ struct VerifyCommand: ParsableCommand {
                 print("corrupt  \(artifact.stage)/\(artifact.key).h5: \(problems.map(\.description).joined(separator: "; ")) → moved to \(quarantine.lastPathComponent)")
             }
         }
-        print("\(count - corrupt) ok, \(corrupt) corrupt")
-        if corrupt > 0 { throw ExitCode(1) }
+        let altered = try reportingErrors { try publishedDifferences(pipeline) }
+        print("\(count - corrupt) ok, \(corrupt) corrupt" + (altered > 0 ? ", \(altered) published file(s) differ" : ""))
+        if corrupt + altered > 0 { throw ExitCode(1) }
+    }
+
+    /// Compares each publishing node's folder with its current artifact; prints one line per
+    /// difference. - Returns: the number of differences.
+    private func publishedDifferences(_ pipeline: Pipeline) throws -> Int {
+        var count = 0
+        for evaluation in try pipeline.status() where evaluation.state == .fresh {
+            guard let folder = pipeline.node(evaluation.id)?.definition.publishedFolder, let artifact = evaluation.artifact else { continue }
+            for difference in try PublishedFiles.differences(of: pipeline.store.publishedURL(folder), from: artifact) {
+                count += 1
+                print("stale    \(folder)/\(difference) (pipeline run restores it from \(evaluation.id))")
+            }
+        }
+        return count
     }
 
     /// Moves an artifact to its quarantine name (replacing an older one) and deletes its file-hash record.

@@ -290,12 +290,14 @@ final class FiguresTests: XCTestCase {
         for stem in ["spectrum_noisy", "region_checks_clean", "multistart_noisy_w_plane"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/\(stem).csv").path), stem)
         }
-        // The render artifact lists every file it published.
+        // The render artifact carries every published file, byte for byte.
         let manifest = try HDF5File.open(try onlyArtifact("render").path)
-        defer { try? manifest.close() }
-        let files = try manifest.root.dataset("files").readStrings()
+        let files = try manifest.root.group("published").dataset("paths").readStrings()
         XCTAssertTrue(files.contains("trajectories.png"), "\(files)")
-        XCTAssertEqual(try manifest.root.dataset("sha256").readStrings().count, files.count)
+        let index = try XCTUnwrap(files.firstIndex(of: "learning_curves.png"))
+        let carried = try manifest.root.group("published").group("contents").dataset(String(index)).readBytes()
+        try manifest.close()
+        XCTAssertEqual(Data(carried), try Data(contentsOf: figures.appendingPathComponent("learning_curves.png")))
 
         // Changing a rendering option re-runs the render node only.
         let png = results.appendingPathComponent("figures/learning_curves.png")
@@ -308,10 +310,30 @@ final class FiguresTests: XCTestCase {
         XCTAssertTrue(ran.first?.contains("render") ?? false, rerun.stdout)
         XCTAssertGreaterThan(try Data(contentsOf: png).count, first.count, "a 300 dpi image should be larger")
 
-        // Back to 150 dpi: the old render artifact is current, and a forced re-render gives the same bytes.
+        // Back to 150 dpi: the old render artifact is current again, and so are its figures.
         write(jsonText(config), to: URL(fileURLWithPath: configPath))
+        let reverted = try pipeline(["run"])
+        XCTAssertFalse(reverted.stdout.contains("ran "), reverted.stdout)
+        XCTAssertTrue(reverted.stdout.contains("restored figures/"), reverted.stdout)
+        XCTAssertEqual(try Data(contentsOf: png), first, "the figures must follow the current render artifact")
+        // A forced re-render gives the same bytes.
         try pipeline(["run", "--force", "render"])
         XCTAssertEqual(try Data(contentsOf: png), first, "re-rendering the same data is not byte-reproducible")
+
+        // A deleted, an edited and a stray figure: verify reports each, the next run restores the copy.
+        try FileManager.default.removeItem(at: png)
+        try Data("edited".utf8).write(to: figures.appendingPathComponent("spectrum.pdf"))
+        try Data("stray".utf8).write(to: figures.appendingPathComponent("stray.png"))
+        let verify = try runProduct("pipeline", ["verify", "--config", configPath])
+        XCTAssertEqual(verify.status, 1, verify.stdout + verify.stderr)
+        for line in ["figures/learning_curves.png: missing", "figures/spectrum.pdf: differs from the artifact", "figures/stray.png: not in the artifact"] {
+            XCTAssertTrue(verify.stdout.contains(line), "\(line) not in: \(verify.stdout)")
+        }
+        let restore = try pipeline(["run"])
+        XCTAssertTrue(restore.stdout.contains("restored figures/: 3 file(s)"), restore.stdout)
+        XCTAssertEqual(try Data(contentsOf: png), first)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: figures.appendingPathComponent("stray.png").path))
+        XCTAssertEqual(try runProduct("pipeline", ["verify", "--config", configPath]).status, 0)
     }
 
     func testEditingTheRendererScriptMakesOnlyRenderStale() throws {

@@ -1,4 +1,5 @@
 import HDF5Kit
+import TestSupport
 import XCTest
 
 final class RoundTripTests: HDF5KitTestCase {
@@ -42,6 +43,28 @@ final class RoundTripTests: HDF5KitTestCase {
         XCTAssertEqual(matrix.elementType, .int64)
         XCTAssertEqual(try matrix.readInt64s(), values)
         XCTAssertEqual(try matrix.readInt64Rows(1..<3), Array(values[2...]))
+    }
+
+    func testByteDatasetsRoundTripAndH5pyReadsThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        let large = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }   // chunked + deflated
+        let small: [UInt8] = [0, 255, 0x89, 0x50, 0x4E, 0x47, 0]
+        let file = try HDF5File.create(path("b.h5"))
+        try file.root.createDataset("large", bytes: large)
+        try file.root.createDataset("small", bytes: small)
+        try file.root.createDataset("empty", bytes: [])
+        try file.close()
+        let reopened = try HDF5File.open(path("b.h5"))
+        XCTAssertEqual(try reopened.root.dataset("large").elementType, .uint8)
+        XCTAssertEqual(try reopened.root.dataset("large").readBytes(), large)
+        XCTAssertEqual(try reopened.root.dataset("small").readBytes(), small)
+        XCTAssertEqual(try reopened.root.dataset("empty").readBytes(), [])
+        XCTAssertThrowsError(try reopened.root.dataset("small").readDoubles())
+        guard let python, try run(python, ["-c", "import h5py"]).status == 0 else {
+            throw XCTSkip("\(projectPython) with h5py is not available (scripts/setup-debian.sh)")
+        }
+        let check = try run(python, ["-c", "import h5py, sys; d = h5py.File(sys.argv[1])['small']; print(d.dtype, [int(b) for b in d[()]])", path("b.h5")])
+        XCTAssertEqual(check.output, "uint8 [0, 255, 137, 80, 78, 71, 0]\n")
     }
 
     func testStringDatasetsRoundTrip() throws {

@@ -2,9 +2,9 @@ import Foundation
 import HDF5Kit
 import PipelineCore
 
-/// Renders the figures with matplotlib (`scripts/render_figures.py`) and publishes them (and
-/// per-panel CSV files) to the store's `figures/` directory; its own artifact is the manifest of
-/// what it wrote (`/files`, `/sha256`, `/bytes`).
+/// Renders the figures with matplotlib (`scripts/render_figures.py`): PNG/PDF figures and
+/// per-panel CSV files, carried in the artifact (`PublishedFiles` layout), of which the store's
+/// `figures/` folder is a copy that the driver keeps current.
 ///
 /// Slice: the `render` section (colormap, width_inches, height_inches, dpi, formats, font_size);
 /// input `figure_data`. The interpreter is `MLP_PYTHON`, else the project's `.venv/bin/python`,
@@ -14,6 +14,7 @@ public enum RenderStage: Stage {
     public static let scope = StageScope.global
     public static let summary = "PNG/PDF figures in <store>/figures/ and per-panel CSV files in <store>/figures/csv/"
     public static let sourcePaths = ["Sources/Stages/Render", "scripts/render_figures.py"]
+    public static let publishedFolder: String? = "figures"
 
     public struct Settings {
         /// The render section, handed to the renderer as JSON.
@@ -48,27 +49,15 @@ public enum RenderStage: Stage {
 
         try runRenderer(script: script, python: python(root: root),
                         arguments: ["--data", dataPath, "--out", scratch.path, "--options", settings.options.canonical])
-        let files = try regularFiles(under: scratch)
+        let files = try SourceTree.files(under: ".", root: scratch).map { String($0.dropFirst(2)) }
         guard !files.isEmpty else { throw StageFailure("the renderer wrote no files") }
 
-        // The store's figures/ directory belongs to this stage: replace its previous output.
-        let published = output.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("figures", isDirectory: true)
-        try publish(files, from: scratch, to: published)
-
+        // The artifact carries the files; the driver publishes them to <store>/figures/ from it.
         let writer = try context.makeWriter(stage: name)
-        var hashes: [String] = []
-        var sizes: [Int64] = []
-        for file in files {
-            let url = scratch.appendingPathComponent(file)
-            hashes.append(try Hashing.sha256(fileAt: url))
-            sizes.append(Int64((try fm.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0))
-        }
-        try writer.root.createDataset("files", strings: files).setAttribute("description", .string("files written, relative to <store>/figures/"))
-        try writer.root.createDataset("sha256", strings: hashes).setAttribute("description", .string("SHA-256 of each file"))
-        try writer.root.createDataset("bytes", int64s: sizes).setAttribute("description", .string("size of each file in bytes"))
+        try PublishedFiles.write(try files.map { ($0, try Data(contentsOf: scratch.appendingPathComponent($0))) }, to: writer.root)
         try writer.commit()
         if !context.quiet {
-            print("render: \(files.count) files in \(published.path)")
+            print("render: \(files.count) files in the artifact (published to <store>/\(publishedFolder!)/ by the driver)")
         }
     }
 
@@ -94,37 +83,6 @@ public enum RenderStage: Stage {
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw StageFailure("\(python) \(script.lastPathComponent) failed (status \(process.terminationStatus)); "
                 + "are numpy, h5py and matplotlib installed? (./scripts/setup-debian.sh makes .venv/ with them)")
-        }
-    }
-
-    /// Regular files under a directory, relative paths, sorted.
-    static func regularFiles(under directory: URL) throws -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else {
-            throw StageFailure("cannot list \(directory.path)")
-        }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(relative).path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files.append(relative)
-            }
-        }
-        return files.sorted()
-    }
-
-    /// Replaces the figure and CSV files in `destination` with `files` from `source`; other files stay.
-    static func publish(_ files: [String], from source: URL, to destination: URL) throws {
-        let fm = FileManager.default
-        let owned: Set<String> = ["png", "pdf", "svg", "csv"]
-        for folder in [destination, destination.appendingPathComponent("csv")] {
-            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where owned.contains((name as NSString).pathExtension) {
-                try fm.removeItem(at: folder.appendingPathComponent(name))
-            }
-        }
-        for file in files {
-            let target = destination.appendingPathComponent(file)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: source.appendingPathComponent(file), to: target)
         }
     }
 }
