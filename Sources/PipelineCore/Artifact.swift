@@ -135,10 +135,7 @@ public final class ArtifactWriter {
         try ArtifactWriter.fsync(temporaryURL)
         // The file hash is in place before the artifact, so an artifact never lacks one.
         try FileHashRecord.write(try Hashing.sha256(fileAt: temporaryURL), for: finalURL)
-        if let pause = ProcessInfo.processInfo.environment["MLP_TEST_PAUSE_BEFORE_RENAME"], let seconds = Double(pause) {
-            // Test hook: lets the kill test catch a stage between its last write and the rename.
-            Thread.sleep(forTimeInterval: seconds)
-        }
+        TestHandshake.pause(temporary: temporaryURL)
         guard rename(temporaryURL.path, finalURL.path) == 0 else {
             let code = errno
             unlink(FileHashRecord.url(for: finalURL).path)

@@ -30,17 +30,14 @@ final class FileHashRecordTests: XCTestCase {
     }
 
     func testKillAfterTheRecordLeavesAnOrphanThatGcRemovesAndRunReplaces() throws {
-        let (process, out, err) = try startProduct("pipeline", ["run", "dataset", "--config", configPath],
-                                                   environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "30"])
-        var temporary: String?
-        for _ in 0..<600 where temporary == nil {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: datasetFolder.path)) ?? []
-            // The record is in place before the pause: only the artifact's rename is pending.
-            if names.contains(where: { $0.hasSuffix(".h5.sha256") }) { temporary = names.first { $0.contains(".h5.tmp-") } }
-            if temporary == nil { usleep(20_000) }
-        }
-        let name = try XCTUnwrap(temporary, "the stage never recorded its file hash")
-        XCTAssertEqual(kill(try XCTUnwrap(Int32(name.components(separatedBy: ".tmp-").last ?? "")), SIGKILL), 0)
+        let handshake = StageHandshake()
+        let (process, out, err) = try startProduct("pipeline", ["run", "dataset", "--config", configPath], environment: handshake.environment)
+        // The record is in place when the stage stops: only the artifact's rename is pending.
+        let (pid, temporary) = try handshake.waitUntilReached()
+        let name = URL(fileURLWithPath: temporary).lastPathComponent
+        XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: datasetFolder.path)) ?? []).contains { $0.hasSuffix(".h5.sha256") })
+        XCTAssertEqual(Int32(name.components(separatedBy: ".tmp-").last ?? ""), pid)
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
         XCTAssertEqual(finish(process, out, err).status, 1)
         XCTAssertEqual(datasetFiles().filter { !$0.hasPrefix(".") }.map { String($0.split(separator: ".").last!) }, ["sha256"])
 

@@ -145,17 +145,12 @@ final class PipelineBehaviourTests: XCTestCase {
     }
 
     func testKilledStageLeavesNoArtifactAndIsRecomputed() throws {
-        let (process, out, err) = try startProduct("pipeline", ["run", "--config", configPath],
-                                                   environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "30"])
-        // Wait for the stage's temporary file, then kill the stage (its pid is in the name).
+        let handshake = StageHandshake()
+        let (process, out, err) = try startProduct("pipeline", ["run", "--config", configPath], environment: handshake.environment)
+        // The dataset stage stops before its rename; kill it there.
         let folder = results.appendingPathComponent("dataset")
-        var temporary: String?
-        for _ in 0..<600 where temporary == nil {
-            temporary = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).first { $0.contains(".tmp-") }
-            if temporary == nil { usleep(50_000) }
-        }
-        let name = try XCTUnwrap(temporary, "the stage never wrote its temporary file")
-        let pid = try XCTUnwrap(Int32(name.components(separatedBy: ".tmp-").last ?? ""))
+        let (pid, temporary) = try handshake.waitUntilReached()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: temporary), temporary)
         XCTAssertEqual(kill(pid, SIGKILL), 0)
         let result = finish(process, out, err)
         XCTAssertEqual(result.status, 1, result.stdout)
@@ -218,20 +213,32 @@ final class PipelineBehaviourTests: XCTestCase {
 
     func testConcurrentRunsShareTheStoreSafely() throws {
         // Only the dataset stage, so that the pause before each rename stays short.
-        let a = try startProduct("pipeline", ["run", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "1"])
-        let b = try startProduct("pipeline", ["run", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "1"])
+        // A holds the store lock, stopped inside its stage; B starts and says it waits; then A goes on.
+        let handshake = StageHandshake()
+        let a = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: handshake.environment)
+        _ = try handshake.waitUntilReached()
+        let b = try startProduct("pipeline", ["run", "dataset", "--config", configPath])
+        var waiting = Data()
+        while !String(decoding: waiting, as: UTF8.self).contains("waiting for another pipeline run") {
+            let chunk = b.2.fileHandleForReading.availableData   // blocks until B writes (or exits)
+            if chunk.isEmpty { break }
+            waiting += chunk
+        }
+        try handshake.resume()
         let first = finish(a.0, a.1, a.2)
         let second = finish(b.0, b.1, b.2)
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
         let ran = [first, second].map { lines($0, starting: "ran").count }
         XCTAssertEqual(ran.sorted(), [0, 1], "exactly one run computes, the other finds it fresh")
-        XCTAssertTrue((first.stderr + second.stderr).contains("waiting for another pipeline run"))
+        XCTAssertTrue(String(decoding: waiting, as: UTF8.self).contains("waiting for another pipeline run"), second.stderr)
         try pipeline(["verify"])
-        let noWait = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: ["MLP_TEST_PAUSE_BEFORE_RENAME": "2"])
-        usleep(700_000)
+        let holder = StageHandshake()
+        let noWait = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: holder.environment)
+        _ = try holder.waitUntilReached()
         let refused = try pipeline(["run", "dataset", "--no-wait"], expect: 3)
         XCTAssertTrue(refused.stderr.contains("another pipeline run"), refused.stderr)
+        try holder.resume()
         XCTAssertEqual(finish(noWait.0, noWait.1, noWait.2).status, 0)
     }
 

@@ -124,3 +124,62 @@ public func currentArtifact(_ node: String, config: URL) throws -> URL {
     }
     return URL(fileURLWithPath: path)
 }
+
+/// The test side of the stages' `MLP_TEST_HANDSHAKE` hook: a stage stops between its last write
+/// and the rename into place until `resume()`, so tests kill it or hold the store lock by
+/// handshake, not by timing.
+public final class StageHandshake {
+    public let directory: URL
+    /// Pass to the process whose stage should stop.
+    public var environment: [String: String] { ["MLP_TEST_HANDSHAKE": directory.path] }
+
+    public init() {
+        directory = makeTemporaryDirectory("mlp-handshake")
+        for name in ["reached", "resume"] { precondition(mkfifo(directory.appendingPathComponent(name).path, 0o600) == 0) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Waits until a stage has reached the point before its rename.
+    /// - Returns: the stage's pid and temporary file.
+    /// - Throws: when no stage gets there within `timeout` seconds (a failure, not a schedule).
+    public func waitUntilReached(timeout: Double = 300) throws -> (pid: Int32, temporary: String) {
+        let line = try blocking(timeout: timeout, "a stage reaching its rename") { () -> String in
+            let handle = try FileHandle(forReadingFrom: self.directory.appendingPathComponent("reached"))
+            defer { try? handle.close() }
+            return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        }
+        let fields = line.split(separator: " ", maxSplits: 1)
+        guard fields.count == 2, let pid = Int32(fields[0]) else { throw MissingArtifact(description: "bad handshake line '\(line)'") }
+        return (pid, fields[1].trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Lets the stopped stage go on.
+    public func resume(timeout: Double = 300) throws {
+        try blocking(timeout: timeout, "the stage to resume") {
+            let handle = try FileHandle(forWritingTo: self.directory.appendingPathComponent("resume"))
+            try handle.write(contentsOf: Data([1]))
+            try handle.close()
+        }
+    }
+
+    /// Runs a blocking FIFO operation on another thread, giving up after `timeout`.
+    @discardableResult
+    private func blocking<T>(timeout: Double, _ what: String, _ body: @escaping () throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            box.result = Result { try body() }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + timeout) == .success, let result = box.result else {
+            throw MissingArtifact(description: "timed out after \(timeout) s waiting for \(what)")
+        }
+        return try result.get()
+    }
+}
+
+/// A result handed from a helper thread to the waiting test.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
