@@ -4,19 +4,10 @@ import XCTest
 
 /// The driver's documented exit codes: 2 for invalid arguments (not ArgumentParser's 64), 3 for
 /// a store that cannot be used or a missing schema — each with one clear line on stderr.
-final class ExitCodeTests: XCTestCase {
-    private var project: URL!
-    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
+final class ExitCodeTests: ProjectTestCase {
 
-    override func setUp() {
-        project = makeProject(smallConfig())
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: project)
-    }
-
-    private func pipeline(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    /// The driver with exactly these arguments (no `--config` added), any exit status.
+    private func driver(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         try runProduct("pipeline", arguments, environment: environment)
     }
 
@@ -29,7 +20,7 @@ final class ExitCodeTests: XCTestCase {
             (["verify", "extra", "--config", configPath], "Unexpected argument 'extra'"),
         ]
         for (arguments, fragment) in cases {
-            let result = try pipeline(arguments)
+            let result = try driver(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(fragment), "\(arguments): '\(fragment)' missing from \(result.stderr)")
             XCTAssertTrue(result.stdout.isEmpty, result.stdout)
@@ -38,11 +29,11 @@ final class ExitCodeTests: XCTestCase {
 
     func testHelpExitsWith0() throws {
         for arguments in [["--help"], ["run", "--help"], ["help", "verify"]] {
-            let result = try pipeline(arguments)
+            let result = try driver(arguments)
             XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
             XCTAssertTrue(result.stdout.contains("USAGE"), result.stdout)
         }
-        XCTAssertTrue(try pipeline(["--help"]).stdout.contains("Exit codes: 0 success"))
+        XCTAssertTrue(try driver(["--help"]).stdout.contains("Exit codes: 0 success"))
     }
 
     func testStorePathThatIsAFileExitsWith3InOneLine() throws {
@@ -50,7 +41,7 @@ final class ExitCodeTests: XCTestCase {
         write("a file, not a store", to: store)
         write(jsonText(setting(smallConfig(), "store", store.path)), to: URL(fileURLWithPath: configPath))
         for command in [["run"], ["status"], ["verify"], ["gc"], ["run", "--dry-run"]] {
-            let result = try pipeline(command + ["--config", configPath])
+            let result = try driver(command + ["--config", configPath])
             XCTAssertEqual(result.status, 3, "\(command): \(result.stdout)\(result.stderr)")
             XCTAssertEqual(result.stderr, "error: cannot use \(store.path) as the store: it exists and is not a directory\n", "\(command)")
             XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"))
@@ -62,7 +53,7 @@ final class ExitCodeTests: XCTestCase {
         let blocker = project.appendingPathComponent("blocker")
         write("a file", to: blocker)
         write(jsonText(setting(smallConfig(), "store", blocker.appendingPathComponent("results").path)), to: URL(fileURLWithPath: configPath))
-        let result = try pipeline(["run", "--config", configPath])
+        let result = try driver(["run", "--config", configPath])
         XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
         XCTAssertTrue(result.stderr.hasPrefix("error: cannot create the store \(blocker.path)"), result.stderr)
@@ -73,7 +64,7 @@ final class ExitCodeTests: XCTestCase {
     func testMissingSchemaExitsWith3() throws {
         let emptyRoot = makeTemporaryDirectory("mlp-no-schema")
         defer { try? FileManager.default.removeItem(at: emptyRoot) }
-        let result = try pipeline(["status", "--config", configPath], environment: ["MLP_PROJECT_ROOT": emptyRoot.path])
+        let result = try driver(["status", "--config", configPath], environment: ["MLP_PROJECT_ROOT": emptyRoot.path])
         XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("cannot find pipeline.schema.json"), result.stderr)

@@ -4,26 +4,8 @@ import XCTest
 
 /// The `<key>.h5.sha256` records through the driver: written before the artifact appears,
 /// required by `verify`, collected by `gc`, reused and checked by `archive`.
-final class FileHashRecordTests: XCTestCase {
-    private var project: URL!
-    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
+final class FileHashRecordTests: ProjectTestCase {
     private var datasetFolder: URL { project.appendingPathComponent("results/dataset") }
-
-    override func setUp() {
-        project = makeProject(smallConfig())
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: project)
-    }
-
-    @discardableResult
-    private func pipeline(_ arguments: [String], expect status: Int32 = 0, environment: [String: String] = [:],
-                          file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
-        let result = try runProduct("pipeline", arguments + ["--config", configPath], environment: environment)
-        XCTAssertEqual(result.status, status, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
-        return result
-    }
 
     private func datasetFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: datasetFolder.path)) ?? []).filter { !$0.hasSuffix(".log") }.sorted()

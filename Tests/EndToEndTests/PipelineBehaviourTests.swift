@@ -4,28 +4,8 @@ import XCTest
 
 /// The driver's contract: staleness with reasons, reverting, code identity, atomic artifacts,
 /// corruption handling, locking, reproducibility, archives.
-final class PipelineBehaviourTests: XCTestCase {
-    private var project: URL!
-    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
-    private var results: URL { project.appendingPathComponent("results") }
+final class PipelineBehaviourTests: ProjectTestCase {
 
-    override func setUp() {
-        project = makeProject(smallConfig())
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: project)
-    }
-
-    @discardableResult
-    private func pipeline(_ arguments: [String], expect status: Int32 = 0, environment: [String: String] = [:],
-                          file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
-        // A fixed creation time, so that recomputed artifacts can be compared byte for byte.
-        let result = try runProduct("pipeline", arguments + ["--config", configPath],
-                                    environment: ["SOURCE_DATE_EPOCH": "1700000000"].merging(environment) { $1 })
-        XCTAssertEqual(result.status, status, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
-        return result
-    }
 
     private func lines(_ result: CommandResult, starting prefix: String) -> [String] {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }

@@ -5,17 +5,7 @@ import XCTest
 /// A store that cannot be fooled: random single-byte flips in every kind of artifact, judged by
 /// what h5py reads back, must all be reported corrupt by `pipeline verify` — a change in the
 /// provenance attributes (`config`, `inputs`, `key`, …) as much as in the data.
-final class TamperEvidenceTests: XCTestCase {
-    private var project: URL!
-    private var configPath: String { project.appendingPathComponent("pipeline.json").path }
-
-    override func setUp() {
-        project = makeProject(smallConfig())
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: project)
-    }
+final class TamperEvidenceTests: ProjectTestCase {
 
     /// Flips per artifact kind (dataset, train, eigen, phases, multistart): 240 in all.
     private let flipsPerKind = 48
