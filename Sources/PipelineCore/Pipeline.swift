@@ -12,6 +12,7 @@ public final class Pipeline {
     /// Per-file SHA-256 of the sources the binaries were built from.
     public let builtDigests: [String: String]
     private var codeIdentities: [String: String] = [:]
+    private let nodeIndex: [NodeID: Int]
 
     /// Loads and validates a configuration, builds its DAG and checks every node's settings, so
     /// that nothing runs unless every value is valid.
@@ -30,7 +31,9 @@ public final class Pipeline {
         self.builtDigests = builtDigests
         store = ArtifactStore(directory: config.storeDirectory, stageNames: stages.map(\.name))
         nodes = try Pipeline.plan(config, stages: stages)
-        for node in nodes { try node.definition.check(node.slice, node.id.instance, schema) }
+        nodeIndex = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.id, $0) })
+        // The document passed the schema already: here only the stages' own (cross-key) checks.
+        for node in nodes { try node.definition.check(node.slice, node.id.instance, nil) }
     }
 
     /// Builds the DAG of a configuration, nodes in a topological order (stages in order, each
@@ -53,7 +56,7 @@ public final class Pipeline {
         return nodes
     }
 
-    public func node(_ id: NodeID) -> PlannedNode? { nodes.first { $0.id == id } }
+    public func node(_ id: NodeID) -> PlannedNode? { nodeIndex[id].map { nodes[$0] } }
 
     public func stage(named name: String) -> StageDefinition? { stages.first { $0.name == name } }
 
@@ -103,6 +106,8 @@ public final class Pipeline {
         public let artifact: URL?
         public let contentHash: String?
         public let inputHashes: [String: String]
+        /// The store's record already describes this node as current (nothing to remember).
+        public var recorded = false
     }
 
     /// Evaluates a node given the content hashes of its inputs (nil for an input not yet current).
@@ -121,6 +126,13 @@ public final class Pipeline {
             Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
         }
         if FileManager.default.fileExists(atPath: url.path) {
+            // The record of the node's last current state holds the artifact's content hash:
+            // no need to open the file (a large DAG's status stays cheap). `verify` checks files.
+            if let record, record.key == key {
+                var known = forced ? result(.stale, ["forced"], record.contentHash) : result(.fresh, [], record.contentHash)
+                known.recorded = true
+                return known
+            }
             do {
                 let hash = try ArtifactReader.storedContentHash(at: url)
                 return forced ? result(.stale, ["forced"], hash) : result(.fresh, [], hash)
@@ -160,7 +172,7 @@ public final class Pipeline {
 
     /// Records a current node so that a later change can be explained.
     func remember(_ evaluation: Evaluation, node: PlannedNode) throws {
-        guard let key = evaluation.key, let hash = evaluation.contentHash else { return }
+        guard !evaluation.recorded, let key = evaluation.key, let hash = evaluation.contentHash else { return }
         try store.saveRecord(ArtifactStore.NodeRecord(key: key, config: node.slice, inputs: evaluation.inputHashes,
                                                       codeIdentity: try codeIdentity(of: node.definition), contentHash: hash),
                              of: node.id)

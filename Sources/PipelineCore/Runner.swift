@@ -48,14 +48,28 @@ public struct Runner {
     public func run() throws -> [Report] {
         let selected = options.stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: options.stages))
         let forced = pipeline.withDescendants(try pipeline.nodes(ofStages: options.force))
-        var pending = pipeline.nodes.filter { selected.contains($0.id) }
+        // The selection in topological order; each node waits for its distinct inputs, and a node
+        // whose last input resolves becomes ready. Ready nodes are taken in topological order.
+        let order = pipeline.nodes.filter { selected.contains($0.id) }
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1.id, $0) })
+        var dependents = [[Int]](repeating: [], count: order.count)
+        var unresolved = [Int](repeating: 0, count: order.count)
+        for (i, node) in order.enumerated() {
+            for input in Set(node.inputs.values) {
+                guard let j = position[input] else { continue }
+                dependents[j].append(i)
+                unresolved[i] += 1
+            }
+        }
+        var ready = MinHeap(order.indices.filter { unresolved[$0] == 0 })
         var hashes: [NodeID: String] = [:]
         var keys: [NodeID: String] = [:]
         var blocked: Set<NodeID> = []
         var reports: [Report] = []
-        var running: [NodeID: Job] = [:]
+        var running: [NodeID: (job: Job, index: Int)] = [:]
+        var evaluated: [Int: Pipeline.Evaluation] = [:]
         let finished = FinishedQueue()
-        let board = ProgressBoard(total: pending.count, live: live)
+        let board = ProgressBoard(total: order.count, live: live)
 
         func report(_ id: NodeID, _ outcome: Outcome, _ seconds: Double, _ detail: String) {
             reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
@@ -65,51 +79,60 @@ public struct Runner {
             board.finished += 1
         }
 
-        while !pending.isEmpty || !running.isEmpty {
-            var progressed = false
-            for node in pending {
-                let done = { pending.removeAll { $0.id == node.id }; progressed = true }
+        /// The node is settled (current, failed, skipped or would run): its dependents may go.
+        func resolve(_ i: Int) {
+            for d in dependents[i] {
+                unresolved[d] -= 1
+                if unresolved[d] == 0 { ready.insert(d) }
+            }
+        }
+
+        while !ready.isEmpty || !running.isEmpty {
+            // Settle every ready node that needs no process; launch stale ones while slots are free.
+            var waitingForSlot: [Int] = []
+            while let i = ready.popMin() {
+                let node = order[i]
                 if let failed = node.inputs.values.first(where: blocked.contains) {
                     blocked.insert(node.id)
-                    done()
                     report(node.id, options.dryRun ? .wouldRun : .skipped, 0,
                            options.dryRun ? "if \(failed) changes content" : "input \(failed) did not complete")
+                    resolve(i)
                     continue
                 }
-                guard node.inputs.values.allSatisfy({ hashes[$0] != nil }) else { continue }
-                let evaluation = try pipeline.evaluate(node, inputHashes: node.inputs.mapValues { hashes[$0] },
-                                                       forced: forced.contains(node.id))
+                // A node waiting for a slot keeps its evaluation (its inputs are settled).
+                let evaluation = try evaluated[i] ?? pipeline.evaluate(node, inputHashes: node.inputs.mapValues { hashes[$0] },
+                                                                         forced: forced.contains(node.id))
+                evaluated[i] = evaluation
                 if evaluation.state == .fresh {
                     hashes[node.id] = evaluation.contentHash
                     keys[node.id] = evaluation.key
                     if !options.dryRun { try pipeline.remember(evaluation, node: node) }
-                    done()
                     var detail = evaluation.key.map { String($0.prefix(12)) } ?? ""
                     if !options.dryRun, let url = evaluation.artifact, let restored = try publish(node, artifact: url, always: false) {
                         detail += "  (\(restored))"
                     }
                     report(node.id, .fresh, 0, detail)
+                    resolve(i)
                 } else if options.dryRun {
                     blocked.insert(node.id)
-                    done()
                     report(node.id, .wouldRun, 0, "\(evaluation.state.rawValue): \(evaluation.reasons.joined(separator: "; "))")
+                    resolve(i)
                 } else if running.count < max(1, options.jobs) {
                     let inputKeys = node.inputs.mapValues { keys[$0]! }
-                    running[node.id] = try launch(node, evaluation, inputKeys: inputKeys, onExit: finished.push)
-                    done()
+                    running[node.id] = (try launch(node, evaluation, inputKeys: inputKeys, onExit: finished.push), i)
+                } else {
+                    waitingForSlot.append(i)
                 }
             }
-            if options.dryRun {
-                if progressed { continue } else { break }
-            }
-            if progressed && !pending.isEmpty && running.count < max(1, options.jobs) { continue }
+            for i in waitingForSlot { ready.insert(i) }
             guard !running.isEmpty else { break }
-            board.draw(running.values.sorted { $0.node < $1.node })
+            board.draw(running.values.map(\.job).sorted { $0.node < $1.node })
             guard let (id, status) = finished.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }
-            guard let job = running.removeValue(forKey: id) else { continue }
+            guard let (job, index) = running.removeValue(forKey: id) else { continue }
+            defer { resolve(index) }
             try? FileManager.default.removeItem(at: job.progressFile)
             let seconds = Date().timeIntervalSince(job.started)
-            let node = pipeline.node(id)!
+            let node = order[index]
             if status == 0, let url = job.evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) {
                 hashes[id] = hash
                 keys[id] = job.evaluation.key
