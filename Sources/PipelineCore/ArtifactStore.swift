@@ -74,6 +74,14 @@ public struct ArtifactStore {
         public var inputs: [String: String]
         public var codeIdentity: String
         public var contentHash: String
+        /// The artifact's size when it was recorded; a file of another size is opened again.
+        public var artifactBytes: Int?
+    }
+
+    /// The size of a file, or nil when it does not exist (one `stat`).
+    public static func fileSize(_ url: URL) -> Int? {
+        var info = stat()
+        return stat(url.path, &info) == 0 ? Int(info.st_size) : nil
     }
 
     func recordURL(_ node: NodeID) -> URL {

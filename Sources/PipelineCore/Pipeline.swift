@@ -125,10 +125,11 @@ public final class Pipeline {
         func result(_ state: State, _ reasons: [String], _ hash: String? = nil) -> Evaluation {
             Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
         }
-        if FileManager.default.fileExists(atPath: url.path) {
-            // The record of the node's last current state holds the artifact's content hash:
-            // no need to open the file (a large DAG's status stays cheap). `verify` checks files.
-            if let record, record.key == key {
+        if let size = ArtifactStore.fileSize(url) {
+            // The record of the node's last current state holds the artifact's content hash: no
+            // need to open a file of the recorded size (a large DAG's status stays cheap). A
+            // truncated file is opened and found corrupt; `verify` checks every byte.
+            if let record, record.key == key, record.artifactBytes == size {
                 var known = forced ? result(.stale, ["forced"], record.contentHash) : result(.fresh, [], record.contentHash)
                 known.recorded = true
                 return known
@@ -174,7 +175,8 @@ public final class Pipeline {
     func remember(_ evaluation: Evaluation, node: PlannedNode) throws {
         guard !evaluation.recorded, let key = evaluation.key, let hash = evaluation.contentHash else { return }
         try store.saveRecord(ArtifactStore.NodeRecord(key: key, config: node.slice, inputs: evaluation.inputHashes,
-                                                      codeIdentity: try codeIdentity(of: node.definition), contentHash: hash),
+                                                      codeIdentity: try codeIdentity(of: node.definition), contentHash: hash,
+                                                      artifactBytes: evaluation.artifact.flatMap(ArtifactStore.fileSize)),
                              of: node.id)
     }
 
