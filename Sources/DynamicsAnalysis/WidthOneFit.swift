@@ -43,8 +43,8 @@ public struct WidthOneFit: Equatable, Sendable {
     /// `‖∇E_1‖ < settings.gradientTolerance`. Scanning first makes the result the global
     /// minimizer over the scanned range, not whichever local minimum Newton happens to reach.
     /// - Precondition: `scanPoints ≥ 2` and `0 < scanRange.lowerBound < scanRange.upperBound`.
-    public static func fit(_ data: TrainingSet, settings: CriticalPointRefinerSettings = .init(),
-                           scanPoints: Int = 400, scanRange: ClosedRange<Double> = 1e-2...1e2) -> WidthOneFit {
+    public static func fit(_ data: TrainingSet, settings: CriticalPointRefinerSettings,
+                           scanPoints: Int, scanRange: ClosedRange<Double>) -> WidthOneFit {
         precondition(scanPoints >= 2 && scanRange.lowerBound > 0, "the scan needs ≥ 2 points on a positive range")
         let n = Double(data.count)
         let meanSquare = data.y.reduce(0) { $0 + $1 * $1 } / n

@@ -48,7 +48,7 @@ final class EmbeddedLineTests: XCTestCase {
 
     func testWidthOneFitOfTeacherDataIsTheTeacher() {
         let data = Fixtures.teacherData(n: 60, sigma: 0)
-        let fit = WidthOneFit.fit(data)
+        let fit = Fixtures.widthOneFit(data)
         XCTAssertTrue(fit.converged, fit.reason)
         XCTAssertEqual(fit.w, 1, accuracy: 1e-12)
         XCTAssertEqual(fit.c, 2, accuracy: 1e-12)
@@ -60,7 +60,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// no perturbation lies below it; its gradient vanishes.
     func testWidthOneFitIsTheGlobalMinimum() {
         let data = Fixtures.teacherData(n: 80, sigma: 0.3, seed: 7)
-        let fit = WidthOneFit.fit(data)
+        let fit = Fixtures.widthOneFit(data)
         XCTAssertTrue(fit.converged)
         XCTAssertGreaterThanOrEqual(fit.w, 0)
         let e1 = TrainingError.value(fit.network, on: data)
@@ -80,7 +80,7 @@ final class EmbeddedLineTests: XCTestCase {
     func testWidthOneFitConvergesBelowTheRoundingOfE1() {
         let sample = SampledDataset.sample(n: 100, sigma: 0.2, seed: 15, teacher: .paperTeacher)
         let data = TrainingSet(x: sample.x, y: sample.noisy)
-        let fit = WidthOneFit.fit(data)
+        let fit = Fixtures.widthOneFit(data)
         XCTAssertTrue(fit.converged, "\(fit.reason), ‖∇‖ = \(fit.gradientNorm)")
         XCTAssertLessThan(fit.iterations, 30)
         let line = EmbeddedLine(fit: fit, data: data)
@@ -92,7 +92,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// along d). Also for a width-3 split of neuron 1: the same identity with A_1.
     func testSplittingCoefficientMatchesSecondDifferences() {
         let data = Fixtures.teacherData(n: 100, sigma: 0.2)
-        let fit = WidthOneFit.fit(data)
+        let fit = Fixtures.widthOneFit(data)
         let a = fit.coefficient(on: data)
         let line = EmbeddedLine(fit: fit, data: data)
         XCTAssertEqual(line.coefficient, a)
@@ -123,7 +123,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// the transverse eigenvalue has the sign of γ(1 − γ)A; its sign changes are at γ = 0 and 1.
     func testLineIsCriticalAndChangesSignAtZeroAndOne() throws {
         let data = Fixtures.teacherData(n: 100, sigma: 0.2)
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         let a = line.coefficient
         XCTAssertGreaterThan(abs(a), 1e-4)
         for gamma in stride(from: -3.0, through: 4.0, by: 0.35) {
@@ -148,7 +148,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// the interval's parts with transverse eigenvalue ≥ 0.
     func testStabilityIntervalAndSegments() throws {
         let data = Fixtures.teacherData(n: 100, sigma: 0.2)
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         let eta = 0.01
         let interval = try XCTUnwrap(line.stabilityInterval(eta: eta))
         XCTAssertEqual(interval.lowerBound + interval.upperBound, 1, accuracy: 1e-10)
@@ -176,7 +176,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// On noiseless data L lies in M: flat across, no sign change, the prediction does not apply.
     func testNoiselessLineIsFlat() throws {
         let data = Fixtures.teacherData(n: 100, sigma: 0)
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         let analysis = try EmbeddedLineAnalysis(line: line, eta: 0.01, gridPoints: 301, gridMargin: 0.1, tolerance: EigenvalueTolerance())
         XCTAssertTrue(analysis.signChanges.isEmpty)
         XCTAssertEqual(analysis.predictedOutcome, .notApplicable)
@@ -186,7 +186,7 @@ final class EmbeddedLineTests: XCTestCase {
     /// The images of L(γ) under the 8 symmetries project back onto L with distance 0 and folded γ.
     func testProjectionModuloSymmetry() {
         let data = Fixtures.teacherData(n: 50, sigma: 0.2)
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         for gamma in [-2.0, 0.2, 0.5, 1.7] {
             for element in Symmetry.elements(width: 2) {
                 let image = element.apply(line.point(gamma))
@@ -224,7 +224,7 @@ final class EmbeddedLineTests: XCTestCase {
             XCTAssertLessThanOrEqual(abs(a - b), 1e-8 * (scale ?? max(abs(a), abs(b))), "\(what): \(a) vs reference \(b)")
         }
         let data = try authorsData()
-        let fit = WidthOneFit.fit(data)
+        let fit = Fixtures.widthOneFit(data)
         let line = EmbeddedLine(fit: fit, data: data)
         close(fit.w, try number("w_star"), "w*")
         close(fit.c, try number("c_star"), "c*")

@@ -14,7 +14,7 @@ final class LimitSetTests: XCTestCase {
 
     /// The known sets of a run with the schema's defaults.
     private func known(_ data: TrainingSet, eta: Double = 0.01) throws -> KnownSets {
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         let analysis = try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance())
         return KnownSets(data: data, eta: eta, line: line, lineSegments: analysis.stableSegments, teacher: .paperTeacher, width: 2,
                          refiner: CriticalPointRefinerSettings(), setTolerance: schemaDefault("eigen.set_tolerance") as! Double)
@@ -165,7 +165,7 @@ final class LimitSetTests: XCTestCase {
 
     func testFunctionDistanceAndGrouping() throws {
         let data = try authorsData()
-        let line = EmbeddedLine(fit: WidthOneFit.fit(data), data: data)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
         // One orbit, one line: one function each; attractor and line: different functions.
         for element in Symmetry.elements(width: 2) {
             XCTAssertLessThan(LimitFunctions.distance(element.apply(attractor), attractor), 1e-28)
