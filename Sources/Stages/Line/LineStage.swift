@@ -42,14 +42,19 @@ public enum LineStage: Stage {
     }
 
     public static func settings(_ slice: SliceReader) throws -> Settings {
-        let range = try slice.doubles("scan_range")
-        guard range.count == 2, range[0] > 0, range[0] < range[1] else {
-            throw slice.failure("scan_range", "must be [min, max] with 0 < min < max")
-        }
-        return Settings(targets: try slice.string("targets"), eta: try slice.double("eta"),
+        Settings(targets: try slice.string("targets"), eta: try slice.double("eta"),
                         gammaPoints: try slice.int("gamma_points"), gammaMargin: try slice.double("gamma_margin"),
-                        scanPoints: try slice.int("scan_points"), scanRange: range[0]...range[1],
+                        scanPoints: try slice.int("scan_points"), scanRange: try scanRange(slice, key: "scan_range"),
                         refiner: try Refinement.settings(slice, prefix: "refine."))
+    }
+
+    /// `line.scan_range` checked: `[min, max]` with `0 < min < max` (also read by the multistart stage).
+    static func scanRange(_ slice: SliceReader, key: String) throws -> ClosedRange<Double> {
+        let range = try slice.doubles(key)
+        guard range.count == 2, range[0] > 0, range[0] < range[1] else {
+            throw slice.failure(key, "must be [min, max] with 0 < min < max")
+        }
+        return range[0]...range[1]
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

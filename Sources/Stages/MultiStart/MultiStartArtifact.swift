@@ -82,7 +82,7 @@ public struct MultiStartArtifact {
 
     /// Writes the layout.
     /// - Throws: `HDF5Error` when a member cannot be written.
-    static func write(to root: HDF5Group, report: MultiStartReport, data: TrainingSet, teacher: Network, line: LineArtifact, lineApplies: Bool,
+    static func write(to root: HDF5Group, report: MultiStartReport, data: TrainingSet, teacher: Network, line: EmbeddedLine, lineApplies: Bool,
                       segments: [ClosedRange<Double>], eta: Double, earlyStop: Bool, seconds: Double) throws {
         let n = report.starts.count
         let d = report.starts.first?.flat.count ?? 0
@@ -151,7 +151,7 @@ public struct MultiStartArtifact {
         if lineApplies {
             try lineGroup.setAttribute("w_star", .double(line.fit.w))
             try lineGroup.setAttribute("c_star", .double(line.fit.c))
-            try lineGroup.setAttribute("E_tr", .double(line.fit.trainingError))
+            try lineGroup.setAttribute("E_tr", .double(line.trainingError))
             try lineGroup.setAttribute("A", .double(line.coefficient))
             try lineGroup.setAttribute("eta", .double(eta))
             try describe(lineGroup.createDataset("stable_segments", doubles: segments.flatMap { [$0.lowerBound, $0.upperBound] }, shape: [segments.count, 2]),

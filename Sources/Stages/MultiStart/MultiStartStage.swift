@@ -15,16 +15,20 @@ import PipelineCore
 /// grouped into limit functions by the L² distance of their functions (`function_tolerance`), each
 /// with its count and basin fraction (95 % Wilson interval).
 ///
-/// Slice: the `multistart` section plus the run's `targets`, `width` (`train.width`) and `refine`
-/// (the eigen section's Newton settings and `set_tolerance`); inputs `dataset` and `line`. Starts
-/// run in parallel on all cores; the artifact is written afterwards. Layout: `MultiStartArtifact`.
+/// The embedded line is computed here from the data with the line section's settings (the same
+/// library calls as the line stage) and this section's η, so that the multistart nodes do not
+/// depend on `train.eta`, which the line stage's artifact does.
+///
+/// Slice: the `multistart` section plus the run's `targets`, `width` (`train.width`), `refine`
+/// (the eigen section's Newton settings and `set_tolerance`) and `line` (the line section); input
+/// `dataset`. Starts run in parallel on all cores; the artifact is written afterwards. Layout:
+/// `MultiStartArtifact`.
 public enum MultiStartStage: Stage {
     public static let name = "multistart"
     public static let scope = StageScope.run
     public static let summary = "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit functions with basin fractions"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen"]
-    public static let sourcePaths = ["Sources/Stages/MultiStart", "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift"]
-        + Refinement.analysisSources
+    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen", "line": "line"]
+    public static let sourcePaths = ["Sources/Stages/MultiStart"] + Refinement.analysisSources
 
     /// The certificate's keys (also read by the phases stage for the run's final point).
     static let certificateKeys = ["certify_gradient", "certify_energy_gap", "certify_line_margin", "certify_path_samples"]
@@ -47,6 +51,11 @@ public enum MultiStartStage: Stage {
         let functionTolerance: Double
         let setTolerance: Double
         let refiner: CriticalPointRefinerSettings
+        /// The line section: the width-1 scan and the γ grid.
+        let scanPoints: Int
+        let scanRange: ClosedRange<Double>
+        let gammaPoints: Int
+        let gammaMargin: Double
 
         /// The starts θ_0^(1..N): all 2m·N weights drawn in order from one seeded stream, each
         /// i.i.d. uniform on [−scale, scale] or normal N(0, scale²).
@@ -64,12 +73,12 @@ public enum MultiStartStage: Stage {
         slice["targets"] = .string(spec.targets)
         slice["width"] = config.section(TrainStage.name)["width"]
         slice["refine"] = Refinement.slice(config)
+        slice["line"] = config.section(LineStage.name)
         // The certificate's settings matter only with the early stop.
         if slice["early_stop"]?.boolValue == false {
             for key in certificateKeys { slice[key] = nil }
         }
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset),
-                                                        "line": NodeID(stage: LineStage.name, instance: run)])
+        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset)])
     }
 
     public static func settings(_ slice: SliceReader) throws -> Settings {
@@ -92,15 +101,23 @@ public enum MultiStartStage: Stage {
                         samePointTolerance: try slice.double("same_point_tolerance"),
                         functionTolerance: try slice.double("function_tolerance"),
                         setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
-                        refiner: try Refinement.settings(slice, prefix: "refine."))
+                        refiner: try Refinement.settings(slice, prefix: "refine."),
+                        scanPoints: try slice.int("line.scan_points"), scanRange: try LineStage.scanRange(slice, key: "line.scan_range"),
+                        gammaPoints: try slice.int("line.gamma_points"), gammaMargin: try slice.double("line.gamma_margin"))
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let dataset = try DatasetArtifact(reading: try context.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
-        let lineArtifact = try LineArtifact(reading: try context.openInput("line"))
-        let line = lineArtifact.line(on: data)
-        let segments = lineArtifact.stableSegments(on: data, eta: settings.eta)
+        let fit = WidthOneFit.fit(data, settings: settings.refiner, scanPoints: settings.scanPoints, scanRange: settings.scanRange)
+        let line = EmbeddedLine(fit: fit, data: data)
+        let segments: [ClosedRange<Double>]
+        do {
+            segments = try EmbeddedLineAnalysis(line: line, eta: settings.eta, gridPoints: settings.gammaPoints,
+                                                gridMargin: settings.gammaMargin, tolerance: settings.refiner.eigenvalueTolerance).stableSegments
+        } catch {
+            throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
+        }
         let known = KnownSets(data: data, eta: settings.eta, line: line, lineSegments: segments, teacher: dataset.teacher,
                               width: settings.width, refiner: settings.refiner, setTolerance: settings.setTolerance)
         let starts = settings.initialPoints()
@@ -138,7 +155,7 @@ public enum MultiStartStage: Stage {
                                       limits: limits, known: known, samePointTolerance: settings.samePointTolerance,
                                       functionTolerance: settings.functionTolerance, teacher: dataset.teacher)
         let writer = try context.makeWriter(stage: name)
-        try MultiStartArtifact.write(to: writer.root, report: report, data: data, teacher: dataset.teacher, line: lineArtifact, lineApplies: known.line != nil,
+        try MultiStartArtifact.write(to: writer.root, report: report, data: data, teacher: dataset.teacher, line: line, lineApplies: known.line != nil,
                                      segments: segments, eta: settings.eta, earlyStop: settings.earlyStop, seconds: seconds)
         try writer.commit()
         if !context.quiet {
