@@ -7,14 +7,14 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset train eigen phases multistart figure-data render
+STAGES  := dataset train line eigen phases multistart figure-data render
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 # XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
 SWIFT_TEST := $(SWIFT) test --disable-swift-testing
 E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test test-unit test-e2e bench clean archive status figures $(STAGES)
+.PHONY: all build setup test test-unit test-e2e test-slow bench clean archive status figures $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -47,6 +47,12 @@ test-unit:
 
 test-e2e:
 	$(SWIFT_TEST) --filter $(E2E_TESTS)
+
+# Paper-scale end-to-end checks on the release build (a few minutes; skipped by test-e2e): the
+# authors' data's limit sets and multistart time, the early stop against every start run to the
+# gradient tolerance, the paper start's predicted destination on 32 sampled datasets.
+test-slow: build
+	MLP_RELEASE_TESTS=1 $(SWIFT_TEST) --filter '^EndToEndTests\.ReleaseScaleTests'
 
 # GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
 bench: build

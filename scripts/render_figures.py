@@ -123,9 +123,14 @@ def shade_phases(ax, panel):
     bounds = [max(float(starts[0]), 1.0)] if len(starts) else []
     bounds += [float(np.sqrt(max(end, 1) * max(start, 1))) for end, start in zip(ends[:-1], starts[1:])]
     bounds += [float(ends[-1])] if len(ends) else []
+    notes = [text(x) for x in panel["phase_note"][...]] if "phase_note" in panel else [""] * len(labels)
     seen = []
-    for left, right, label in zip(bounds, bounds[1:], labels):
+    for left, right, label, note in zip(bounds, bounds[1:], labels, notes):
         ax.axvspan(left, right, facecolor=PHASE_COLORS.get(label, "0.9"), edgecolor="none", zorder=0)
+        if note and label == "nearOptimalSaddle":
+            ax.text(np.sqrt(left * right), 0.04, note.replace(": ", "\n").replace("; ", ", "), transform=ax.get_xaxis_transform(),
+                    va="bottom", ha="center", fontsize=plt.rcParams["font.size"] - 1.5, color="0.15", zorder=6,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.0})
         if label not in seen:
             seen.append(label)
     return seen
@@ -302,46 +307,113 @@ def region_checks(group, options):
 
 
 def multistart(group, options):
-    """Per run: converged limits modulo symmetry in the w and v planes; clusters sized by count."""
+    """Per run: the located limits in the w and v planes, coloured by limit function (basin
+    fraction and 95% Wilson interval in the legend); L drawn with its GD-stable part solid and its
+    unstable part dashed, the limits on L on it; M's projection when limits lie on it."""
     runs = runs_of(group)
     if not runs:
         return None
     fig, axes = new_figure(options, len(runs), 2)
-    largest = max(float(group[run]["w_plane"]["count"][...].max(initial=1)) for run in runs)
-    indices = sorted({int(i) for run in runs
-                      for i, ok in zip(group[run]["w_plane"]["index"][...], group[run]["w_plane"]["refined_converged"][...]) if ok})
-    unrefined = any(not ok for run in runs for ok in group[run]["w_plane"]["refined_converged"][...])
-    colors = {index: plt.get_cmap("tab10")(k % 10) for k, index in enumerate(indices)}
+    handles = []
+    palette = 0  # one colour per limit function over all runs
     for row, run in zip(axes, runs):
+        panel_group = group[run]
+        kinds = [text(k) for k in panel_group["function_kind"][...]]
+        counts = panel_group["function_count"][...]
+        fractions = panel_group["function_fraction"][...]
+        low, high = panel_group["function_wilson_low"][...], panel_group["function_wilson_high"][...]
+        egen = panel_group["function_E_gen"][...]
+        starts = int(panel_group.attrs["starts"])
+        colors = [plt.get_cmap("tab10")((palette + k) % 10) for k in range(len(kinds))]
+        palette += len(kinds)
         for ax, plane in zip(row, ("w_plane", "v_plane")):
-            panel = group[run][plane]
+            panel = panel_group[plane]
             p = plane[0]
             draw_segments(ax, panel["singular_segments"][...], color=SINGULAR_COLOR, linewidth=0.7, zorder=1)
+            draw_segments(ax, panel["optimal_segments"][...], color=OPTIMAL_COLOR, linewidth=3.2, zorder=0)
+            draw_segments(ax, panel["line_stable_segments"][...], color="black", linewidth=1.6, zorder=2)
+            draw_segments(ax, panel["line_unstable_segments"][...], color="black", linewidth=1.0, linestyle=(0, (3, 2)), zorder=2)
+            if len(panel["line_point"]):
+                point = panel["line_point"][...]
+                ax.plot([point[0]], [point[1]], marker="D", markersize=6, markerfacecolor="none", markeredgecolor="black", zorder=2)
             limits = panel["limits"][...]
-            ax.scatter(limits[:, 0], limits[:, 1], s=4, color="0.35", linewidths=0, zorder=2)
-            clusters, counts, index = panel["clusters"][...], panel["count"][...], panel["index"][...]
-            refined = panel["refined_points"][...]
-            converged = panel["refined_converged"][...]
-            for point, count, k, target, ok in zip(clusters, counts, index, refined, converged):
-                color = colors[int(k)] if ok else UNREFINED_COLOR
-                ax.scatter([point[0]], [point[1]], s=30 + 270 * count / largest, facecolor="none",
-                           edgecolor=color, linewidths=1.2, zorder=3)
-                ax.plot([point[0], target[0]], [point[1], target[1]], color=color, linewidth=0.6, zorder=3)
-                ax.plot([target[0]], [target[1]], marker="x", markersize=4, color=color, zorder=4, clip_on=False)
+            function = panel["limit_function"][...].astype(int)
+            for k in sorted(set(function)):
+                chosen = limits[function == k]
+                ax.scatter(chosen[:, 0], chosen[:, 1], s=14, color=colors[k], edgecolors="white", linewidths=0.3, zorder=3)
             ax.set_xlim(*panel.attrs["xlim"])
             ax.set_ylim(*panel.attrs["ylim"])
             ax.set_aspect("equal", adjustable="box")
-            ax.set_xlabel(axis_label(panel[f"{p}_axis_1"]) if f"{p}_axis_1" in panel else f"${p}_1$")
-            ax.set_ylabel(axis_label(panel[f"{p}_axis_2"]) if f"{p}_axis_2" in panel else f"${p}_2$")
+            ax.set_xlabel(f"${p}_1$")
+            ax.set_ylabel(f"${p}_2$")
             ax.set_title(text(panel.attrs["title"]))
-    handles = [Line2D([], [], linestyle="", marker="o", markersize=3, color="0.35", label="limit of one start (canonical)")]
-    handles += [Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none", markeredgecolor=colors[k],
-                       label=f"cluster (area ∝ count); refined point ×, index {k}") for k in indices]
-    if unrefined:
-        handles.append(Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor="none",
-                              markeredgecolor=UNREFINED_COLOR, label="cluster whose Newton refinement failed"))
-    handles.append(Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3))
+        row[1].set_title(row[1].get_title() + "\n" + text(panel_group.attrs.get("note", "")), fontsize=float(options["font_size"]) - 0.5)
+        row[0].set_title(row[0].get_title() + "\n", fontsize=float(options["font_size"]) - 0.5)
+        for k, kind in enumerate(kinds):
+            handles.append(Line2D([], [], linestyle="", marker="o", markersize=5, color=colors[k],
+                                  label=f"{text(panel_group.attrs['title'])}: {kind}, {int(counts[k])}/{starts} = "
+                                        f"{fractions[k]:.3f} [{low[k]:.3f}, {high[k]:.3f}], "
+                                        + r"$E_{\rm gen}$" + f" = {egen[k]:.2g}"))
+    handles += [Line2D([], [], color="black", linewidth=1.6, label="$L$: GD-stable part"),
+                Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (3, 2)), label="$L$: unstable part"),
+                Line2D([], [], linestyle="", marker="D", markersize=6, markerfacecolor="none", markeredgecolor="black",
+                       label="$L$ in the $w$ plane: $(w^*, w^*)$"),
+                Line2D([], [], color=SINGULAR_COLOR, linewidth=0.7, label="singular set")]
+    if any(len(group[run][plane]["optimal_segments"]) for run in runs for plane in ("w_plane", "v_plane")):
+        handles.append(Line2D([], [], color=OPTIMAL_COLOR, linewidth=3.2, label="optimal region $M$ (projection)"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=1 if len(handles) > 6 else 2,
+               title="limit functions: count, basin fraction [95% Wilson interval]")
+    return fig
+
+
+def embedded_line(group, options):
+    """Per run: the transverse eigenvalue and lambda_max along L against gamma, 2/eta, the GD-stable
+    segments shaded, sign changes marked, and the gamma of every multistart limit on L as ticks."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    fig, axes = new_figure(options, len(runs), 2)
+    for row, run in zip(axes, runs):
+        panel = group[run]
+        gamma = panel["gamma"][...]
+        transverse, largest = panel["transverse"][...], panel["lambda_max"][...]
+        threshold = float(panel["threshold"][0])
+        segments = list(zip(panel["stable_low"][...], panel["stable_high"][...]))
+        limits = panel["limit_gamma"][...]
+        band = float(panel.attrs.get("zero_band", 0))
+        for ax, values, name in ((row[0], transverse, "transverse"), (row[1], largest, "lambda_max")):
+            for lo, hi in segments:
+                ax.axvspan(lo, hi, facecolor="#c7e9c0", edgecolor="none", zorder=0)
+            ax.plot(gamma, values, color="C0" if name == "transverse" else "C3", zorder=2)
+            for root in panel["sign_changes"][...]:
+                ax.axvline(root, color="0.4", linestyle=":", linewidth=0.8, zorder=1)
+            if len(limits):
+                ax.plot(limits, np.zeros_like(limits), linestyle="", marker="|", markersize=9, color="C1",
+                        transform=ax.get_xaxis_transform(), clip_on=False, zorder=4)
+            ax.set_xlim(gamma.min(), gamma.max())
+            ax.set_xlabel(axis_label(panel["gamma"]))
+        if "transverse_zoom" in panel.attrs:
+            row[0].set_xlim(*panel.attrs["transverse_zoom"])
+        row[0].axhspan(-band, band, color="0.85", linewidth=0, zorder=1)
+        if np.all(np.abs(transverse) <= band):
+            # Flat across L (A = 0, L inside M): the values are rounding noise inside the zero band.
+            row[0].set_ylim(-2 * band, 2 * band)
+            row[0].text(0.5, 0.75, r"$|\lambda_\perp| \leq \tau$ everywhere: flat across $L$ ($L \subset M$)", transform=row[0].transAxes,
+                        ha="center", fontsize=float(options["font_size"]) - 1)
+        row[0].axhline(0, color="0.5", linewidth=0.5, zorder=1)
+        row[0].set_ylabel(axis_label(panel["transverse"]))
+        row[0].set_title(text(panel.attrs["title"]) + f": across $L$ (A = {float(panel.attrs['A']):.3g})")
+        row[1].set_yscale("log")
+        row[1].axhline(threshold, color="black", linestyle="--", linewidth=0.9, zorder=1)
+        row[1].text(gamma.min(), threshold, f" $2/\\eta$ = {threshold:g}", va="bottom", ha="left", fontsize=float(options["font_size"]) - 1)
+        row[1].set_ylabel(axis_label(panel["lambda_max"]) + " (log)")
+        row[1].set_title(text(panel.attrs["title"]) + r": $\lambda_{\max}$ along $L$")
+    handles = [Patch(facecolor="#c7e9c0", label=r"GD-stable: $\lambda_\perp \geq 0$ and $\lambda_{\max} < 2/\eta$"),
+               Line2D([], [], color="0.4", linestyle=":", label=r"sign change of $\lambda_\perp$ (root-found)"),
+               Line2D([], [], linestyle="", marker="|", markersize=9, color="C1", label=r"$\gamma$ of a multistart limit on $L$ ($\gamma \geq 1/2$)"),
+               Line2D([], [], color="black", linestyle="--", label=r"$2/\eta$"),
+               Patch(facecolor="0.85", label=r"$|\lambda| \leq \tau$ (zero within the eigenvalue tolerance)")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2)
     return fig
 
 
@@ -351,7 +423,8 @@ def draw_segments(ax, segments, **kwargs):
 
 
 RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions,
-             "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart}
+             "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart,
+             "embedded_line": embedded_line}
 
 
 # MARK: Output

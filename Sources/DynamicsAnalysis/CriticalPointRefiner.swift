@@ -158,9 +158,13 @@ public enum CriticalPointRefiner {
             // minimizer; ‖g‖² may rise on the way, e.g. along Rosenbrock's valley). Otherwise the
             // merit ‖g‖², for which Newton is a descent direction whatever the inertia.
             let positiveDefinite = eig.values[0] > cutoff
-
-            if positiveDefinite,
-               let (xn, gn, pn) = lineSearch(newton, slope: Dense.dot(g, newton), m0: objective.value(at: x),
+            // Once the predicted decrease of F is below its rounding (|g·δ| ≤ 16 ε |F|), F cannot
+            // judge a step (a search on it accepts whatever step rounding favours, and Newton
+            // stalls): ‖g‖² decides from there.
+            let valueSlope = Dense.dot(g, newton)
+            let measurable = abs(valueSlope) > 16 * Double.ulpOfOne * abs(objective.value(at: x))
+            if positiveDefinite, measurable,
+               let (xn, gn, pn) = lineSearch(newton, slope: valueSlope, m0: objective.value(at: x),
                                              merit: valueMerit) {
                 (x, g, phi) = (xn, gn, pn)
             } else if let (xn, gn, pn) = lineSearch(newton, slope: Dense.dot(meritGradient, newton), m0: phi,

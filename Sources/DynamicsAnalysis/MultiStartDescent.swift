@@ -30,22 +30,37 @@ public enum MultiStartDescent {
     /// - Returns: the outcome; `steps` is a multiple of `checkInterval` unless the budget cut it.
     public static func descend(_ kernel: GradientDescentKernel, from start: Network, maxSteps: Int,
                                gradientTolerance: Double, checkInterval: Int) -> DescentOutcome {
+        descend(kernel, from: start, maxSteps: maxSteps, gradientTolerance: gradientTolerance, checkInterval: checkInterval,
+                certify: { (_: Network, _: KernelEvaluation) -> Never? in nil }).outcome
+    }
+
+    /// `descend` with an early stop: at every check that does not meet the gradient tolerance,
+    /// `certify(θ, evaluation)` is asked whether the start's limit set is already certain; the
+    /// first non-nil answer stops the start (`converged` stays false, the certificate says where it
+    /// goes).
+    public static func descend<C>(_ kernel: GradientDescentKernel, from start: Network, maxSteps: Int,
+                                  gradientTolerance: Double, checkInterval: Int,
+                                  certify: (Network, KernelEvaluation) -> C?) -> (outcome: DescentOutcome, certificate: C?) {
         precondition(checkInterval >= 1 && maxSteps >= 0, "checkInterval ≥ 1 and maxSteps ≥ 0 required")
         var theta = start
         var steps = 0
         var evaluation = kernel.evaluate(theta)
         while !(evaluation.gradientNorm < gradientTolerance) && steps < maxSteps {
+            if let certificate = certify(theta, evaluation) {
+                return (DescentOutcome(final: theta, steps: steps, converged: false, diverged: nil,
+                                       trainingError: evaluation.loss, gradientNorm: evaluation.gradientNorm), certificate)
+            }
             let chunk = min(checkInterval, maxSteps - steps)
             if case .diverged(let failure) = kernel.run(&theta, steps: chunk) {
                 let last = kernel.evaluate(theta)
-                return DescentOutcome(final: theta, steps: failure.step, converged: false, diverged: failure,
-                                      trainingError: last.loss, gradientNorm: last.gradientNorm)
+                return (DescentOutcome(final: theta, steps: failure.step, converged: false, diverged: failure,
+                                       trainingError: last.loss, gradientNorm: last.gradientNorm), nil)
             }
             steps += chunk
             evaluation = kernel.evaluate(theta)
         }
-        return DescentOutcome(final: theta, steps: steps, converged: evaluation.gradientNorm < gradientTolerance,
-                              diverged: nil, trainingError: evaluation.loss, gradientNorm: evaluation.gradientNorm)
+        return (DescentOutcome(final: theta, steps: steps, converged: evaluation.gradientNorm < gradientTolerance,
+                               diverged: nil, trainingError: evaluation.loss, gradientNorm: evaluation.gradientNorm), nil)
     }
 
     /// `descend` from every start, the starts spread over all cores; results in start order and
@@ -55,10 +70,20 @@ public enum MultiStartDescent {
     public static func descend(_ kernel: GradientDescentKernel, from starts: [Network], maxSteps: Int,
                                gradientTolerance: Double, checkInterval: Int,
                                finished: @escaping @Sendable (Int) -> Void = { _ in }) -> [DescentOutcome] {
-        let results = OutcomeSlots(count: starts.count)
+        descend(kernel, from: starts, maxSteps: maxSteps, gradientTolerance: gradientTolerance, checkInterval: checkInterval,
+                certifier: { { (_: Network, _: KernelEvaluation) -> Int? in nil } }, finished: finished).map(\.outcome)
+    }
+
+    /// The parallel `descend` with an early stop per start; `certifier()` makes each start's own
+    /// certify function (which may keep state across the checks of its start).
+    public static func descend<C: Sendable>(_ kernel: GradientDescentKernel, from starts: [Network], maxSteps: Int,
+                                            gradientTolerance: Double, checkInterval: Int,
+                                            certifier: @escaping @Sendable () -> ((Network, KernelEvaluation) -> C?),
+                                            finished: @escaping @Sendable (Int) -> Void = { _ in }) -> [(outcome: DescentOutcome, certificate: C?)] {
+        let results = OutcomeSlots<(outcome: DescentOutcome, certificate: C?)>(count: starts.count)
         DispatchQueue.concurrentPerform(iterations: starts.count) { i in
-            results.store(descend(kernel, from: starts[i], maxSteps: maxSteps,
-                                  gradientTolerance: gradientTolerance, checkInterval: checkInterval), at: i)
+            results.store(descend(kernel, from: starts[i], maxSteps: maxSteps, gradientTolerance: gradientTolerance,
+                                  checkInterval: checkInterval, certify: certifier()), at: i)
             results.markDone(report: finished)
         }
         return results.values
@@ -67,8 +92,8 @@ public enum MultiStartDescent {
 
 /// One write-once slot per start, in a buffer allocated up front so that concurrent iterations
 /// never touch shared array metadata; each iteration writes only its own slot.
-private final class OutcomeSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<DescentOutcome?>
+private final class OutcomeSlots<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Value?>
 
     init(count: Int) {
         slots = .allocate(capacity: count)
@@ -83,7 +108,7 @@ private final class OutcomeSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
 
-    func store(_ outcome: DescentOutcome, at i: Int) { slots[i] = outcome }
+    func store(_ outcome: Value, at i: Int) { slots[i] = outcome }
 
     /// Counts one more finished start and reports the count, under the lock so reports are
     /// serialised.
@@ -94,5 +119,5 @@ private final class OutcomeSlots: @unchecked Sendable {
         report(done)
     }
 
-    var values: [DescentOutcome] { slots.map { $0! } }
+    var values: [Value] { slots.map { $0! } }
 }

@@ -7,6 +7,7 @@ public enum PipelineStages {
     public static let all: [StageDefinition] = [
         StageDefinition(DatasetStage.self),
         StageDefinition(TrainStage.self),
+        StageDefinition(LineStage.self),
         StageDefinition(EigenStage.self),
         StageDefinition(PhasesStage.self),
         StageDefinition(MultiStartStage.self),

@@ -15,6 +15,13 @@ enum Fixtures {
         return TrainingSet(x: x, y: y)
     }
 
+    /// The best width-1 fit with the schema's `line.scan_*` settings and the default Newton settings.
+    static func widthOneFit(_ data: TrainingSet) -> WidthOneFit {
+        let range = schemaDefault("line.scan_range") as! [Double]
+        return WidthOneFit.fit(data, settings: CriticalPointRefinerSettings(), scanPoints: schemaDefault("line.scan_points") as! Int,
+                               scanRange: range[0]...range[1])
+    }
+
     /// The paper's initial point θ₀ = (w, v) = ((−0.13, 0.13), (0.16, −0.15)).
     static let paperStart = Network(w: [-0.13, 0.13], v: [0.16, -0.15])
 

@@ -193,12 +193,12 @@ final class AnalysisStagesTests: XCTestCase {
         XCTAssertEqual(try int(plateau, "index"), 2)
     }
 
-    func testMultistartClustersAreDisjointAndCountsAddUp() throws {
+    func testMultistartLimitsAreLocatedAndGroupedIntoFunctions() throws {
         let multistart = try XCTUnwrap(smallConfig()["multistart"] as? [String: Any])
-        let tolerance = try XCTUnwrap(multistart["cluster_tolerance"] as? Double)
         let gradientTolerance = try XCTUnwrap(multistart["gradient_tolerance"] as? Double)
         // The literal's numbers may be typed Double or Int.
         let count = try XCTUnwrap((multistart["starts"] as? Int) ?? (multistart["starts"] as? Double).map { Int($0) })
+        let kinds: Set = ["isolated minimum", "embedded line", "optimal manifold M", "other critical point", "not converged"]
         for run in ["noisy", "clean"] {
             let file = try artifact("multistart", run)
             let starts = try file.root.group("starts")
@@ -207,39 +207,51 @@ final class AnalysisStagesTests: XCTestCase {
             XCTAssertTrue(initial.allSatisfy { abs($0) <= 2.5 })
             let final = try starts.dataset("final").readDoubles()
             let converged = try starts.dataset("converged").readInt64s()
-            let cluster = try starts.dataset("cluster").readInt64s()
+            let certified = try starts.dataset("certified").readInt64s()
             let gradient = try starts.dataset("final_grad_norm").readDoubles()
+            let kind = try starts.dataset("limit_kind").readStrings()
+            let limit = try starts.dataset("limit").readDoubles()
+            let function = try starts.dataset("function").readInt64s()
             let data = try trainingSet(targets: run)
             for i in 0..<count {
                 XCTAssertEqual(converged[i] == 1, gradient[i] < gradientTolerance)
-                XCTAssertEqual(converged[i] == 1, cluster[i] >= 0)
+                XCTAssertFalse(converged[i] == 1 && certified[i] == 1, "a certified start stops before the tolerance")
                 XCTAssertEqual(gradientNorm(Array(final[(4 * i)..<(4 * i + 4)]), data), gradient[i], accuracy: 1e-9)
-            }
-            let clusters = try file.root.group("clusters")
-            let counts = try clusters.dataset("count").readInt64s()
-            let leaders = try clusters.dataset("leader").readInt64s().map { Int($0) }
-            XCTAssertEqual(Int(counts.reduce(0, +)) + (try int(file.root, "unconverged_count")), count)
-            XCTAssertEqual(Int(counts.reduce(0, +)), try int(file.root, "converged_count"))
-            XCTAssertEqual(try clusters.group("critical").memberNames().count, counts.count)
-            func point(_ i: Int) -> [Double] { Array(final[(4 * i)..<(4 * i + 4)]) }
-            for (k, leader) in leaders.enumerated() {
-                XCTAssertEqual(Int(cluster[leader]), k)
-                XCTAssertEqual(counts[k], Int64(cluster.filter { $0 == k }.count))
-                for other in leaders where other > leader {
-                    XCTAssertGreaterThan(orbitDistance(point(leader), point(other)), tolerance, "leaders must be disjoint modulo symmetry")
+                XCTAssertTrue(kinds.contains(kind[i]), kind[i])
+                // Every located limit is a critical point (checked with the gradient written out here) and has a function.
+                if kind[i] != "not converged" {
+                    XCTAssertLessThan(gradientNorm(Array(limit[(4 * i)..<(4 * i + 4)]), data), 1e-11, "start \(i): \(kind[i])")
+                    XCTAssertGreaterThanOrEqual(function[i], 0)
+                } else {
+                    XCTAssertEqual(function[i], -1)
                 }
             }
-            for i in 0..<count where cluster[i] >= 0 {
-                XCTAssertLessThanOrEqual(orbitDistance(point(i), point(leaders[Int(cluster[i])])), tolerance)
+            // Functions: counts add up; the basin fraction lies in its Wilson interval; members of one
+            // function compute the same function (E_x[(f − f')²] by a plain Riemann sum here).
+            let functions = try file.root.group("functions")
+            let counts = try functions.dataset("count").readInt64s()
+            XCTAssertEqual(Int(counts.reduce(0, +)) + (try int(file.root, "unconverged_count")), count)
+            let fractions = try functions.dataset("basin_fraction").readDoubles()
+            let (low, high) = (try functions.dataset("wilson_low").readDoubles(), try functions.dataset("wilson_high").readDoubles())
+            for k in counts.indices {
+                XCTAssertEqual(fractions[k], Double(counts[k]) / Double(count))
+                XCTAssertTrue(low[k] <= fractions[k] && fractions[k] <= high[k])
+                XCTAssertEqual(counts[k], Int64(function.filter { $0 == k }.count))
             }
-            // Refined points: same class iff they coincide modulo symmetry (1e-6), checked independently.
-            let classes = try clusters.dataset("critical_class").readInt64s()
-            XCTAssertEqual(classes.count, counts.count)
-            XCTAssertEqual(Set(classes.filter { $0 >= 0 }).count, try int(file.root, "distinct_critical_points"))
-            let refined = try leaders.indices.map { try clusters.group("critical").group(String($0)).dataset("theta").readDoubles() }
-            for i in classes.indices where classes[i] >= 0 {
-                for j in classes.indices where j > i && classes[j] >= 0 {
-                    XCTAssertEqual(classes[i] == classes[j], orbitDistance(refined[i], refined[j]) <= 1e-6)
+            func riemann(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>) -> Double {
+                let (a, b) = (Array(a), Array(b))
+                var sum = 0.0
+                for j in -8000...8000 {
+                    let x = Double(j) * 1e-3
+                    let d = a[2] * tanh(a[0] * x) + a[3] * tanh(a[1] * x) - b[2] * tanh(b[0] * x) - b[3] * tanh(b[1] * x)
+                    sum += d * d * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() * 1e-3
+                }
+                return sum
+            }
+            for i in 0..<count where function[i] >= 0 {
+                for j in (i + 1)..<count where function[j] >= 0 {
+                    let distance = riemann(limit[(4 * i)..<(4 * i + 4)], limit[(4 * j)..<(4 * j + 4)])
+                    if function[i] == function[j] { XCTAssertLessThan(distance, 1e-9) } else { XCTAssertGreaterThan(distance, 1e-10) }
                 }
             }
             XCTAssertGreaterThan(try double(file.root, "timing_runs_per_second"), 0)

@@ -126,7 +126,7 @@ final class FiguresTests: XCTestCase {
         }
         guard case .string(let figures) = try root.attribute("figures") else { return XCTFail("root lacks 'figures'") }
         XCTAssertEqual(figures.split(separator: ",").map(String.init),
-                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart"])
+                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"])
         for figure in figures.split(separator: ",").map(String.init) {
             XCTAssertTrue(try root.group(figure).hasAttribute("title"), figure)
             guard case .string(let runs) = try root.group(figure).attribute("runs") else { return XCTFail("\(figure) lacks 'runs'") }
@@ -232,36 +232,43 @@ final class FiguresTests: XCTestCase {
                 XCTAssertEqual(histogram.reduce(0, +), 20, region.family)
             }
 
-            // Multi-start: the converged limits and one point per cluster, in both planes, canonical (w_i ≥ 0).
-            let converged = multistart.starts.filter(\.converged).count
-            XCTAssertGreaterThan(multistart.clusters.count, 0)
+            // Multi-start: every located limit in both planes, with its function; the functions' counts and intervals.
+            let located = multistart.starts.filter { $0.limit != nil && $0.function != nil }
+            XCTAssertFalse(multistart.functions.isEmpty)
+            let group = "multistart/\(run)"
+            XCTAssertEqual(try array(root, "\(group)/function_count").readDoubles(), multistart.functions.map { Double($0.count) })
+            XCTAssertEqual(try array(root, "\(group)/function_count").readDoubles().reduce(0, +), Double(located.count))
+            XCTAssertEqual(try array(root, "\(group)/function_fraction").readDoubles(), multistart.functions.map(\.basinFraction))
+            XCTAssertEqual(try array(root, "\(group)/function_kind").readStrings(), multistart.functions.map(\.kind))
+            let low = try array(root, "\(group)/function_wilson_low").readDoubles()
+            let high = try array(root, "\(group)/function_wilson_high").readDoubles()
+            for (k, function) in multistart.functions.enumerated() {
+                XCTAssertTrue(low[k] <= function.basinFraction && function.basinFraction <= high[k], "interval \(low[k])…\(high[k])")
+            }
             for plane in ["w", "v"] {
-                let panel = "multistart/\(run)/\(plane)_plane"
-                XCTAssertEqual(try array(root, "\(panel)/limits").shape, [converged, 2])
-                // A cluster sits at its leader's canonical limit; its refined point is an image of the record's point.
+                let panel = "\(group)/\(plane)_plane"
+                XCTAssertEqual(try array(root, "\(panel)/limits").shape, [located.count, 2])
+                XCTAssertEqual(try array(root, "\(panel)/limit_function").readDoubles(), located.map { Double($0.function!) })
+                // Off L a limit is drawn in canonical form; on L at (w*, w*, γc*, (1 − γ)c*) — both images of the limit.
+                let values = try array(root, "\(panel)/limits").readDoubles()
                 let offset = plane == "w" ? 0 : 2
-                let clusters = try array(root, "\(panel)/clusters").readDoubles()
-                XCTAssertEqual(clusters, multistart.clusters.flatMap { cluster -> [Double] in
-                    let limit = Symmetry.canonical(multistart.starts[cluster.leader].final).flat
-                    return [limit[offset], limit[offset + 1]]
-                })
-                let refined = try array(root, "\(panel)/refined_points")
-                XCTAssertEqual(refined.shape, [multistart.clusters.count, 2])
-                let refinedValues = try refined.readDoubles()
-                for (k, cluster) in multistart.clusters.enumerated() {
-                    let images = Symmetry.elements(width: 2).map { $0.apply(cluster.record.point).flat }
-                    XCTAssertTrue(images.contains { [$0[offset], $0[offset + 1]] == [refinedValues[2 * k], refinedValues[2 * k + 1]] },
-                                  "cluster \(k): refined point is not an image of the record")
+                for (k, start) in located.enumerated() {
+                    let images = Symmetry.elements(width: 2).map { $0.apply(start.limit!).flat }
+                    XCTAssertTrue(images.contains { abs($0[offset] - values[2 * k]) < 1e-9 && abs($0[offset + 1] - values[2 * k + 1]) < 1e-9 },
+                                  "limit \(k) is not drawn at an image of its refined point")
                 }
-                XCTAssertEqual(try array(root, "\(panel)/refined_converged").readDoubles(), multistart.clusters.map { $0.record.converged ? 1 : 0 })
-                let counts = try array(root, "\(panel)/count").readDoubles()
-                XCTAssertEqual(counts, multistart.clusters.map { Double($0.count) })
-                XCTAssertEqual(counts.reduce(0, +), Double(converged))
-                XCTAssertEqual(try array(root, "\(panel)/index").shape, [multistart.clusters.count])
-                if plane == "w" {
-                    XCTAssertTrue(try array(root, "\(panel)/limits").readDoubles().allSatisfy { $0 >= 0 }, "limits not canonical")
+                for name in ["line_stable_segments", "line_unstable_segments", "singular_segments", "optimal_segments"] {
+                    XCTAssertEqual(try array(root, "\(panel)/\(name)").shape.last ?? 4, 4, name)
                 }
             }
+            // The embedded line: the line artifact's grid and structure, the γ of every limit on L.
+            let lineFile = try runArtifact("line", run)
+            defer { try? lineFile.close() }
+            let line = try LineArtifact(reading: lineFile)
+            XCTAssertEqual(try array(root, "embedded_line/\(run)/gamma").readDoubles(), line.grid)
+            XCTAssertEqual(try array(root, "embedded_line/\(run)/transverse").readDoubles(), line.transverse)
+            XCTAssertEqual(try array(root, "embedded_line/\(run)/threshold").readDoubles(), [2 / line.eta])
+            XCTAssertEqual(try array(root, "embedded_line/\(run)/limit_gamma").readDoubles(), multistart.starts.compactMap(\.gamma))
         }
     }
 
@@ -269,7 +276,7 @@ final class FiguresTests: XCTestCase {
         try requireMatplotlib()
         try pipeline(["run"])
         let figures = results.appendingPathComponent("figures")
-        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart"] {
+        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"] {
             for format in ["png", "pdf"] {
                 let data = try XCTUnwrap(FileManager.default.contents(atPath: figures.appendingPathComponent("\(name).\(format)").path),
                                          "\(name).\(format) missing")
@@ -279,12 +286,12 @@ final class FiguresTests: XCTestCase {
             }
         }
         let csv = try String(contentsOf: figures.appendingPathComponent("csv/learning_curves_noisy.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,t_star,E_gen_star\n1,"), String(csv.prefix(1500)))
+        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,phase_note,t_star,E_gen_star\n1,"), String(csv.prefix(1500)))
         XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/trajectories_clean_v_plane.csv").path))
         // String columns (phase labels) are written as text.
         let firstRow = csv.split(separator: "\n").first { $0.hasPrefix("1,") }?.split(separator: ",", omittingEmptySubsequences: false) ?? []
-        XCTAssertEqual(firstRow.count, 8, String(csv.prefix(1500)))
-        if firstRow.count == 8 {
+        XCTAssertEqual(firstRow.count, 9, String(csv.prefix(1500)))
+        if firstRow.count == 9 {
             XCTAssertTrue(["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"].contains(String(firstRow[5])), "\(firstRow)")
         }
         for stem in ["spectrum_noisy", "region_checks_clean", "multistart_noisy_w_plane"] {

@@ -69,13 +69,14 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(try run(smallConfig()).status, 0)
         let changed = try run(setting(smallConfig(), "train.eta", 0.02))
         XCTAssertEqual(changed.status, 0, changed.stdout)
-        // Both trainings re-run (and the analyses of their trajectories); datasets and the
-        // multi-start runs, which have their own η, stay fresh; the figures follow.
+        // Both trainings re-run (and the analyses of their trajectories, and the embedded line,
+        // whose GD-stable interval is for train.eta); datasets and the multi-start runs, which have
+        // their own η, stay fresh; the figures follow.
         let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map { $0.split(separator: " ", maxSplits: 1)[1] }
         let trains = ran.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("train[") }
         XCTAssertEqual(trains.count, 2, changed.stdout)
         XCTAssertTrue(trains.allSatisfy { $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
-        XCTAssertTrue(ran.allSatisfy { line in ["train[", "eigen[", "phases[", "figure-data", "render"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
+        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "figure-data", "render"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
         // A key that does not apply to full-batch GD changes nothing.
         let unused = try run(setting(setting(smallConfig(), "train.eta", 0.02), "train.sgd_seed", 5))
         XCTAssertTrue(unused.stdout.contains("0 ran"), unused.stdout)

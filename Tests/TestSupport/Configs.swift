@@ -9,7 +9,7 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [Str
         "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
         "train": ["steps": 2000, "record_every": 10, "log_points_per_decade": 10],
         "eigen": ["region_samples": 20],
-        "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2, "cluster_tolerance": 0.1],
+        "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2],
         "render": ["formats": ["png"], "dpi": 150],
     ]
 }

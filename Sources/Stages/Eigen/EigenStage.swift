@@ -30,6 +30,8 @@ public enum EigenStage: Stage {
         var slice = config.section(name).objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
         slice["width"] = config.section(TrainStage.name)["width"]
+        // set_tolerance lives in this section for the stages that locate points on known sets; eigen does not.
+        slice["set_tolerance"] = nil
         return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset),
                                                         "train": NodeID(stage: TrainStage.name, instance: run)])
     }

@@ -7,10 +7,11 @@ import PipelineCore
 /// description.
 ///
 /// Slice: the `figures` section plus `runs` ({name: {dataset, targets}}); inputs
-/// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>` and `multistart.<run>` for every
-/// run. Layout: `/<figure>/<run>[/<panel>]/<array>`; figures learning_curves (with phases and
-/// t*), trajectories (with the refined attractor's symmetric copies), functions, spectrum,
-/// region_checks, multistart.
+/// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>`, `multistart.<run>` and
+/// `line.<run>` for every run. Layout: `/<figure>/<run>[/<panel>]/<array>`; figures
+/// learning_curves (with phases, t* and the sets the phases pass), trajectories (with the refined
+/// attractor's symmetric copies), functions, spectrum, region_checks, multistart (limit functions),
+/// embedded_line.
 public enum FigureDataStage: Stage {
     public static let name = "figure-data"
     public static let scope = StageScope.global
@@ -20,9 +21,10 @@ public enum FigureDataStage: Stage {
     public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
                                      "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
                                      "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
-                                     "Sources/MLPNumerics"]
+                                     "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
+                                     "Sources/MLPNumerics", "Sources/DynamicsAnalysis"]
     /// The stages whose artifacts of every run the figures draw on.
-    static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
+    static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
 
     public typealias Settings = FigureDataSettings
 
@@ -47,13 +49,14 @@ public enum FigureDataStage: Stage {
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let runs = try RunInputs.open(settings, stage: context)
         let writer = try context.makeWriter(stage: name)
-        try writer.root.setAttribute("figures", .string("learning_curves,trajectories,functions,spectrum,region_checks,multistart"))
+        try writer.root.setAttribute("figures", .string("learning_curves,trajectories,functions,spectrum,region_checks,multistart,embedded_line"))
         try LearningCurvesFigure.write(runs, into: writer.root)
         try TrajectoriesFigure.write(runs, settings: settings, into: writer.root)
         try FunctionsFigure.write(runs, settings: settings, into: writer.root)
         try SpectrumFigure.write(runs, into: writer.root)
         try RegionChecksFigure.write(runs, into: writer.root)
         try MultiStartFigure.write(runs, settings: settings, into: writer.root)
+        try EmbeddedLineFigure.write(runs, into: writer.root)
         try writer.commit()
         if !context.quiet {
             print("figure-data: \(runs.count) run(s): \(runs.map(\.run.name).joined(separator: ", "))")

@@ -1,3 +1,4 @@
+import DynamicsAnalysis
 import HDF5Kit
 
 /// Figure "learning_curves": per run, E_tr and E_gen against t (log–log; t = 0 is left out), the
@@ -17,6 +18,20 @@ enum LearningCurvesFigure {
         }
     }
 
+    /// "near the embedded line: γ ≈ 0.52; index 1" when the segment's refined representative lies
+    /// on L (or "near M: index 0" on M); "" otherwise (no commas: the text also goes to CSV).
+    static func note(_ phases: PhasesArtifact, segment: Int) -> String {
+        guard let record = phases.representatives.first(where: { $0.segment == segment })?.record, record.converged else { return "" }
+        switch record.limitSet {
+        case LimitSetKind.embeddedLine.rawValue:
+            return "near the embedded line: $\\gamma \\approx$ \(RunInputs.shortNumber(record.gamma ?? .nan)); index \(record.index)"
+        case LimitSetKind.optimalManifold.rawValue:
+            return "near $M$: index \(record.index)"
+        default:
+            return ""
+        }
+    }
+
     /// The phase segments (equal-length arrays, one entry per segment) and t*, E_gen(t*).
     private static func writePhases(_ phases: PhasesArtifact, into panel: HDF5Group) throws {
         let segments = phases.segments
@@ -27,6 +42,9 @@ enum LearningCurvesFigure {
         try panel.writeStrings("phase_label", segments.map(\.label),
                                ArrayMeta(label: "phase", unit: "",
                                          description: "label of each segment: plateau, transition, nearOptimalSaddle, approachToAttractor or converged"))
+        try panel.writeStrings("phase_note", segments.indices.map { note(phases, segment: $0) },
+                               ArrayMeta(label: "set passed", unit: "",
+                                         description: "the known set the segment's refined representative lies on (embedded line with gamma and index, or M); empty otherwise"))
         try panel.writeArray("t_star", [phases.earlyStoppingTime],
                              ArrayMeta(label: "$t^*$", unit: "steps", description: "t* = argmin of E_gen over the log grid (early-stopping time)"))
         try panel.writeArray("E_gen_star", [phases.earlyStoppingGeneralizationError],

@@ -11,6 +11,8 @@ struct RunInputs {
     let eigen: HDF5File
     let phases: HDF5File
     let multistart: HDF5File
+    /// The run's embedded line (`LineArtifact`).
+    let line: LineArtifact
     /// The panel title: `$D_\sigma$ (σ = …)` or `$D_0$`, with the run name when two runs share targets.
     let title: String
 
@@ -23,7 +25,8 @@ struct RunInputs {
             if counts[run.targets, default: 0] > 1 { title += " [\(run.name)]" }
             return RunInputs(run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"),
                              eigen: try stage.openInput("eigen.\(run.name)"), phases: try stage.openInput("phases.\(run.name)"),
-                             multistart: try stage.openInput("multistart.\(run.name)"), title: title)
+                             multistart: try stage.openInput("multistart.\(run.name)"),
+                             line: try LineArtifact(reading: try stage.openInput("line.\(run.name)")), title: title)
         }
     }
 

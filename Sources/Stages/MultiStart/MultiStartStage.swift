@@ -4,18 +4,34 @@ import HDF5Kit
 import MLPNumerics
 import PipelineCore
 
-/// Trains many seeded random starts to convergence and counts their limits modulo symmetry
+/// Trains many seeded random starts and reports their limits as limit sets and limit functions
 /// (Theorem 3.1: almost every start should reach the same function).
 ///
-/// Slice: the `multistart` section plus the run's `targets`, `width` (`train.width`) and `refine`
-/// (the eigen section's Newton settings); input `dataset`. Starts run in parallel on all cores;
-/// the artifact is written afterwards. Layout: `MultiStartArtifact`.
+/// Each start runs full-batch GD until ‖∇E_tr‖ < `gradient_tolerance`, or — with `early_stop` —
+/// until its limit set is certain (`LimitSetCertifier`), or `max_steps`. Every limit is refined
+/// and located (`LimitSetRefiner`): an isolated minimum (which one, modulo symmetry), a point of
+/// the embedded line L (its γ, and whether γ is in a GD-stable segment), a point of the optimal
+/// manifold M (noiseless data), another critical point (its index), or not converged. Limits are
+/// grouped into limit functions by the L² distance of their functions (`function_tolerance`), each
+/// with its count and basin fraction (95 % Wilson interval).
+///
+/// The embedded line is computed here from the data with the line section's settings (the same
+/// library calls as the line stage) and this section's η, so that the multistart nodes do not
+/// depend on `train.eta`, which the line stage's artifact does.
+///
+/// Slice: the `multistart` section plus the run's `targets`, `width` (`train.width`), `refine`
+/// (the eigen section's Newton settings and `set_tolerance`) and `line` (the line section); input
+/// `dataset`. Starts run in parallel on all cores; the artifact is written afterwards. Layout:
+/// `MultiStartArtifact`.
 public enum MultiStartStage: Stage {
     public static let name = "multistart"
     public static let scope = StageScope.run
-    public static let summary = "GD from N random starts to convergence; limits clustered modulo symmetry, each cluster refined"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen"]
+    public static let summary = "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit functions with basin fractions"
+    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen", "line": "line"]
     public static let sourcePaths = ["Sources/Stages/MultiStart"] + Refinement.analysisSources
+
+    /// The certificate's keys (also read by the phases stage for the run's final point).
+    static let certificateKeys = ["certify_gradient", "certify_energy_gap", "certify_line_margin", "certify_path_samples"]
 
     public struct Settings {
         let targets: String
@@ -28,10 +44,18 @@ public enum MultiStartStage: Stage {
         let maxSteps: Int
         let gradientTolerance: Double
         let checkInterval: Int
-        let clusterTolerance: Double
-        /// Refined critical points this close modulo symmetry are one point.
+        let earlyStop: Bool
+        let certification: CertificationSettings
+        /// Refined critical points on no known set this close modulo symmetry are one point.
         let samePointTolerance: Double
+        let functionTolerance: Double
+        let setTolerance: Double
         let refiner: CriticalPointRefinerSettings
+        /// The line section: the width-1 scan and the γ grid.
+        let scanPoints: Int
+        let scanRange: ClosedRange<Double>
+        let gammaPoints: Int
+        let gammaMargin: Double
 
         /// The starts θ_0^(1..N): all 2m·N weights drawn in order from one seeded stream, each
         /// i.i.d. uniform on [−scale, scale] or normal N(0, scale²).
@@ -49,75 +73,162 @@ public enum MultiStartStage: Stage {
         slice["targets"] = .string(spec.targets)
         slice["width"] = config.section(TrainStage.name)["width"]
         slice["refine"] = Refinement.slice(config)
+        slice["line"] = config.section(LineStage.name)
+        // The certificate's settings matter only with the early stop.
+        if slice["early_stop"]?.boolValue == false {
+            for key in certificateKeys { slice[key] = nil }
+        }
         return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset)])
     }
 
     public static func settings(_ slice: SliceReader) throws -> Settings {
         let width = try slice.int("width")
         guard width <= Symmetry.maximumEnumeratedWidth else {
-            throw slice.failure("width", "the multistart stage clusters modulo symmetry by enumerating m!·2^m elements; it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
+            throw slice.failure("width", "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
         }
         let (interval, budget) = (try slice.int("check_interval"), try slice.int("max_steps"))
         guard interval <= budget else { throw slice.failure("check_interval", "exceeds multistart.max_steps = \(budget)") }
+        let earlyStop = try slice.bool("early_stop")
+        let certification = earlyStop
+            ? CertificationSettings(gradient: try slice.double("certify_gradient"), energyGap: try slice.double("certify_energy_gap"),
+                                    lineMargin: try slice.double("certify_line_margin"), pathSamples: try slice.int("certify_path_samples"))
+            : CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
         return Settings(targets: try slice.string("targets"), width: width, starts: try slice.int("starts"),
                         normal: try slice.string("distribution") == "normal", scale: try slice.double("scale"),
                         seed: try slice.seed("seed"), eta: try slice.double("eta"), maxSteps: budget,
                         gradientTolerance: try slice.double("gradient_tolerance"), checkInterval: interval,
-                        clusterTolerance: try slice.double("cluster_tolerance"),
+                        earlyStop: earlyStop, certification: certification,
                         samePointTolerance: try slice.double("same_point_tolerance"),
-                        refiner: try Refinement.settings(slice, prefix: "refine."))
+                        functionTolerance: try slice.double("function_tolerance"),
+                        setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
+                        refiner: try Refinement.settings(slice, prefix: "refine."),
+                        scanPoints: try slice.int("line.scan_points"), scanRange: try LineStage.scanRange(slice, key: "line.scan_range"),
+                        gammaPoints: try slice.int("line.gamma_points"), gammaMargin: try slice.double("line.gamma_margin"))
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let dataset = try DatasetArtifact(reading: try context.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
+        let fit = WidthOneFit.fit(data, settings: settings.refiner, scanPoints: settings.scanPoints, scanRange: settings.scanRange)
+        let line = EmbeddedLine(fit: fit, data: data)
+        let segments: [ClosedRange<Double>]
+        do {
+            segments = try EmbeddedLineAnalysis(line: line, eta: settings.eta, gridPoints: settings.gammaPoints,
+                                                gridMargin: settings.gammaMargin, tolerance: settings.refiner.eigenvalueTolerance).stableSegments
+        } catch {
+            throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
+        }
+        let known = KnownSets(data: data, eta: settings.eta, line: line, lineSegments: segments, teacher: dataset.teacher,
+                              width: settings.width, refiner: settings.refiner, setTolerance: settings.setTolerance)
         let starts = settings.initialPoints()
         let kernel = GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta)
 
         let progress = context.progress("multistart \(settings.targets) (starts)", total: starts.count)
         let clock = ContinuousClock()
         let began = clock.now
-        let outcomes = MultiStartDescent.descend(kernel, from: starts, maxSteps: settings.maxSteps,
-                                                 gradientTolerance: settings.gradientTolerance,
-                                                 checkInterval: settings.checkInterval,
-                                                 finished: { [progress] done in progress.update(done) })
+        let certification = settings.certification
+        let earlyStop = settings.earlyStop
+        let descents = MultiStartDescent.descend(
+            kernel, from: starts, maxSteps: settings.maxSteps, gradientTolerance: settings.gradientTolerance,
+            checkInterval: settings.checkInterval,
+            certifier: {
+                // Per start: skip attempts that cannot succeed until E_tr falls below the last landing level + gap.
+                var skipAbove = Double.infinity
+                return { (theta: Network, evaluation: KernelEvaluation) -> LimitPoint? in
+                    guard earlyStop else { return nil }
+                    let result = LimitSetCertifier.certify(theta, gradientNorm: evaluation.gradientNorm, known: known,
+                                                           settings: certification, skipAbove: skipAbove)
+                    if let level = result.landedLevel { skipAbove = level + certification.energyGap }
+                    return result.point
+                }
+            },
+            finished: { [progress] done in progress.update(done) })
+        // Converged starts (gradient tolerance met before any certificate) are refined here.
+        let limits: [LimitPoint?] = descents.map { descent in
+            descent.certificate ?? (descent.outcome.converged ? LimitSetRefiner.refine(descent.outcome.final, known: known) : nil)
+        }
         progress.finish()
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
-        // Cluster the converged limits in start order (deterministic), then refine each leader.
-        let convergedStarts = outcomes.indices.filter { outcomes[$0].converged }
-        let clusters = SymmetryClustering.leaderClusters(convergedStarts.map { outcomes[$0].final }, tolerance: settings.clusterTolerance)
-        var clusterOf = [Int](repeating: -1, count: starts.count)
-        var distanceToLeader = [Double](repeating: .nan, count: starts.count)
-        for (j, start) in convergedStarts.enumerated() {
-            clusterOf[start] = clusters.assignment[j]
-            distanceToLeader[start] = clusters.distanceToLeader[j]
-        }
-        let records = clusters.leaders.enumerated().map { k, leader in
-            let refinement = CriticalPointRefiner.refine(outcomes[convergedStarts[leader]].final, on: data, settings: settings.refiner)
-            return CriticalPointRecord(label: "cluster \(k)", refinement: refinement, data: data, teacher: dataset.teacher)
-        }
-        let refinedDistance = records.flatMap { a in records.map { b in Symmetry.distance(a.point, b.point) } }
-        // Loose convergence can split one critical point into several clusters; the refined points
-        // say which clusters are the same critical point.
-        let refinedClusters = records.indices.filter { records[$0].converged }
-        let classes = SymmetryClustering.leaderClusters(refinedClusters.map { records[$0].point }, tolerance: settings.samePointTolerance)
-        var criticalClass = [Int](repeating: -1, count: records.count)
-        for (j, k) in refinedClusters.enumerated() { criticalClass[k] = classes.assignment[j] }
-
+        let report = MultiStartReport(starts: starts, descents: descents.map(\.outcome), certified: descents.map { $0.certificate != nil },
+                                      limits: limits, known: known, samePointTolerance: settings.samePointTolerance,
+                                      functionTolerance: settings.functionTolerance, teacher: dataset.teacher)
         let writer = try context.makeWriter(stage: name)
-        try MultiStartArtifact.write(to: writer.root, width: settings.width, starts: starts, outcomes: outcomes, clusterOf: clusterOf,
-                                     distanceToLeader: distanceToLeader, clusters: clusters, convergedStarts: convergedStarts,
-                                     records: records, refinedDistance: refinedDistance, criticalClass: criticalClass,
-                                     samePointTolerance: settings.samePointTolerance, distinctCriticalPoints: classes.leaders.count,
-                                     seconds: seconds)
+        try MultiStartArtifact.write(to: writer.root, report: report, data: data, teacher: dataset.teacher, line: line, lineApplies: known.line != nil,
+                                     segments: segments, eta: settings.eta, earlyStop: settings.earlyStop, seconds: seconds)
         try writer.commit()
         if !context.quiet {
-            let counts = clusters.counts.map(String.init).joined(separator: ", ")
-            print(String(format: "multistart %@: %d starts in %.2f s (%.1f runs/s), %d converged, %d clusters [%@], %d distinct critical points, %d diverged",
-                         settings.targets, starts.count, seconds, Double(starts.count) / max(seconds, 1e-9), convergedStarts.count, records.count, counts,
-                         classes.leaders.count, outcomes.filter { $0.diverged != nil }.count))
+            let functions = report.functions.map { f in
+                String(format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction, f.wilson.lowerBound, f.wilson.upperBound)
+            }.joined(separator: "; ")
+            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early, %d converged, %d not converged; %d limit function(s): %@",
+                         settings.targets, starts.count, seconds, report.certifiedCount, report.convergedCount, report.unconvergedCount,
+                         report.functions.count, functions))
+        }
+    }
+}
+
+/// The limits of a multistart run, located and grouped: what the artifact records.
+struct MultiStartReport {
+    struct Function {
+        let kind: LimitSetKind
+        let count: Int
+        let basinFraction: Double
+        let wilson: ClosedRange<Double>
+        /// The first member's limit point (its function is the group's).
+        let representative: LimitPoint
+        let members: [Int]
+        let trainingError: Double
+        let generalizationError: Double
+    }
+
+    let starts: [Network]
+    let descents: [DescentOutcome]
+    let certified: [Bool]
+    let limits: [LimitPoint?]
+    /// Per start: the distinct critical point (isolated/other) it reached, modulo symmetry.
+    let criticalPoint: [Int]
+    /// Per start: its limit function, −1 when none.
+    let function: [Int]
+    /// The distinct critical points on no known set, each the first limit of its class.
+    let criticalPoints: [LimitPoint]
+    let functions: [Function]
+    /// Whether M is a set of global minima of this run.
+    let optimalManifoldApplies: Bool
+
+    var certifiedCount: Int { certified.filter { $0 }.count }
+    var convergedCount: Int { descents.filter(\.converged).count }
+    var unconvergedCount: Int { limits.filter { $0 == nil || $0!.kind == .notConverged }.count }
+
+    init(starts: [Network], descents: [DescentOutcome], certified: [Bool], limits: [LimitPoint?], known: KnownSets,
+         samePointTolerance: Double, functionTolerance: Double, teacher: Network) {
+        self.starts = starts
+        self.descents = descents
+        self.certified = certified
+        self.limits = limits
+        optimalManifoldApplies = known.optimalTeacher != nil
+        let located = limits.indices.filter { limits[$0].map { $0.kind != .notConverged } ?? false }
+        // Isolated and other critical points: which one, modulo symmetry (start order).
+        let pointStarts = located.filter { [.isolatedMinimum, .otherCriticalPoint].contains(limits[$0]!.kind) }
+        let classes = SymmetryClustering.leaderClusters(pointStarts.map { limits[$0]!.point }, tolerance: samePointTolerance)
+        var criticalPoint = [Int](repeating: -1, count: starts.count)
+        for (j, i) in pointStarts.enumerated() { criticalPoint[i] = classes.assignment[j] }
+        self.criticalPoint = criticalPoint
+        criticalPoints = classes.leaders.map { limits[pointStarts[$0]]! }
+        // Limit functions (start order).
+        let groups = LimitFunctions.group(located.map { limits[$0]!.point }, tolerance: functionTolerance)
+        var function = [Int](repeating: -1, count: starts.count)
+        for (j, i) in located.enumerated() { function[i] = groups.assignment[j] }
+        self.function = function
+        functions = groups.leaders.indices.map { k in
+            let members = located.indices.filter { groups.assignment[$0] == k }.map { located[$0] }
+            let representative = limits[located[groups.leaders[k]]]!
+            return Function(kind: representative.kind, count: members.count,
+                            basinFraction: Double(members.count) / Double(starts.count),
+                            wilson: LimitFunctions.wilsonInterval(successes: members.count, trials: starts.count),
+                            representative: representative, members: members, trainingError: representative.trainingError,
+                            generalizationError: GeneralizationError.value(representative.point, teacher: teacher))
         }
     }
 }

@@ -14,8 +14,13 @@ import MLPNumerics
 /// - `/critical/<n>` (n = segment number, when `refine_representatives`): a
 ///   `CriticalPointRecord` labelled with the segment's phase, refined from the grid point of the
 ///   segment with the smallest ‖∇E_tr‖; extra attributes `segment` and `representative_t`.
+///   Each record is located on the known sets (`limit_set`; on the embedded line also `gamma`).
 /// - Root attributes `t_star`, `E_gen_star` (argmin and min of E_gen on the grid), `converged`
-///   (0/1) and, when converged, `convergence_time`.
+///   (0/1) and, when converged, `convergence_time`; `line_A` (the line's coefficient A),
+///   `line_prediction` (the line stage's predicted destination of the run's start),
+///   `line_reached` (the limit set of θ_T when certain, else of the refined θ_T when the run
+///   converged: kind, γ, index, and whether it is on L's interior)
+///   and `line_prediction_agrees` (1/0; −1 when not applicable or not converged).
 public struct PhasesArtifact {
     /// One labelled stretch of the learning curve.
     public struct Segment: Equatable {
@@ -46,6 +51,15 @@ public struct PhasesArtifact {
         public let record: CriticalPointRecord
     }
 
+    /// The run's destination relative to the embedded line's interior, next to the prediction.
+    public struct LineOutcome: Equatable {
+        public let coefficient: Double
+        public let prediction: InteriorOutcome
+        public let reached: String
+        /// nil when not applicable or not converged.
+        public let agrees: Bool?
+    }
+
     public let segments: [Segment]
     public let escapes: [Escape]
     /// t* = argmin E_gen and E_gen(t*).
@@ -57,11 +71,12 @@ public struct PhasesArtifact {
     public let slopes: [Double]
     /// In segment order; empty when refinement was off.
     public let representatives: [Representative]
+    public let line: LineOutcome
 
     /// Writes the layout.
     /// - Throws: `HDF5Error` when a member cannot be written.
     static func write(to root: HDF5Group, report: PhaseReport, times: [Double], toSingular: [Double], toOptimal: [Double]?,
-                      destination: Destination, representatives: [Representative]) throws {
+                      destination: Destination, representatives: [Representative], line: LineOutcome) throws {
         let segments = report.segments
         let s = try root.createGroup("segments")
         try s.createDataset("label", strings: segments.map(\.phase.rawValue))
@@ -102,6 +117,10 @@ public struct PhasesArtifact {
                 .setAttribute("description", .string("Euclidean distance from theta_t to the optimal region M (f = f*)"))
         }
         try root.setAttribute("destination", .string(destination.rawValue))
+        try root.setAttribute("line_A", .double(line.coefficient))
+        try root.setAttribute("line_prediction", .string(line.prediction.rawValue))
+        try root.setAttribute("line_reached", .string(line.reached))
+        try root.setAttribute("line_prediction_agrees", .int64(line.agrees.map { $0 ? 1 : 0 } ?? -1))
 
         let critical = try root.createGroup("critical")
         for representative in representatives {
@@ -146,5 +165,9 @@ public struct PhasesArtifact {
             return Representative(segment: try group.int("segment"), t: try group.double("representative_t"),
                                   record: try CriticalPointRecord(reading: group))
         }
+        let agrees = try root.int("line_prediction_agrees")
+        line = LineOutcome(coefficient: try root.double("line_A"),
+                           prediction: InteriorOutcome(rawValue: try root.string("line_prediction")) ?? .notApplicable,
+                           reached: try root.string("line_reached"), agrees: agrees < 0 ? nil : agrees == 1)
     }
 }

@@ -1,3 +1,4 @@
+import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
 
@@ -9,7 +10,10 @@ import MLPNumerics
 /// attributes `label`, `index`, `zero_count`, `E_tr`, `E_gen`, `grad_norm`, `converged` (0/1),
 /// `iterations`, `reason`, `distance_to_singular`, `nearest_singular_component`, and
 /// `distance_to_optimal` — or, when the teacher is not a single neuron, `distance_to_optimal_note`
-/// saying why it is absent.
+/// saying why it is absent; dataset `splitting_coefficients` (m: A_i = v_i (2/n) Σ r_k
+/// tanh''(w_i x_k) x_k², the sign of the curvature across the line obtained by splitting neuron i);
+/// and, when the point was located on the known sets (`LimitSetKind`), attributes `limit_set` and,
+/// on the embedded line, `gamma` (folded, γ ≥ 1/2) and `gamma_stable` (0/1: in a GD-stable segment).
 public struct CriticalPointRecord: Equatable {
     /// What the point stands for: "final", a phase label, "cluster 3", ...
     public var label: String
@@ -38,11 +42,19 @@ public struct CriticalPointRecord: Equatable {
     public var nearestSingularComponent: String
     /// dist(θ, optimal region); nil when the teacher is not one neuron (not implemented there).
     public var distanceToOptimal: Double?
+    /// `A_i` per neuron (`WidthOneFit.splittingCoefficients`); empty when not computed.
+    public var splittingCoefficients: [Double]
+    /// The known set the point lies on (`LimitSetKind` raw value), nil when not located.
+    public var limitSet: String?
+    /// γ on the embedded line (folded, ≥ 1/2) and whether it is in a GD-stable segment.
+    public var gamma: Double?
+    public var gammaStable: Bool?
 
     public init(label: String, point: Network, eigenvalues: [Double], index: Int, zeroCount: Int,
                 trainingError: Double, generalizationError: Double, gradientNorm: Double, converged: Bool,
                 iterations: Int, reason: String, canonical: Network, distanceToSingular: Double,
-                nearestSingularComponent: String, distanceToOptimal: Double?) {
+                nearestSingularComponent: String, distanceToOptimal: Double?, splittingCoefficients: [Double] = [],
+                limitSet: String? = nil, gamma: Double? = nil, gammaStable: Bool? = nil) {
         self.label = label
         self.point = point
         self.eigenvalues = eigenvalues
@@ -58,6 +70,10 @@ public struct CriticalPointRecord: Equatable {
         self.distanceToSingular = distanceToSingular
         self.nearestSingularComponent = nearestSingularComponent
         self.distanceToOptimal = distanceToOptimal
+        self.splittingCoefficients = splittingCoefficients
+        self.limitSet = limitSet
+        self.gamma = gamma
+        self.gammaStable = gammaStable
     }
 
     /// A record for a refined point, deriving E_tr, E_gen, the canonical form and the distances.
@@ -77,7 +93,8 @@ public struct CriticalPointRecord: Equatable {
                   canonical: Symmetry.canonical(point), distanceToSingular: singular.distance,
                   nearestSingularComponent: singular.component.description,
                   distanceToOptimal: CriticalPointRecord.optimalDistanceApplies(teacher: teacher, width: point.width)
-                      ? Regions.optimalRegion(point, teacher: teacher).distance : nil)
+                      ? Regions.optimalRegion(point, teacher: teacher).distance : nil,
+                  splittingCoefficients: WidthOneFit.splittingCoefficients(point, on: data))
     }
 
     /// Whether `Regions.optimalRegion` is defined for this teacher and width.
@@ -112,6 +129,11 @@ public struct CriticalPointRecord: Equatable {
         } else {
             try group.setAttribute("distance_to_optimal_note", .string(Self.optimalNote))
         }
+        try group.createDataset("splitting_coefficients", doubles: splittingCoefficients)
+            .setAttribute("description", .string("A_i = v_i (2/n) sum_k r_k tanh''(w_i x_k) x_k^2 per neuron: splitting neuron i into gamma v_i and (1 - gamma) v_i gives a line of critical points whose curvature across it has the sign of gamma (1 - gamma) A_i"))
+        if let limitSet { try group.setAttribute("limit_set", .string(limitSet)) }
+        if let gamma { try group.setAttribute("gamma", .double(gamma)) }
+        if let gammaStable { try group.setAttribute("gamma_stable", .int64(gammaStable ? 1 : 0)) }
     }
 
     /// Reads a record written by `write(to:)`.
@@ -127,6 +149,10 @@ public struct CriticalPointRecord: Equatable {
                   canonical: Network(flat: try group.dataset("canonical_theta").readDoubles()),
                   distanceToSingular: try group.double("distance_to_singular"),
                   nearestSingularComponent: try group.string("nearest_singular_component"),
-                  distanceToOptimal: distance)
+                  distanceToOptimal: distance,
+                  splittingCoefficients: try group.memberNames().contains("splitting_coefficients") ? try group.dataset("splitting_coefficients").readDoubles() : [],
+                  limitSet: try group.hasAttribute("limit_set") ? try group.string("limit_set") : nil,
+                  gamma: try group.hasAttribute("gamma") ? try group.double("gamma") : nil,
+                  gammaStable: try group.hasAttribute("gamma_stable") ? try group.int("gamma_stable") != 0 : nil)
     }
 }

@@ -11,7 +11,7 @@ enum Refinement {
                                   "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/DynamicsAnalysis",
                                   "Sources/LinearAlgebra"]
 
-    static let keys = ["newton_tolerance", "newton_max_iterations", "zero_tolerance_relative"]
+    static let keys = ["newton_tolerance", "newton_max_iterations", "zero_tolerance_relative", "set_tolerance"]
 
     /// The eigen section's Newton settings, as a slice member (`refine`).
     static func slice(_ config: PipelineConfig) -> JSONValue {
@@ -26,9 +26,24 @@ enum Refinement {
             maxIterations: try slice.int(prefix + "newton_max_iterations"),
             eigenvalueTolerance: EigenvalueTolerance(relative: try slice.double(prefix + "zero_tolerance_relative")))
     }
+
+    /// The distance within which a refined point is projected onto a known set (`set_tolerance`).
+    static func setTolerance(_ slice: SliceReader, prefix: String) throws -> Double {
+        try slice.double(prefix + "set_tolerance")
+    }
 }
 
 extension CriticalPointRecord {
+    /// The record of a limit point located on its set.
+    init(label: String, limit: LimitPoint, data: TrainingSet, teacher: Network) {
+        self.init(label: label, point: limit.point, eigenvalues: limit.eigenvalues, index: limit.index, zeroCount: limit.zeroCount,
+                  gradientNorm: limit.gradientNorm, converged: limit.converged, iterations: limit.iterations,
+                  reason: limit.converged ? "converged (\(limit.method))" : "not converged (\(limit.method))", data: data, teacher: teacher)
+        limitSet = limit.kind.rawValue
+        gamma = limit.gamma
+        gammaStable = limit.gammaStable
+    }
+
     /// The record of a refinement's outcome.
     init(label: String, refinement: CriticalPointRefinement, data: TrainingSet, teacher: Network) {
         self.init(label: label, point: Network(flat: refinement.point), eigenvalues: refinement.analysis?.spectrum.values ?? [],

@@ -1,0 +1,232 @@
+import LinearAlgebra
+import MLPNumerics
+
+/// The embedded one-neuron line of a width-2 network (Fukumizu & Amari 2000):
+/// `L = {w_1 = w_2 = w*, v_1 = γ c*, v_2 = (1 − γ) c*}`, γ ∈ R, where `c*·tanh(w* x)` is the best
+/// width-1 fit, and its images under the symmetry group.
+///
+/// Every point of L is a critical point of `E_tr` with the value `E_1` of the width-1 fit and one
+/// zero Hessian eigenvalue along L (tangent `(0, 0, 1, −1)/√2`). The curvature across L — the
+/// *transverse eigenvalue*, the smallest eigenvalue of the Hessian restricted to the normal space
+/// of L — has the sign of `γ(1 − γ)·A` (A: `WidthOneFit.coefficient`); GD with step η stays on L
+/// only where also `λ_max(γ) < 2/η`. The swap of the two neurons maps γ to 1 − γ, so γ is
+/// reported folded to `γ ≥ 1/2` where a point is located on L modulo symmetry.
+public struct EmbeddedLine: Sendable {
+    public let fit: WidthOneFit
+    public let data: TrainingSet
+    /// `A = c*·(2/n) Σ_k r_k tanh''(w* x_k) x_k²`.
+    public let coefficient: Double
+
+    public init(fit: WidthOneFit, data: TrainingSet) {
+        self.fit = fit
+        self.data = data
+        coefficient = fit.coefficient(on: data)
+    }
+
+    /// `E_tr` on every point of L (the width-1 fit's training error).
+    public var trainingError: Double { fit.trainingError }
+
+    /// `L(γ) = (w*, w*, γ c*, (1 − γ) c*)`.
+    public func point(_ gamma: Double) -> Network {
+        Network(w: [fit.w, fit.w], v: [gamma * fit.c, (1 - gamma) * fit.c])
+    }
+
+    /// `∇²E_tr` at `L(γ)`, 4 × 4 row-major.
+    public func hessian(at gamma: Double) -> [Double] {
+        TrainingError.hessian(point(gamma), on: data)
+    }
+
+    /// The Hessian spectrum at `L(γ)`, ascending.
+    /// - Throws: `SymmetricEigenError` if the Hessian is not finite.
+    public func spectrum(at gamma: Double) throws -> [Double] {
+        try SymmetricEigen.decompose(hessian(at: gamma), dimension: 4).values
+    }
+
+    /// An orthonormal basis of the normal space of L: `e_w1`, `e_w2`, `(0, 0, 1, 1)/√2`.
+    static let normalBasis: [[Double]] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0.5.squareRoot(), 0.5.squareRoot()]]
+
+    /// The transverse eigenvalue at `L(γ)`: the smallest eigenvalue of `QᵀHQ`, Q the normal basis
+    /// (the Hessian restricted to the directions across L).
+    /// - Throws: `SymmetricEigenError` if the Hessian is not finite.
+    public func transverseEigenvalue(at gamma: Double) throws -> Double {
+        let h = hessian(at: gamma)
+        let q = EmbeddedLine.normalBasis
+        var reduced = [Double](repeating: 0, count: 9)
+        for a in 0..<3 {
+            let hq = Dense.multiply(h, rows: 4, q[a])
+            for b in 0..<3 { reduced[b * 3 + a] = Dense.dot(q[b], hq) }
+        }
+        // Symmetrize exactly (the products above agree to rounding).
+        for a in 0..<3 { for b in 0..<a { let s = 0.5 * (reduced[a * 3 + b] + reduced[b * 3 + a]); reduced[a * 3 + b] = s; reduced[b * 3 + a] = s } }
+        return try SymmetricEigen.decompose(reduced, dimension: 3).values[0]
+    }
+
+    /// λ_max of the Hessian at `L(γ)`.
+    /// - Throws: `SymmetricEigenError` if the Hessian is not finite.
+    public func largestEigenvalue(at gamma: Double) throws -> Double {
+        try spectrum(at: gamma)[3]
+    }
+
+    /// The γ where the transverse eigenvalue changes sign on `grid`, each refined by Brent's method;
+    /// grid values with `|λ_⊥| ≤ zeroBand` are unsigned (`RootFinding.signChangeBrackets`), so a line
+    /// that is flat across (A = 0, e.g. L ⊂ M on noiseless data) has none.
+    public func transverseSignChanges(grid: [Double], zeroBand: Double) -> [Double] {
+        RootFinding.roots(of: { (try? self.transverseEigenvalue(at: $0)) ?? .nan }, grid: grid, zeroBand: zeroBand)
+    }
+
+    /// The interval of γ where `λ_max(γ) < 2/η`: λ_max is symmetric about γ = 1/2 (neuron swap) and
+    /// grows like γ² away from it, so the interval is `[1 − γ_b, γ_b]`, with γ_b found by doubling
+    /// the step from 1/2 until λ_max ≥ 2/η and then Brent's method. Nil when already
+    /// `λ_max(1/2) ≥ 2/η` (no point of L is GD-stable) or no bound is found within |γ| ≤ 2^40.
+    public func stabilityInterval(eta: Double) -> ClosedRange<Double>? {
+        let threshold = 2 / eta
+        let excess: (Double) -> Double = { ((try? self.largestEigenvalue(at: $0)) ?? .nan) - threshold }
+        guard excess(0.5) < 0 else { return nil }
+        var inside = 0.5, step = 0.5
+        for _ in 0..<40 {
+            let trial = 0.5 + 2 * step
+            let value = excess(trial)
+            guard value.isFinite else { return nil }
+            if value >= 0 {
+                guard let root = RootFinding.brent(excess, inside, trial, tolerance: 1e-13) else { return nil }
+                return (1 - root)...root
+            }
+            inside = trial
+            step *= 2
+        }
+        return nil
+    }
+
+    /// The parts of L that GD with step η does not leave: where the transverse eigenvalue is ≥ 0
+    /// (between consecutive `signChanges`, or everywhere when there are none and it is ≥ −zeroBand)
+    /// and `λ_max < 2/η` (`stability`). Sorted, closed intervals of γ.
+    public func stableSegments(signChanges: [Double], stability: ClosedRange<Double>?, zeroBand: Double) -> [ClosedRange<Double>] {
+        guard let stability else { return [] }
+        let cuts = signChanges.filter { $0 > stability.lowerBound && $0 < stability.upperBound }.sorted()
+        let bounds = [stability.lowerBound] + cuts + [stability.upperBound]
+        var segments: [ClosedRange<Double>] = []
+        for (lower, upper) in zip(bounds, bounds.dropFirst()) where upper > lower {
+            let middle = 0.5 * (lower + upper)
+            if let value = try? transverseEigenvalue(at: middle), value >= -zeroBand {
+                if let last = segments.last, last.upperBound == lower {
+                    segments[segments.count - 1] = last.lowerBound...upper
+                } else {
+                    segments.append(lower...upper)
+                }
+            }
+        }
+        return segments
+    }
+
+    /// Where a width-2 point is relative to L modulo symmetry.
+    public struct Projection: Equatable, Sendable {
+        /// γ of the nearest point of L, folded to γ ≥ 1/2 (the neuron swap maps γ to 1 − γ).
+        public let gamma: Double
+        /// The Euclidean distance from the point to the nearest image of L.
+        public let distance: Double
+        /// The nearest point of that image, in the point's own coordinates.
+        public let nearest: Network
+    }
+
+    /// The orthogonal projection of `net` onto the nearest of L's images under the symmetry group.
+    ///
+    /// The images are `(s_1 w*, s_2 w*, s_1 γ c*, s_2 (1 − γ) c*)` (sign flips; the swap only maps
+    /// γ → 1 − γ). For each of the 4 sign choices the best γ is `(s_1 v_1 − s_2 v_2 + c*)/(2c*)`.
+    /// - Precondition: `net.width == 2` and `c* ≠ 0`.
+    public func project(_ net: Network) -> Projection {
+        precondition(net.width == 2, "the embedded line lives in width 2")
+        let (w, c) = (fit.w, fit.c)
+        precondition(c != 0, "the width-1 fit is the zero function: L is not a line")
+        var best: Projection?
+        for s1 in [1.0, -1.0] {
+            for s2 in [1.0, -1.0] {
+                let gamma = (s1 * net.v[0] - s2 * net.v[1] + c) / (2 * c)
+                let nearest = Network(w: [s1 * w, s2 * w], v: [s1 * gamma * c, s2 * (1 - gamma) * c])
+                var squared = 0.0
+                for (a, b) in zip(net.flat, nearest.flat) { squared += (a - b) * (a - b) }
+                let distance = squared.squareRoot()
+                if best == nil || distance < best!.distance {
+                    best = Projection(gamma: max(gamma, 1 - gamma), distance: distance, nearest: nearest)
+                }
+            }
+        }
+        return best!
+    }
+
+    /// Whether γ lies in one of `segments` (closed).
+    public static func contains(_ segments: [ClosedRange<Double>], _ gamma: Double) -> Bool {
+        segments.contains { $0.contains(gamma) }
+    }
+
+    /// The distance from γ to the nearest end of the segment containing it (0 when in none).
+    public static func margin(_ segments: [ClosedRange<Double>], _ gamma: Double) -> Double {
+        guard let segment = segments.first(where: { $0.contains(gamma) }) else { return 0 }
+        return min(gamma - segment.lowerBound, segment.upperBound - gamma)
+    }
+}
+
+/// The embedded line's critical structure on a γ grid: what the line stage records.
+public struct EmbeddedLineAnalysis: Sendable {
+    public let line: EmbeddedLine
+    public let eta: Double
+    /// The γ grid: `gridPoints` points spanning the GD-stable interval widened by `gridMargin`
+    /// times its length on each side ([−1, 2] when no point of L is GD-stable).
+    public let grid: [Double]
+    /// Row-major `grid.count × 4`, ascending per row.
+    public let spectra: [Double]
+    public let transverse: [Double]
+    public let largest: [Double]
+    /// Where the transverse eigenvalue changes sign on the grid (Brent-refined).
+    public let signChanges: [Double]
+    /// `λ_max(γ) < 2/η`.
+    public let stability: ClosedRange<Double>?
+    /// Transverse eigenvalue ≥ 0 and λ_max < 2/η.
+    public let stableSegments: [ClosedRange<Double>]
+    /// The band |λ| ≤ zeroBand counted as zero (EigenvalueTolerance at L(1/2)).
+    public let zeroBand: Double
+
+    /// - Throws: `SymmetricEigenError` if a Hessian on the grid is not finite.
+    public init(line: EmbeddedLine, eta: Double, gridPoints: Int, gridMargin: Double, tolerance: EigenvalueTolerance) throws {
+        precondition(gridPoints >= 2 && gridMargin >= 0 && eta > 0, "grid needs ≥ 2 points, margin ≥ 0, η > 0")
+        self.line = line
+        self.eta = eta
+        let stability = line.stabilityInterval(eta: eta)
+        let (lower, upper) = stability.map { ($0.lowerBound, $0.upperBound) } ?? (-1, 2)
+        let pad = gridMargin * (upper - lower)
+        let (g0, g1) = (min(lower, 0) - pad, max(upper, 1) + pad)
+        grid = (0..<gridPoints).map { g0 + (g1 - g0) * Double($0) / Double(gridPoints - 1) }
+        var spectra: [Double] = [], transverse: [Double] = [], largest: [Double] = []
+        for gamma in grid {
+            let values = try line.spectrum(at: gamma)
+            spectra += values
+            largest.append(values[3])
+            transverse.append(try line.transverseEigenvalue(at: gamma))
+        }
+        self.spectra = spectra
+        self.transverse = transverse
+        self.largest = largest
+        zeroBand = tolerance.threshold(for: try line.spectrum(at: 0.5))
+        signChanges = line.transverseSignChanges(grid: grid, zeroBand: zeroBand)
+        self.stability = stability
+        stableSegments = line.stableSegments(signChanges: signChanges, stability: stability, zeroBand: zeroBand)
+    }
+}
+
+/// Whether a run stays on the interior 0 < γ < 1 of L (the paper's start passes close to it).
+public enum InteriorOutcome: String, Sendable {
+    case stays = "stays on the interior of L"
+    case leaves = "leaves the interior of L"
+    case notApplicable = "not applicable: L is flat across (A = 0 within the eigenvalue tolerance)"
+}
+
+extension EmbeddedLineAnalysis {
+    /// The predicted outcome for a start that passes close to the interior of L: it stays when the
+    /// interior is GD-stable (γ = 1/2 in a stable segment: transverse eigenvalue > 0, i.e. A > 0,
+    /// and λ_max < 2/η), it leaves when it is not (A < 0: an index-1 saddle); not applicable when
+    /// the transverse eigenvalue at γ = 1/2 is inside the zero band (L flat across, e.g. L ⊂ M).
+    public var predictedOutcome: InteriorOutcome {
+        let middle = (try? line.transverseEigenvalue(at: 0.5)) ?? .nan
+        if abs(middle) <= zeroBand { return .notApplicable }
+        return EmbeddedLine.contains(stableSegments, 0.5) ? .stays : .leaves
+    }
+}
