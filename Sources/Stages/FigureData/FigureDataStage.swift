@@ -20,7 +20,7 @@ public enum FigureDataStage: Stage {
     public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
                                      "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
                                      "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
-                                     "Sources/MLPNumerics"]
+                                     "Sources/MLPNumerics", "Sources/CVectorMath"]
     /// The stages whose artifacts of every run the figures draw on.
     static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
 
