@@ -2,7 +2,7 @@ import CVectorMath
 
 /// Fast full-batch gradient descent `θ ← θ − η ∇E_tr(θ)`, `E_tr = (1/n) Σ_k (f(x_k; θ) − y_k)²`.
 ///
-/// Each step evaluates every `t_ik = tanh(w_i x_k)` once (by `simdTanh`, eight samples per
+/// Each step evaluates every `t_ik = tanh(w_i x_k)` once (by `vectorTanh` = `simdTanh`, eight samples per
 /// `SIMD8<Double>`) and reuses it for the residual and all gradient sums, which are kept in vector
 /// accumulators and reduced once per step. The batch is padded to a multiple of 8 with `x = y = 0`,
 /// which adds exactly zero to every sum. Width 2 (the paper's model) has its own loop, one fused
@@ -275,8 +275,8 @@ private func fusedSums2(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer
     var aw1 = V.zero, aw2 = V.zero, av1 = V.zero, av2 = V.zero, ar = V.zero
     for b in 0..<blocks {
         let xv = x[b]
-        let t1 = safe ? simdTanh(w1v * xv) : simdTanhUnclamped(w1v * xv)
-        let t2 = safe ? simdTanh(w2v * xv) : simdTanhUnclamped(w2v * xv)
+        let t1 = safe ? vectorTanh(w1v * xv) : vectorTanhUnclamped(w1v * xv)
+        let t2 = safe ? vectorTanh(w2v * xv) : vectorTanhUnclamped(w2v * xv)
         let r = cvm_fma8(v2v, t2, cvm_fma8(v1v, t1, negY[b]))
         let rx = r * xv
         av1 = cvm_fma8(r, t1, av1)
@@ -310,7 +310,7 @@ private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafeP
     for i in 0..<m {
         let wv = V(repeating: th[i])
         let ti = t + i * blocks
-        for b in 0..<blocks { ti[b] = simdTanh(wv * x[b]) }
+        for b in 0..<blocks { ti[b] = vectorTanh(wv * x[b]) }
     }
     for i in 0..<(2 * m) { acc[i] = .zero }
     var ar = V.zero

@@ -14,18 +14,29 @@ import CVectorMath
 ///
 /// Every operation is one 512-bit instruction with `-march=native` on AVX-512 (checked with
 /// bench/asm_report.py): FMAs and clamps go through `CVectorMath` because `SIMD8<Double>`'s own
-/// `addingProduct` is lowered lane by lane. `@_transparent` so that both call sites in the kernel
-/// loop are inlined.
-@_transparent
+/// `addingProduct` is lowered lane by lane. The kernel inlines the same arithmetic (`vectorTanh`).
 public func simdTanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    // −20 > x ? −20 : x, then 20 < x ? 20 : x: NaN fails both comparisons and stays NaN.
-    simdTanhUnclamped(cvm_min8(SIMD8(repeating: 20), cvm_max8(SIMD8(repeating: -20), x)))
+    vectorTanh(x)
 }
 
 /// `simdTanh` for inputs with `|z| ≤ 20` (or NaN); larger magnitudes give NaN or wrong values.
-/// The kernel uses it when `max |w_i x_k| ≤ 20` is known for a whole step.
+func simdTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
+    vectorTanhUnclamped(z)
+}
+
+/// `simdTanh`, inlined into the kernel's loops. `@_transparent` because `@inline(__always)` was not
+/// honoured for the second call site in a loop; internal so that other modules (the tests) call
+/// the compiled `simdTanh` instead of inlining a body an incremental build may not recompile.
 @_transparent
-public func simdTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
+func vectorTanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    // −20 > x ? −20 : x, then 20 < x ? 20 : x: NaN fails both comparisons and stays NaN.
+    vectorTanhUnclamped(cvm_min8(SIMD8(repeating: 20), cvm_max8(SIMD8(repeating: -20), x)))
+}
+
+/// `vectorTanh` without the clamp: for `|z| ≤ 20` (or NaN); larger magnitudes give NaN or wrong
+/// values. The kernel uses it on steps where `max |w_i x_k| ≤ 20` is known.
+@_transparent
+func vectorTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
     typealias V = SIMD8<Double>
     // m = round(2z/ln2) by the 0x1.8p52 shifter (the sum's low bits hold m), s = z − m·(ln2/2).
     let shifter = V(repeating: 0x1.8p52)
