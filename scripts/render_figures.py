@@ -12,6 +12,7 @@ embedded, so the same data and options give the same bytes.
 import argparse
 import csv
 import json
+import multiprocessing
 import os
 import sys
 
@@ -357,13 +358,43 @@ RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "
 # MARK: Output
 
 def save(fig, directory, name, options):
+    """Writes the figure in every format from one layout: constrained layout runs for the first
+    format only and is then frozen (it is most of a save), so PNG and PDF show the same drawing."""
     paths = []
     for fmt in options["formats"]:
         path = os.path.join(directory, f"{name}.{fmt}")
         fig.savefig(path, format=fmt, dpi=int(options["dpi"]), metadata=METADATA[fmt])
+        fig.set_layout_engine("none")
         paths.append(path)
     plt.close(fig)
     return paths
+
+
+# Relative cost of each figure (measured: seconds for PNG + PDF), to split them between workers.
+COST = {"spectrum": 3, "learning_curves": 2, "multistart": 2, "trajectories": 2, "region_checks": 1, "functions": 1}
+WORKERS = 2
+
+
+def partition(names, workers):
+    """Greedy split of the figures into at most `workers` lists of similar total cost."""
+    lists = [[] for _ in range(workers)]
+    totals = [0] * workers
+    for name in sorted(names, key=lambda n: (-COST.get(n, 2), n)):
+        k = totals.index(min(totals))
+        lists[k].append(name)
+        totals[k] += COST.get(name, 2)
+    return [share for share in lists if share]
+
+
+def render_some(data_path, names, directory, options):
+    """Renders the named figures (one worker's share); returns the paths written."""
+    written = []
+    with h5py.File(data_path, "r") as data:
+        for name in names:
+            fig = RENDERERS[name](data[name], options)
+            if fig is not None:
+                written += save(fig, directory, name, options)
+    return written
 
 
 def panels(group, prefix=""):
@@ -376,6 +407,17 @@ def panels(group, prefix=""):
     for key in group:
         if isinstance(group[key], h5py.Group):
             yield from panels(group[key], f"{prefix}_{key}" if prefix else key)
+
+
+def write_all_csv(data_path, directory):
+    """DIR/csv/<panel>.csv for every panel; returns the paths."""
+    written = []
+    with h5py.File(data_path, "r") as data:
+        for stem, group, arrays in panels(data):
+            path = os.path.join(directory, "csv", f"{stem}.csv")
+            write_csv(path, group, arrays)
+            written.append(path)
+    return written
 
 
 def write_csv(path, group, arrays):
@@ -423,18 +465,22 @@ def main():
         sys.exit(f"error: unsupported format(s) {unknown}; use {sorted(METADATA)}")
     style(options)
     os.makedirs(os.path.join(args.out, "csv"), exist_ok=True)
-    written = []
     with h5py.File(args.data, "r") as data:
-        for name in text(data.attrs["figures"]).split(","):
-            if name not in data:
-                continue
-            fig = RENDERERS[name](data[name], options)
-            if fig is not None:
-                written += save(fig, args.out, name, options)
-        for stem, group, arrays in panels(data):
-            path = os.path.join(args.out, "csv", f"{stem}.csv")
-            write_csv(path, group, arrays)
-            written.append(path)
+        names = [name for name in text(data.attrs["figures"]).split(",") if name in data]
+    # The figures render in forked workers (matplotlib is imported once, here) while this process
+    # writes the CSV files; a figure's bytes depend on its own drawing only.
+    shares = partition(names, min(WORKERS, len(names)))
+    written = []
+    if len(shares) > 1:
+        with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
+            pending = pool.starmap_async(render_some, [(args.data, share, args.out, options) for share in shares])
+            written += write_all_csv(args.data, args.out)
+            for paths in pending.get():
+                written += paths
+    else:
+        written += write_all_csv(args.data, args.out)
+        for share in shares:
+            written += render_some(args.data, share, args.out, options)
     print(f"wrote {len(written)} files to {args.out}")
 
 
