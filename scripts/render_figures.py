@@ -14,6 +14,7 @@ import csv
 import json
 import multiprocessing
 import os
+import re
 import sys
 
 import h5py
@@ -22,7 +23,7 @@ import matplotlib.ticker
 import numpy as np
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.figure import Figure  # noqa: E402  (not pyplot: no figure manager, a quicker import)
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -33,6 +34,8 @@ DEFAULTS = {"colormap": "viridis", "width_inches": 7.0, "height_inches": 2.8, "d
 # Fixed metadata per format, so that re-rendering gives identical files.
 METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
             "svg": {"Date": None, "Creator": None}}
+# zlib level 3 instead of Pillow's 6: a third less time encoding PNGs, files ~10 % larger.
+SAVE_OPTIONS = {"png": {"pil_kwargs": {"compress_level": 3}}}
 
 SINGULAR_COLOR = "0.45"
 OPTIMAL_COLOR = "0.82"
@@ -58,7 +61,7 @@ def runs_of(group):
 
 def style(options):
     size = float(options["font_size"])
-    plt.rcParams.update({
+    matplotlib.rcParams.update({
         "font.size": size, "axes.titlesize": size, "axes.labelsize": size,
         "xtick.labelsize": size - 1, "ytick.labelsize": size - 1, "legend.fontsize": size - 1,
         "figure.titlesize": size + 1, "mathtext.fontset": "dejavusans", "lines.linewidth": 1.2,
@@ -69,7 +72,8 @@ def style(options):
 
 def new_figure(options, rows, columns, **kwargs):
     size = (float(options["width_inches"]), float(options["height_inches"]) * rows)
-    return plt.subplots(rows, columns, figsize=size, squeeze=False, **kwargs)
+    fig = Figure(figsize=size)
+    return fig, fig.subplots(rows, columns, squeeze=False, **kwargs)
 
 
 # MARK: Figures
@@ -219,7 +223,7 @@ def spectrum(group, options):
         threshold = max(float(np.median(tolerance)), 1e-12)
         ax.fill_between(t, -tolerance, tolerance, color="0.88", linewidth=0, zorder=0, step="mid")
         for j in range(values.shape[1]):
-            ax.plot(t, values[:, j], color=plt.get_cmap("tab10")(j % 10), linewidth=1.0, zorder=2)
+            ax.plot(t, values[:, j], color=matplotlib.colormaps["tab10"](j % 10), linewidth=1.0, zorder=2)
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=threshold)
         ax.set_yticks(symlog_ticks(threshold, float(np.nanmax(np.abs(values)))))
@@ -312,7 +316,7 @@ def multistart(group, options):
     indices = sorted({int(i) for run in runs
                       for i, ok in zip(group[run]["w_plane"]["index"][...], group[run]["w_plane"]["refined_converged"][...]) if ok})
     unrefined = any(not ok for run in runs for ok in group[run]["w_plane"]["refined_converged"][...])
-    colors = {index: plt.get_cmap("tab10")(k % 10) for k, index in enumerate(indices)}
+    colors = {index: matplotlib.colormaps["tab10"](k % 10) for k, index in enumerate(indices)}
     for row, run in zip(axes, runs):
         for ax, plane in zip(row, ("w_plane", "v_plane")):
             panel = group[run][plane]
@@ -346,6 +350,37 @@ def multistart(group, options):
     return fig
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+MATH_POWER = re.compile(r"\$\\mathdefault\{(-?)(?:([0-9.]+)\\times\s*)?10\^\{(-?[0-9]+)\}\}\$")
+MATH_NUMBER = re.compile(r"\$\\mathdefault\{(-?[0-9.]+)\}\$")
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatterSciNotation):
+    """The labels of `LogFormatterSciNotation` ("$\\mathdefault{10^{-3}}$") as plain text with
+    Unicode superscripts ("10⁻³"): the same font, without a math-text parse and layout per label
+    (log and symlog tick labels were most of the math text, a fifth of the rendering time)."""
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        if match := MATH_POWER.fullmatch(label):
+            sign, mantissa, exponent = match.groups()
+            return ("\u2212" if sign else "") + (f"{mantissa}\u00d7" if mantissa else "") + "10" + exponent.translate(SUPERSCRIPTS)
+        if match := MATH_NUMBER.fullmatch(label):
+            return match.group(1).replace("-", "\u2212")
+        return label
+
+
+def plain_log_labels(fig):
+    """Replaces the default log/symlog tick formatters of every axis by `PlainLogFormatter`."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter, install in ((axis.get_major_formatter(), axis.set_major_formatter),
+                                       (axis.get_minor_formatter(), axis.set_minor_formatter)):
+                if type(formatter) is matplotlib.ticker.LogFormatterSciNotation:
+                    install(PlainLogFormatter(base=formatter._base, labelOnlyBase=formatter.labelOnlyBase,
+                                              minor_thresholds=formatter.minor_thresholds, linthresh=formatter._linthresh))
+
+
 def draw_segments(ax, segments, **kwargs):
     if len(segments):
         ax.add_collection(LineCollection(segments.reshape(-1, 2, 2), **kwargs))
@@ -360,13 +395,13 @@ RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "
 def save(fig, directory, name, options):
     """Writes the figure in every format from one layout: constrained layout runs for the first
     format only and is then frozen (it is most of a save), so PNG and PDF show the same drawing."""
+    plain_log_labels(fig)
     paths = []
     for fmt in options["formats"]:
         path = os.path.join(directory, f"{name}.{fmt}")
-        fig.savefig(path, format=fmt, dpi=int(options["dpi"]), metadata=METADATA[fmt])
+        fig.savefig(path, format=fmt, dpi=int(options["dpi"]), metadata=METADATA[fmt], **SAVE_OPTIONS.get(fmt, {}))
         fig.set_layout_engine("none")
         paths.append(path)
-    plt.close(fig)
     return paths
 
 
