@@ -23,7 +23,9 @@ import matplotlib.ticker
 import numpy as np
 
 matplotlib.use("Agg")
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402  (not pyplot: no figure manager, a quicker import)
+import matplotlib.image  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -393,16 +395,26 @@ RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "
 # MARK: Output
 
 def save(fig, directory, name, options):
-    """Writes the figure in every format from one layout: constrained layout runs for the first
-    format only and is then frozen (it is most of a save), so PNG and PDF show the same drawing."""
+    """Writes the figure in every format from one layout. The PNG is the Agg canvas drawn once
+    (constrained layout runs inside that draw; `savefig` would first do a whole dry draw to lay
+    out, then draw again); the layout is then frozen, and the other formats draw that same layout."""
     plain_log_labels(fig)
-    paths = []
-    for fmt in options["formats"]:
-        path = os.path.join(directory, f"{name}.{fmt}")
-        fig.savefig(path, format=fmt, dpi=int(options["dpi"]), metadata=METADATA[fmt], **SAVE_OPTIONS.get(fmt, {}))
+    dpi = int(options["dpi"])
+    paths = {}
+    if "png" in options["formats"]:
+        fig.set_dpi(dpi)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
         fig.set_layout_engine("none")
-        paths.append(path)
-    return paths
+        paths["png"] = os.path.join(directory, f"{name}.png")
+        matplotlib.image.imsave(paths["png"], canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi,
+                                metadata=METADATA["png"], **SAVE_OPTIONS["png"])
+    for fmt in options["formats"]:
+        if fmt not in paths:
+            paths[fmt] = os.path.join(directory, f"{name}.{fmt}")
+            fig.savefig(paths[fmt], format=fmt, dpi=dpi, metadata=METADATA[fmt])
+            fig.set_layout_engine("none")
+    return [paths[fmt] for fmt in options["formats"]]
 
 
 # Relative cost of each figure (measured: seconds for PNG + PDF), to split them between workers.
