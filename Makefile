@@ -48,7 +48,8 @@ test-unit:
 test-e2e:
 	$(SWIFT_TEST) --filter $(E2E_TESTS)
 
-# GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
+# GD kernel vs the peer C, C, NumPy, JAX; training stage vs kernel; cold make all; render; no-op
+# (bench/run.sh, a few minutes); then the driver's own overhead.
 bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
