@@ -8,6 +8,9 @@ Reads only the figure-data file (one group per figure, every array with `label`,
 DIR/csv/<figure>_<panel>.csv for every panel (every group that holds arrays). The options are
 pipeline.json's "render" section. Output is reproducible: no dates or software versions are
 embedded, so the same data and options give the same bytes.
+
+Speed (docs/performance.md): the figures are drawn by two forked worker processes; each figure is
+laid out once, for its PNG, and the PDF draws the same layout.
 """
 import argparse
 import csv

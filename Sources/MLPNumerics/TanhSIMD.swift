@@ -3,14 +3,13 @@ import CVectorMath
 /// `tanh` of eight lanes at once, within 3 ulp of the true value for every input (measured max and
 /// rms: docs/performance.md, checked by `KernelTanhTests`); NaN propagates, ±∞ gives ±1, −0 gives −0.
 ///
-/// One formula for every input, no branches:
-/// `tanh z = e / (e + 2)` with `e = expm1(2z)`, `z` clamped to [−20, 20] (beyond, the result rounds
-/// to ±1). `expm1(2z) = 2^m·expm1(2s) + (2^m − 1)` with `m = round(2z/ln 2)` and
-/// `s = z − m·(ln 2)/2`, `|s| ≤ ln2/4`; `expm1(2s) = 2s + s²P(s)`, a degree-11 near-minimax
-/// polynomial (relative error < 2.5e-17, bench/tanh_polynomial.py). Written as
-/// `(S·e + S − 1) / (S·e + S + 1)`, `e = expm1(2s)`, `S = 2^m`, numerator and denominator are two
-/// independent FMAs, and at `m = 0` the numerator is `e` exactly: small and subnormal inputs keep
-/// full relative accuracy. One division.
+/// One formula for every input, no branches: `tanh z = (e^{2z} − 1) / (e^{2z} + 1)` with
+/// `e^{2z} = S·(e + 1)`, `S = 2^m`, `m = round(2z/ln 2)`, `e = expm1(2s)`, `s = z − m·(ln 2)/2`,
+/// `|s| ≤ ln2/4`, and `z` clamped to [−20, 20] (beyond, the result rounds to ±1):
+/// `tanh z = (S·e + S − 1) / (S·e + S + 1)`. `expm1(2s) = 2s + s²P(s)` is a degree-11 near-minimax
+/// polynomial (relative error < 2.5e-17, bench/tanh_polynomial.py). Numerator and denominator are
+/// two independent FMAs, and at `m = 0` the numerator is `e` exactly: small and subnormal inputs
+/// keep full relative accuracy. One division.
 ///
 /// Every operation is one 512-bit instruction with `-march=native` on AVX-512 (checked with
 /// bench/asm_report.py): FMAs and clamps go through `CVectorMath` because `SIMD8<Double>`'s own
