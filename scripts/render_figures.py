@@ -454,7 +454,10 @@ def save(fig, directory, name, options):
 
 # Each figure's cost (measured on the paper's run: tenths of a CPU second for PNG + PDF), to split
 # the figures evenly between the workers.
-COST = {"spectrum": 10, "learning_curves": 8, "trajectories": 7.5, "multistart": 6, "region_checks": 4, "functions": 2.5}
+COST = {"spectrum": 10, "learning_curves": 8, "trajectories": 7.5, "multistart": 6, "region_checks": 4, "functions": 2.5,
+        "(csv)": 2}
+# The CSV export, scheduled like a figure (so that no third process competes with the two workers).
+CSV_TASK = "(csv)"
 WORKERS = 2
 
 
@@ -470,10 +473,14 @@ def partition(names, workers):
 
 
 def render_some(data_path, names, directory, options):
-    """Renders the named figures (one worker's share); returns the paths written."""
+    """Renders the named figures, and the CSV files if `CSV_TASK` is named (one worker's share);
+    returns the paths written."""
     written = []
     with h5py.File(data_path, "r") as data:
         for name in names:
+            if name == CSV_TASK:
+                written += write_all_csv(data, directory)
+                continue
             fig = RENDERERS[name](data[name], options)
             if fig is not None:
                 written += save(fig, directory, name, options)
@@ -492,14 +499,13 @@ def panels(group, prefix=""):
             yield from panels(group[key], f"{prefix}_{key}" if prefix else key)
 
 
-def write_all_csv(data_path, directory):
-    """DIR/csv/<panel>.csv for every panel; returns the paths."""
+def write_all_csv(data, directory):
+    """DIR/csv/<panel>.csv for every panel of the open figure-data file; returns the paths."""
     written = []
-    with h5py.File(data_path, "r") as data:
-        for stem, group, arrays in panels(data):
-            path = os.path.join(directory, "csv", f"{stem}.csv")
-            write_csv(path, group, arrays)
-            written.append(path)
+    for stem, group, arrays in panels(data):
+        path = os.path.join(directory, "csv", f"{stem}.csv")
+        write_csv(path, group, arrays)
+        written.append(path)
     return written
 
 
@@ -550,20 +556,17 @@ def main():
     os.makedirs(os.path.join(args.out, "csv"), exist_ok=True)
     with h5py.File(args.data, "r") as data:
         names = [name for name in text(data.attrs["figures"]).split(",") if name in data]
-    # The figures render in forked workers (matplotlib is imported once, here) while this process
-    # writes the CSV files; a figure's bytes depend on its own drawing only.
+    # The figures and the CSV export run in forked workers (matplotlib is imported once, here);
+    # a figure's bytes depend on its own drawing only.
     if "pdf" in options["formats"]:
         import fontTools.subset  # noqa: F401  (the PDF backend's first save imports it: once here, not per worker)
-    shares = partition(names, min(WORKERS, len(names)))
+    shares = partition(names + [CSV_TASK], WORKERS)
     written = []
     if len(shares) > 1:
         with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
-            pending = pool.starmap_async(render_some, [(args.data, share, args.out, options) for share in shares])
-            written += write_all_csv(args.data, args.out)
-            for paths in pending.get():
+            for paths in pool.starmap(render_some, [(args.data, share, args.out, options) for share in shares]):
                 written += paths
     else:
-        written += write_all_csv(args.data, args.out)
         for share in shares:
             written += render_some(args.data, share, args.out, options)
     print(f"wrote {len(written)} files to {args.out}")
