@@ -54,7 +54,8 @@ test-e2e:
 test-slow: build
 	MLP_RELEASE_TESTS=1 $(SWIFT_TEST) --filter '^EndToEndTests\.ReleaseScaleTests'
 
-# GD kernel vs C/NumPy/JAX references on the same data, then the driver's own overhead.
+# GD kernel vs the peer C, C, NumPy, JAX; training stage vs kernel; cold make all; render; no-op
+# (bench/run.sh, a few minutes); then the driver's own overhead.
 bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)

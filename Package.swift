@@ -42,11 +42,13 @@ let package = Package(
             name: "CLAPACKE",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        // Header only: eight-lane FMA and clamps as single LLVM vector operations (the GD kernel).
+        .systemLibrary(name: "CVectorMath"),
 
         // MARK: Libraries
         .target(name: "HDF5Kit", dependencies: ["CHDF5"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
-        .target(name: "MLPNumerics", swiftSettings: nativeRelease),
+        .target(name: "MLPNumerics", dependencies: ["CVectorMath"], swiftSettings: nativeRelease),
         .target(name: "DynamicsAnalysis", dependencies: ["MLPNumerics", "LinearAlgebra"], swiftSettings: nativeRelease),
         .target(name: "PipelineCore", dependencies: ["HDF5Kit", .product(name: "Crypto", package: "swift-crypto"), argumentParser]),
 

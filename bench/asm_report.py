@@ -2,9 +2,10 @@
 
 Usage: asm_report.py BENCH_GD_BINARY. For every loop (backward branch) in the kernel's
 `advance2`, prints its instruction count and how many instructions use zmm / ymm / only xmm,
-scalar `v…sd` arithmetic, stack references and register-to-register zmm moves. The inner loops
-should be pure zmm with no scalar arithmetic and no stack traffic (see docs/performance.md):
-LLVM's SLP vectorizer can silently produce mixed-width code from SIMD8<Double> source.
+scalar `v…sd` arithmetic, stack references and register-to-register zmm moves. The two inner
+loops (the fast pass and the clamped pass over the data) should be pure zmm with no scalar
+arithmetic (see docs/performance.md): LLVM's SLP vectorizer can silently produce mixed-width code
+from SIMD8<Double> source.
 """
 import re
 import subprocess

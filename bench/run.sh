@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark of full-batch GD (m = 2, n = 100, η = 0.01, paper's start) — see docs/performance.md.
-# Usage: bench/run.sh [--data PATH] [--steps T]   (default: a PortableRandom dataset, T = 3e6)
+# `make bench` (see docs/performance.md):
+#  1. the GD kernel (m = 2, n = 100, η = 0.01, paper's start, T = 3e6) against the fastest known C
+#     (../shared/peers/c_gd_fast.c, skipped with a message when ../shared is absent), the same
+#     arithmetic hand-written in C (bench/gd_tuned.c), the plain libm loop (bench/gd_plain.c),
+#     NumPy and JAX (skipped when not installed): bench/kernel.py, whole processes, CPU time;
+#  2. the training stage against the bare kernel, a cold `make all` with its per-stage breakdown,
+#     the render stage and the no-op: bench/pipeline_times.py (skipped with --kernel-only);
+#  3. the machine code of the kernel's loops: bench/asm_report.py.
+# Usage: bench/run.sh [--data PATH] [--steps T] [--reps N] [--kernel-only]
+#        (default: the authors' data, data/maleknia-sato/data.dat, T = 3000000, N = 5)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -8,58 +16,52 @@ cd "$(dirname "$0")/.."
 PYTHON=python3
 if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; fi
 BUILD=bench/build
+DATA=data/maleknia-sato/data.dat
 STEPS=3000000
-NUMPY_STEPS=20000
-REPS=3
-DATA=""
+REPS=5
+KERNEL_ONLY=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --data) DATA="$2"; shift 2 ;;
         --steps) STEPS="$2"; shift 2 ;;
-        *) echo "usage: bench/run.sh [--data PATH] [--steps T]" >&2; exit 2 ;;
+        --reps) REPS="$2"; shift 2 ;;
+        --kernel-only) KERNEL_ONLY=1; shift ;;
+        *) echo "usage: bench/run.sh [--data PATH] [--steps T] [--reps N] [--kernel-only]" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$BUILD"
 
 echo "== building (release, -march=native)" >&2
-swift build -c release --product bench-gd >"$BUILD/swift-build.log" 2>&1 || { cat "$BUILD/swift-build.log" >&2; exit 1; }
-BENCH="$(swift build -c release --product bench-gd --show-bin-path)/bench-gd"
+swift build -c release >"$BUILD/swift-build.log" 2>&1 || { cat "$BUILD/swift-build.log" >&2; exit 1; }
+BENCH="$(swift build -c release --show-bin-path)/bench-gd"
 gcc -O3 -march=native -o "$BUILD/gd_plain" bench/gd_plain.c -lm
-gcc -O3 -march=native -o "$BUILD/gd_tuned" bench/gd_tuned.c -lm
-
-if [[ -z "$DATA" ]]; then
-    DATA="$BUILD/data.txt"
-    "$BENCH" write-data --out "$DATA"
-fi
-RESULTS="$BUILD/results.txt"
-: >"$RESULTS"
-
-echo "== running on $DATA: T = $STEPS, best of $REPS" >&2
-for rep in $(seq "$REPS"); do
-    echo "   repetition $rep" >&2
-    "$BENCH" run --data "$DATA" --steps "$STEPS" >>"$RESULTS"
-    "$BENCH" run --data "$DATA" --steps "$STEPS" --record-every 10 >>"$RESULTS"
-    "$BUILD/gd_tuned" "$DATA" "$STEPS" 0.01 >>"$RESULTS"
-    "$BUILD/gd_plain" "$DATA" "$STEPS" 0.01 >>"$RESULTS"
-    "$BENCH" run --data "$DATA" --steps "$NUMPY_STEPS" >>"$RESULTS"
-    if command -v "$PYTHON" >/dev/null && "$PYTHON" -c "import numpy" 2>/dev/null; then
-        "$PYTHON" bench/gd_numpy.py "$DATA" "$NUMPY_STEPS" 0.01 >>"$RESULTS"
-    elif [[ $rep == 1 ]]; then
-        echo "numpy: skipped: numpy not installed"
-    fi
-done
-if command -v "$PYTHON" >/dev/null; then
-    JAX_OUT="$("$PYTHON" bench/gd_jax.py "$DATA" "$STEPS" 0.01)"
-    if [[ "$JAX_OUT" == RESULT* ]]; then echo "$JAX_OUT" >>"$RESULTS"; else echo "jax: $JAX_OUT"; fi
+# -ffp-contract=off: the Swift kernel's scalar update is not fused, and the C must match it exactly.
+gcc -O3 -march=native -ffp-contract=off -o "$BUILD/gd_tuned" bench/gd_tuned.c -lm
+PEER_SOURCE=../shared/peers/c_gd_fast.c
+PEER_ARGS=()
+if [[ -f "$PEER_SOURCE" ]]; then
+    gcc -O3 -march=native -o "$BUILD/c_gd_fast" "$PEER_SOURCE" -lm
+    PEER_ARGS=(--peer "$BUILD/c_gd_fast")
 else
-    echo "jax: skipped: $PYTHON not installed"
+    echo "c_gd_fast: skipped: $PEER_SOURCE not found (the peer reference lives in ../shared, outside the project)"
+    PEER_ARGS=(--peer-skip "$PEER_SOURCE not found")
 fi
 
-echo
-"$BENCH" report "$RESULTS" --data "$DATA" --steps "$STEPS"
+echo "== kernel: $REPS interleaved rounds (about $((REPS * 7 + 10)) s)" >&2
+status=0
+"$PYTHON" bench/kernel.py --bench-gd "$BENCH" --build "$BUILD" "${PEER_ARGS[@]}" --data "$DATA" --steps "$STEPS" \
+    --reps "$REPS" --python "$PYTHON" || status=1
 
-if command -v objdump >/dev/null && command -v "$PYTHON" >/dev/null; then
+if [[ $KERNEL_ONLY == 0 ]]; then
+    echo >&2
+    echo "== pipeline: cold make all, training stage, render (about two minutes)" >&2
     echo
-    echo "machine code of the width-2 kernel loops (inner loops should be pure zmm, no scalar, no stack):"
+    "$PYTHON" bench/pipeline_times.py --root . --bench-gd "$BENCH" --reps "$REPS" || status=1
+fi
+
+if command -v objdump >/dev/null; then
+    echo
+    echo "machine code of the width-2 kernel loops (the two inner loops should be pure zmm, no scalar arithmetic):"
     "$PYTHON" bench/asm_report.py "$BENCH"
 fi
+exit $status

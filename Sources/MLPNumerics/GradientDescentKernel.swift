@@ -1,12 +1,12 @@
+import CVectorMath
+
 /// Fast full-batch gradient descent `θ ← θ − η ∇E_tr(θ)`, `E_tr = (1/n) Σ_k (f(x_k; θ) − y_k)²`.
 ///
-/// Each step evaluates every `t_ik = tanh(w_i x_k)` once (by `simdTanh`, eight samples per
-/// `SIMD8<Double>`, into a small L1-resident buffer, one tanh per loop iteration to keep register
-/// pressure low) and reuses it in one fused pass for the residual and all gradient sums, which are
-/// kept in vector accumulators and reduced once per step. The batch is
-/// padded to a multiple of 8 with `x = y = 0`, which adds exactly zero to every sum. Width 2 (the
-/// paper's model) has its own specialized loop; any other width uses the general fused loop
-/// (which gives bit-identical results for width 2).
+/// Each step evaluates every `t_ik = tanh(w_i x_k)` once (by `vectorTanh` = `simdTanh`, eight samples per
+/// `SIMD8<Double>`) and reuses it for the residual and all gradient sums, which are kept in vector
+/// accumulators and reduced once per step. The batch is padded to a multiple of 8 with `x = y = 0`,
+/// which adds exactly zero to every sum. Width 2 (the paper's model) has its own loop, one fused
+/// pass per step; any other width uses the general loop (bit-identical results for width 2).
 ///
 /// Finiteness is checked once per chunk of `checkInterval` steps; when a chunk ends non-finite it
 /// is replayed step by step from its saved start to name the exact step and quantity.
@@ -18,11 +18,16 @@ public struct GradientDescentKernel: Sendable {
     /// The number of training samples n (before padding).
     public let sampleCount: Int
 
-    /// `x` and `y`, padded with zeros to `8 · blockCount`, 64-byte aligned; never mutated after
+    /// `x` and `−y`, padded with zeros to `8 · blockCount`, 64-byte aligned; never mutated after
     /// init, so sharing them between copies of the kernel is safe.
     let xBlocks: AlignedVectorBuffer
-    let yBlocks: AlignedVectorBuffer
+    let negatedYBlocks: AlignedVectorBuffer
     var blockCount: Int { xBlocks.count }
+    /// `max_k |x_k|`: a step with `|w_i|·maxAbsX ≤ 20` for every i needs no clamp in the tanh.
+    let maxAbsX: Double
+    /// A step with `Σ|v_i| + max|y_k|` at most this has a finite `E_tr` (each `|r_k|` is below
+    /// it, `|tanh| ≤ 1`), so its loss need not be summed to detect a divergence.
+    let finiteLossBound: Double
     /// Forces the general-width loop even for width 2 (tests compare the two).
     var forceGeneralPath = false
     /// Steps between finiteness checks (bounds the replay cost after a divergence).
@@ -40,11 +45,18 @@ public struct GradientDescentKernel: Sendable {
         self.sampleCount = data.count
         let blocks = (data.count + 7) / 8
         xBlocks = AlignedVectorBuffer(count: blocks)
-        yBlocks = AlignedVectorBuffer(count: blocks)
+        negatedYBlocks = AlignedVectorBuffer(count: blocks)
+        var maxX = 0.0, maxY = 0.0
         for k in 0..<data.count {
             xBlocks.base[k / 8][k % 8] = data.x[k]
-            yBlocks.base[k / 8][k % 8] = data.y[k]
+            negatedYBlocks.base[k / 8][k % 8] = -data.y[k]
+            maxX = Swift.max(maxX, abs(data.x[k]))
+            maxY = Swift.max(maxY, abs(data.y[k]))
         }
+        maxAbsX = maxX
+        // n·(bound·(1 + 1e-15))² must stay below the largest double; NaN or ∞ data disables the shortcut.
+        let bound = (Double.greatestFiniteMagnitude / Double(8 * Swift.max(blocks, 1))).squareRoot() * 0.5 - maxY
+        finiteLossBound = bound.isFinite && maxY.isFinite ? bound : -1
     }
 
     /// Runs `steps` steps of gradient descent from `theta`, in place.
@@ -143,11 +155,10 @@ public struct GradientDescentKernel: Sendable {
     private func lossAndGradient(_ th: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) -> Double {
         let n = Double(sampleCount)
         let scale = 2 / n
-        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
-        return withExtendedLifetime((xBlocks, yBlocks)) {
+        let x = UnsafePointer(xBlocks.base), negY = UnsafePointer(negatedYBlocks.base), blocks = blockCount
+        return withExtendedLifetime((xBlocks, negatedYBlocks)) {
                 if width == 2 && !forceGeneralPath {
-                    let t = AlignedVectorBuffer(count: 2 * blocks)
-                    let s = fusedSums2(x, y, blocks, th[0], th[1], th[2], th[3], t.base)
+                    let s = fusedSums2(x, negY, blocks, th[0], th[1], th[2], th[3], safe: true)
                     g[0] = th[2] * s.w1 * scale
                     g[1] = th[3] * s.w2 * scale
                     g[2] = s.v1 * scale
@@ -155,7 +166,7 @@ public struct GradientDescentKernel: Sendable {
                     return s.squares / n
                 }
                 let scratch = AlignedVectorBuffer(count: width * (2 + blocks))
-                let squares = fusedSumsGeneral(x, y, blocks, th, width, scratch.base, scratch.base + 2 * width)
+                let squares = fusedSumsGeneral(x, negY, blocks, th, width, scratch.base, scratch.base + 2 * width)
                 gradientFromSums(th, width, scratch.base, scale, into: g)
                 return squares / n
         }
@@ -168,17 +179,23 @@ public struct GradientDescentKernel: Sendable {
                           firstRecord: Int, rows: UnsafeMutablePointer<Double>?) -> Bool {
         let eta = learningRate
         let scale = 2 / Double(sampleCount)
+        let maxX = maxAbsX, lossBound = finiteLossBound
         var w1 = th[0], w2 = th[1], v1 = th[2], v2 = th[3]
         var next = firstRecord
         var out = rows
         var lossCheck = 0.0  // stays 0 while every loss is finite, NaN after any non-finite one
-        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
-        let tBuffer = AlignedVectorBuffer(count: 2 * blocks)
-        let t = tBuffer.base
-        withExtendedLifetime((xBlocks, yBlocks, tBuffer)) {
+        let x = UnsafePointer(xBlocks.base), negY = UnsafePointer(negatedYBlocks.base), blocks = blockCount
+        withExtendedLifetime((xBlocks, negatedYBlocks)) {
                 for s in 1...steps {
-                    let sums = fusedSums2(x, y, blocks, w1, w2, v1, v2, t)
-                    lossCheck += sums.squares * 0
+                    // The fast pass (no clamp in the tanh, no Σ r²) when every |w_i x_k| ≤ 20 and
+                    // E_tr is certainly finite; both are false for a NaN parameter.
+                    let sums: FusedSums
+                    if abs(w1) * maxX <= 20 && abs(w2) * maxX <= 20 && abs(v1) + abs(v2) <= lossBound {
+                        sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: false)
+                    } else {
+                        sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: true)
+                        lossCheck += sums.squares * 0
+                    }
                     let gw1 = v1 * sums.w1 * scale
                     let gw2 = v2 * sums.w2 * scale
                     let gv1 = sums.v1 * scale
@@ -210,13 +227,13 @@ public struct GradientDescentKernel: Sendable {
         let scratch = scratchBuffer.base
         let g = UnsafeMutablePointer<Double>.allocate(capacity: d)
         defer { g.deallocate() }
-        let x = UnsafePointer(xBlocks.base), y = UnsafePointer(yBlocks.base), blocks = blockCount
+        let x = UnsafePointer(xBlocks.base), negY = UnsafePointer(negatedYBlocks.base), blocks = blockCount
         var next = firstRecord
         var out = rows
         var lossCheck = 0.0
-        withExtendedLifetime((xBlocks, yBlocks, scratchBuffer)) {
+        withExtendedLifetime((xBlocks, negatedYBlocks, scratchBuffer)) {
                 for s in 1...steps {
-                    lossCheck += 0 * fusedSumsGeneral(x, y, blocks, UnsafePointer(th), m, scratch, scratch + 2 * m)
+                    lossCheck += 0 * fusedSumsGeneral(x, negY, blocks, UnsafePointer(th), m, scratch, scratch + 2 * m)
                     gradientFromSums(UnsafePointer(th), m, scratch, scale, into: g)
                     for c in 0..<d { th[c] = th[c] - eta * g[c] }
                     if s == next, let o = out {
@@ -240,42 +257,51 @@ public struct KernelEvaluation: Equatable, Sendable {
     public var gradientNorm: Double
 }
 
-/// Unscaled batch sums for width 2: `Σ r(1 − t_i²)x`, `Σ r t_i`, `Σ r²`, with `r = f − y`.
+/// Unscaled batch sums of one step: `Σ r(1 − t_i²)x`, `Σ r t_i`, and `Σ r²` (0 unless asked for).
+typealias FusedSums = (w1: Double, w2: Double, v1: Double, v2: Double, squares: Double)
+
+/// The batch sums for width 2 in one pass over the blocks, `r = f − y`.
 ///
-/// The tanh values go first to `t` (2 × blocks vectors, in L1), one tanh per loop iteration:
-/// with two inlined tanh bodies in one loop the ~30 polynomial constants plus accumulators exceed
-/// the 32 vector registers and LLVM spills or shuffles registers every iteration.
+/// `safe: false` (a constant at each call site, so two loops are compiled) skips the clamp in the
+/// tanh and the sum of squares: the caller guarantees `|w_i x_k| ≤ 20` and a finite `E_tr`. The
+/// other sums are the same to the last bit either way.
 @inline(__always)
-private func fusedSums2(_ x: UnsafePointer<SIMD8<Double>>, _ y: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
-                        _ w1: Double, _ w2: Double, _ v1: Double, _ v2: Double,
-                        _ t: UnsafeMutablePointer<SIMD8<Double>>)
-    -> (w1: Double, w2: Double, v1: Double, v2: Double, squares: Double) {
+private func fusedSums2(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
+                        _ w1: Double, _ w2: Double, _ v1: Double, _ v2: Double, safe: Bool) -> FusedSums {
     typealias V = SIMD8<Double>
     let w1v = V(repeating: w1), w2v = V(repeating: w2)
     let v1v = V(repeating: v1), v2v = V(repeating: v2)
     let one = V(repeating: 1)
-    for b in 0..<blocks { t[b] = simdTanh(w1v * x[b]) }
-    for b in 0..<blocks { t[blocks + b] = simdTanh(w2v * x[b]) }
     var aw1 = V.zero, aw2 = V.zero, av1 = V.zero, av2 = V.zero, ar = V.zero
     for b in 0..<blocks {
         let xv = x[b]
-        let t1 = t[b], t2 = t[blocks + b]
-        let r = (v1v * t1).addingProduct(v2v, t2) - y[b]
+        let t1 = safe ? vectorTanh(w1v * xv) : vectorTanhUnclamped(w1v * xv)
+        let t2 = safe ? vectorTanh(w2v * xv) : vectorTanhUnclamped(w2v * xv)
+        let r = cvm_fma8(v2v, t2, cvm_fma8(v1v, t1, negY[b]))
         let rx = r * xv
-        av1 = av1.addingProduct(r, t1)
-        av2 = av2.addingProduct(r, t2)
-        aw1 = aw1.addingProduct(rx, one - t1 * t1)
-        aw2 = aw2.addingProduct(rx, one - t2 * t2)
-        ar = ar.addingProduct(r, r)
+        av1 = cvm_fma8(r, t1, av1)
+        av2 = cvm_fma8(r, t2, av2)
+        aw1 = cvm_fma8(rx, cvm_fnma8(t1, t1, one), aw1)
+        aw2 = cvm_fma8(rx, cvm_fnma8(t2, t2, one), aw2)
+        if safe { ar = cvm_fma8(r, r, ar) }
     }
-    return (aw1.sum(), aw2.sum(), av1.sum(), av2.sum(), ar.sum())
+    return (pairwiseSum(aw1), pairwiseSum(aw2), pairwiseSum(av1), pairwiseSum(av2), safe ? pairwiseSum(ar) : 0)
+}
+
+/// The sum of the eight lanes as a tree (halves, quarters, pair): three dependent additions.
+@inline(__always)
+func pairwiseSum(_ a: SIMD8<Double>) -> Double {
+    let four = a.lowHalf + a.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
 }
 
 /// Unscaled batch sums for any width: on return `acc[i] = Σ r(1 − t_i²)x` and
-/// `acc[m + i] = Σ r t_i`; returns `Σ r²`. `t` holds m × blocks tanh vectors (same layout and
-/// reason as `fusedSums2`, whose arithmetic this matches operation for operation at width 2).
+/// `acc[m + i] = Σ r t_i`; returns `Σ r²`. `t` holds m × blocks tanh vectors, computed in a first
+/// loop (a loop over neurons inside the block loop would keep m tanh bodies' constants live); the
+/// arithmetic matches `fusedSums2` operation for operation at width 2.
 @inline(__always)
-private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ y: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
+private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
                               _ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
                               _ t: UnsafeMutablePointer<SIMD8<Double>>) -> Double {
     typealias V = SIMD8<Double>
@@ -284,24 +310,23 @@ private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ y: UnsafePoin
     for i in 0..<m {
         let wv = V(repeating: th[i])
         let ti = t + i * blocks
-        for b in 0..<blocks { ti[b] = simdTanh(wv * x[b]) }
+        for b in 0..<blocks { ti[b] = vectorTanh(wv * x[b]) }
     }
     for i in 0..<(2 * m) { acc[i] = .zero }
     var ar = V.zero
     for b in 0..<blocks {
         let xv = x[b]
-        var f = V(repeating: th[m]) * t[b]
-        for i in 1..<m { f = f.addingProduct(V(repeating: th[m + i]), t[i * blocks + b]) }
-        let r = f - y[b]
+        var r = negY[b]
+        for i in 0..<m { r = cvm_fma8(V(repeating: th[m + i]), t[i * blocks + b], r) }
         let rx = r * xv
         for i in 0..<m {
             let ti = t[i * blocks + b]
-            av[i] = av[i].addingProduct(r, ti)
-            aw[i] = aw[i].addingProduct(rx, one - ti * ti)
+            av[i] = cvm_fma8(r, ti, av[i])
+            aw[i] = cvm_fma8(rx, cvm_fnma8(ti, ti, one), aw[i])
         }
-        ar = ar.addingProduct(r, r)
+        ar = cvm_fma8(r, r, ar)
     }
-    return ar.sum()
+    return pairwiseSum(ar)
 }
 
 /// `g = scale · (v_i Σ_w[i], Σ_v[i])` from the sums left in `acc` by `fusedSumsGeneral`.
@@ -309,7 +334,7 @@ private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ y: UnsafePoin
 private func gradientFromSums(_ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
                               _ scale: Double, into g: UnsafeMutablePointer<Double>) {
     for i in 0..<m {
-        g[i] = th[m + i] * acc[i].sum() * scale
-        g[m + i] = acc[m + i].sum() * scale
+        g[i] = th[m + i] * pairwiseSum(acc[i]) * scale
+        g[m + i] = pairwiseSum(acc[m + i]) * scale
     }
 }

@@ -210,6 +210,7 @@ public struct Runner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = Self.stageEnvironment(ProcessInfo.processInfo.environment)
         process.standardOutput = logHandle
         // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
         process.standardError = logHandle
@@ -221,6 +222,16 @@ public struct Runner {
         }
         try process.run()
         return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
+    }
+
+    /// The driver's environment, with `OPENBLAS_NUM_THREADS=1` unless it is set: every stage links
+    /// OpenBLAS (through LinearAlgebra), which otherwise starts a worker thread per core when it is
+    /// loaded and lets it spin for ~0.3 s of CPU — a quarter of a training run, taken from the
+    /// other node running beside it — while the stages' matrices are 2m × 2m (docs/performance.md).
+    static func stageEnvironment(_ environment: [String: String]) -> [String: String] {
+        var stage = environment
+        if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
+        return stage
     }
 
     static func describe(status: Int32) -> String {

@@ -64,17 +64,27 @@ final class KernelGradientDescentTests: XCTestCase {
         }
     }
 
+    /// The width-2 loop takes its fast pass (no clamp, no Σ r²) on steps with every |w_i x_k| ≤ 20 and
+    /// the clamped pass otherwise; the general loop always clamps. From the second start
+    /// (|w_1| max|x| = 20.1) the run crosses from clamped to fast steps, and the loops still agree.
     func testGeneralPathIsBitIdenticalToWidthTwoPath() {
         let data = Self.teacherData(n: 50, seed: 5)
         var fast = GradientDescentKernel(data: data, width: 2, learningRate: 0.01)
         var general = fast
         general.forceGeneralPath = true
         fast.checkInterval = 97
-        var a = Self.paperStart, b = Self.paperStart
-        XCTAssertEqual(fast.run(&a, steps: 2000), .completed)
-        XCTAssertEqual(general.run(&b, steps: 2000), .completed)
-        XCTAssertEqual(a, b)
-        XCTAssertEqual(fast.evaluate(a), general.evaluate(a))
+        let maxX = data.x.map(abs).max()!
+        let crossing = Network(w: [20.1 / maxX, -0.2], v: [1.5, 0.5])
+        for start in [Self.paperStart, crossing] {
+            var a = start, b = start
+            XCTAssertEqual(fast.run(&a, steps: 2000), .completed)
+            XCTAssertEqual(general.run(&b, steps: 2000), .completed)
+            XCTAssertEqual(a, b)
+            XCTAssertEqual(fast.evaluate(a), general.evaluate(a))
+        }
+        var crossed = crossing
+        XCTAssertEqual(fast.run(&crossed, steps: 2000), .completed)
+        XCTAssertLessThan(abs(crossed.w[0]) * maxX, 20, "the second run should end on fast steps (measured 19.9)")
     }
 
     func testEvaluateMatchesTrainingError() {

@@ -35,6 +35,16 @@ final class CanonicalConfigTests: XCTestCase {
         XCTAssertThrowsError(try parse(#"{"a": 1} x"#))
     }
 
+    /// The JSON number grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, exactly.
+    func testNumberGrammar() throws {
+        for text in ["0", "-0", "7", "-12", "0.5", "-0.25", "10.125", "1e5", "1E+5", "2e-3", "-3.5E-07", "0e0"] {
+            XCTAssertEqual(try parse("[\(text)]"), .array([.number(Double(text)!)]), text)
+        }
+        for text in ["01", "-", "+1", "1.", ".5", "1e", "1e+", "-.5", "1.e5", "0x10", "1..2", "1e5.5", "--1", "1-2"] {
+            XCTAssertThrowsError(try parse("[\(text)]"), text)
+        }
+    }
+
     func testOverflowingNumberIsKeptForTheSchemaToName() throws {
         let value = try parse(#"{"sigma": 1e999}"#)
         XCTAssertEqual(value["sigma"], .number(.infinity))

@@ -15,7 +15,7 @@ public enum DatasetStage: Stage {
     public static let scope = StageScope.dataset
     public static let summary = "x, noisy targets y and clean targets f*(x) for one dataset"
     public static let configSection: String? = "datasets.*"
-    public static let sourcePaths = ["Sources/Stages/Dataset", "Sources/MLPNumerics"]
+    public static let sourcePaths = ["Sources/Stages/Dataset", "Sources/MLPNumerics", "Sources/CVectorMath"]
 
     public enum Source {
         case sample(n: Int, sigma: Double, seed: UInt64)

@@ -22,7 +22,7 @@ public enum FigureDataStage: Stage {
                                      "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
                                      "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
                                      "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
-                                     "Sources/MLPNumerics", "Sources/DynamicsAnalysis"]
+                                     "Sources/MLPNumerics", "Sources/CVectorMath", "Sources/DynamicsAnalysis"]
     /// The stages whose artifacts of every run the figures draw on.
     static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
 

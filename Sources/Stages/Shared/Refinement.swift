@@ -8,7 +8,7 @@ enum Refinement {
     /// The code every stage that analyses critical points runs: the shared records, the layouts of
     /// its dataset and training inputs, and the numerical libraries.
     static let analysisSources = ["Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
-                                  "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/DynamicsAnalysis",
+                                  "Sources/Stages/Train/TrainingArtifact.swift", "Sources/MLPNumerics", "Sources/CVectorMath", "Sources/DynamicsAnalysis",
                                   "Sources/LinearAlgebra"]
 
     static let keys = ["newton_tolerance", "newton_max_iterations", "zero_tolerance_relative", "set_tolerance"]

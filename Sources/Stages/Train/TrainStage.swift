@@ -14,7 +14,7 @@ public enum TrainStage: Stage {
     public static let scope = StageScope.run
     public static let summary = "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, ‖∇E_tr‖)"
     public static let sliceOrigins = ["targets": "runs.*.targets"]
-    public static let sourcePaths = ["Sources/Stages/Train", "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/MLPNumerics"]
+    public static let sourcePaths = ["Sources/Stages/Train", "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/MLPNumerics", "Sources/CVectorMath"]
 
     public struct Settings {
         public let method: String
