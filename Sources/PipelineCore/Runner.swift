@@ -109,6 +109,7 @@ public struct Runner {
             guard let job = running.removeValue(forKey: id) else { continue }
             try? FileManager.default.removeItem(at: job.progressFile)
             let seconds = Date().timeIntervalSince(job.started)
+            Runner.appendFinishLine(to: job.log, status: status, seconds: seconds)
             let node = pipeline.node(id)!
             if status == 0, let url = job.evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) {
                 hashes[id] = hash
@@ -198,6 +199,14 @@ public struct Runner {
         }
         try process.run()
         return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
+    }
+
+    /// The log's last line: how the stage ended and its wall time (`RunLog` reads it back).
+    static func appendFinishLine(to log: URL, status: Int32, seconds: Double) {
+        guard let handle = try? FileHandle(forWritingTo: log) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(RunLog.finishLine(status: status, seconds: seconds).utf8))
     }
 
     static func describe(status: Int32) -> String {
