@@ -14,6 +14,8 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 
 /// Every `Sources/stage-<name>/` is a stage executable whose `main.swift` is
 /// `StageMain.run(<Name>Stage.self, builtFrom: builtSourceDigests)`; found here, not listed.
+/// SwiftPM caches the evaluated manifest by this file's text, not by the folders it lists: after
+/// adding a stage folder, build once with `--manifest-cache none` (docs/stages.md).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let stageExecutables: [Target] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Sources").path)) ?? [])
     .filter { $0.hasPrefix("stage-") }.sorted()
