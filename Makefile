@@ -7,14 +7,14 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset train line eigen phases multistart figure-data render
+STAGES  := dataset train line eigen phases multistart figure-data render html-report
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 # XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
 SWIFT_TEST := $(SWIFT) test --disable-swift-testing
 E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test test-unit test-e2e test-slow bench clean archive status figures $(STAGES)
+.PHONY: all build setup test test-unit test-e2e test-slow bench clean archive restore status figures report $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -32,6 +32,10 @@ $(STAGES): build
 # The figures alone (and whatever they need): results/figures/*.png, *.pdf and csv/.
 figures: build
 	$(PIPELINE) render
+
+# The report page (and whatever it needs): results/report/index.html.
+report: build
+	$(PIPELINE) html-report
 
 status: build
 	$(DRIVER) status --config $(CONFIG)
@@ -60,8 +64,14 @@ bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
 
+# results-archive.tar.gz: artifacts, logs, figures, report, data, configuration, RO-Crate metadata.
+ARCHIVE ?= results-archive.tar.gz
 archive: build
-	$(DRIVER) archive --config $(CONFIG) results-archive.tar.gz
+	$(DRIVER) archive --config $(CONFIG) $(ARCHIVE)
+
+# Unpacks ARCHIVE into this clone's store after checking every file (make restore ARCHIVE=…).
+restore: build
+	$(DRIVER) restore --config $(CONFIG) $(ARCHIVE)
 
 # Results only: the build and the sources stay.
 clean:

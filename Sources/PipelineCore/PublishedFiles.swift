@@ -42,6 +42,15 @@ public enum PublishedFiles {
         return paths.indices.map { Entry(path: paths[$0], sha256: hashes[$0], size: Int(sizes[$0])) }
     }
 
+    /// The files an artifact carries, with their bytes, in the order written.
+    /// - Throws: `HDF5Error` when the artifact has no `/published` group or a member is unreadable.
+    public static func read(_ root: HDF5Group) throws -> [(path: String, contents: Data)] {
+        let group = try root.group("published")
+        let paths = try group.dataset("paths").readStrings()
+        let contents = try group.group("contents")
+        return try paths.enumerated().map { ($0.element, Data(try contents.dataset(String($0.offset)).readBytes())) }
+    }
+
     /// How `folder` differs from the artifact's files: missing, altered and extra files, one line
     /// each (empty when it is an exact copy).
     public static func differences(of folder: URL, from artifact: URL) throws -> [String] {

@@ -132,6 +132,7 @@ public struct Runner {
             defer { resolve(index) }
             try? FileManager.default.removeItem(at: job.progressFile)
             let seconds = Date().timeIntervalSince(job.started)
+            Runner.appendFinishLine(to: job.log, status: status, seconds: seconds)
             let node = order[index]
             if status == 0, let url = job.evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) {
                 hashes[id] = hash
@@ -232,6 +233,14 @@ public struct Runner {
         var stage = environment
         if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
         return stage
+    }
+
+    /// The log's last line: how the stage ended and its wall time (`RunLog` reads it back).
+    static func appendFinishLine(to log: URL, status: Int32, seconds: Double) {
+        guard let handle = try? FileHandle(forWritingTo: log) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(RunLog.finishLine(status: status, seconds: seconds).utf8))
     }
 
     static func describe(status: Int32) -> String {

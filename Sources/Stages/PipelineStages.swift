@@ -13,5 +13,6 @@ public enum PipelineStages {
         StageDefinition(MultiStartStage.self),
         StageDefinition(FigureDataStage.self),
         StageDefinition(RenderStage.self),
+        StageDefinition(ReportStage.self),
     ]
 }

@@ -76,10 +76,12 @@ final class TrainingStageTests: XCTestCase {
         let trains = ran.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("train[") }
         XCTAssertEqual(trains.count, 2, changed.stdout)
         XCTAssertTrue(trains.allSatisfy { $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
-        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "figure-data", "render"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
-        // A key that does not apply to full-batch GD changes nothing.
+        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "figure-data", "render", "html-report"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
+        // A key that does not apply to full-batch GD recomputes nothing; only the report page,
+        // which shows the effective configuration, is made again.
         let unused = try run(setting(setting(smallConfig(), "train.eta", 0.02), "train.sgd_seed", 5))
-        XCTAssertTrue(unused.stdout.contains("0 ran"), unused.stdout)
+        XCTAssertTrue(unused.stdout.contains(" 1 ran, 0 failed"), unused.stdout)
+        XCTAssertTrue(unused.stdout.contains("ran       html-report"), unused.stdout)
     }
 
     func testForcedRetrainingReproducesContentSoDownstreamStaysFresh() throws {

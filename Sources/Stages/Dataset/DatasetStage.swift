@@ -8,7 +8,8 @@ import PipelineCore
 ///
 /// Slice: one entry of `datasets`, e.g. `{"teacher":{"w":[1],"v":[2]},"sample":{"n":100,
 /// "sigma":0.2,"seed":1}}` or `{"teacher":…,"file":{"path":"data.dat","sha256":…}}` — the
-/// driver adds the file's SHA-256, so editing the data file re-runs the node. Layout:
+/// driver adds the file's SHA-256, so editing the data file re-runs the node, and drops
+/// `file.source` (where the file comes from: the report and archives show it). Layout:
 /// `DatasetArtifact`.
 public enum DatasetStage: Stage {
     public static let name = "dataset"
@@ -43,6 +44,8 @@ public enum DatasetStage: Stage {
             file["sha256"] = .string(hash)
             slice["file"] = .object(file)
         }
+        // Where the file came from is for people and archives (`file.source`), not part of the data.
+        if var file = slice["file"]?.objectValue, file.removeValue(forKey: "source") != nil { slice["file"] = .object(file) }
         return NodeSpec(slice: .object(slice))
     }
 

@@ -1,0 +1,77 @@
+/// What each figure shows and what to look for, and which stages' artifacts it draws on (per
+/// run; figure-data and render are in every figure's chain). Keyed by the figure-data names.
+struct FigureCaption {
+    let title: String
+    /// What is drawn (HTML).
+    let shows: String
+    /// What a reader should check (HTML).
+    let lookFor: String
+    /// The per-run stages whose artifacts the figure-data stage draws this figure from.
+    let sources: [String]
+
+    static let all: [String: FigureCaption] = [
+        "learning_curves": FigureCaption(
+            title: "Learning curves",
+            shows: "Training error <i>E</i><sub>tr</sub> (solid) and generalization error <i>E</i><sub>gen</sub> (dashed) "
+                + "against the step <i>t</i>, log–log, one panel per run. The shaded bands are the phases the phases stage "
+                + "detected (plateau, transition, near-optimal saddle, approach to the attractor, converged); the dotted "
+                + "line and the triangle mark <i>t</i>* = argmin <i>E</i><sub>gen</sub>.",
+            lookFor: "On <i>D</i><sub>σ</sub> the saddle–saddle–attractor sequence: a flat plateau up to <i>t</i> ≈ 100, a fast "
+                + "drop, a slow near-optimal stretch where <i>E</i><sub>gen</sub> reaches its minimum (≈ 2.6·10⁻⁴ near "
+                + "<i>t</i> ≈ 4·10³ in the paper), then <i>E</i><sub>gen</sub> rising again while <i>E</i><sub>tr</sub> keeps "
+                + "falling to ≈ 0.0403 at the overfitting attractor. On <i>D</i><sub>0</sub> the start is almost the same, "
+                + "then both errors keep falling together: noise is learned last.",
+            sources: [TrainStage.name, PhasesStage.name]),
+        "trajectories": FigureCaption(
+            title: "Trajectories in parameter space",
+            shows: "θ<sub><i>t</i></sub> projected on the (<i>w</i><sub>1</sub>, <i>w</i><sub>2</sub>) and "
+                + "(<i>v</i><sub>1</sub>, <i>v</i><sub>2</sub>) planes, coloured by log<sub>10</sub> <i>t</i>, from θ<sub>0</sub> "
+                + "to θ<sub><i>T</i></sub>. Light gray: the projection of the optimal region <i>M</i> (<i>f</i> = <i>f</i>*); "
+                + "thin lines: the singular set (<i>w</i><sub><i>i</i></sub> = 0, <i>w</i><sub>1</sub> = ±<i>w</i><sub>2</sub>, "
+                + "<i>v</i><sub><i>i</i></sub> = 0); stars: the Newton-refined final point and its symmetric images.",
+            lookFor: "The path leaves the small-weight singular region (the plateau), passes close to <i>M</i> (the near-optimal "
+                + "saddle) and, on <i>D</i><sub>σ</sub>, ends on a star off <i>M</i>: the overfitting attractor. On "
+                + "<i>D</i><sub>0</sub> it stays on <i>M</i>.",
+            sources: [DatasetStage.name, TrainStage.name, EigenStage.name]),
+        "functions": FigureCaption(
+            title: "Teacher and students",
+            shows: "The teacher <i>f</i>*(<i>x</i>) = 2 tanh <i>x</i>, the initial and the final student <i>f</i>(<i>x</i>; θ) "
+                + "on a grid, and the training points.",
+            lookFor: "On <i>D</i><sub>σ</sub> the final student bends towards the noisy points (overfitting: lower "
+                + "<i>E</i><sub>tr</sub>, higher <i>E</i><sub>gen</sub> than at <i>t</i>*); on <i>D</i><sub>0</sub> it lies on "
+                + "the teacher.",
+            sources: [DatasetStage.name, TrainStage.name]),
+        "spectrum": FigureCaption(
+            title: "Hessian spectrum along the trajectory",
+            shows: "The eigenvalues of ∇²<i>E</i><sub>tr</sub>(θ<sub><i>t</i></sub>) on the log grid (symmetric log scale), "
+                + "the band |λ| ≤ τ counted as zero, the index (number of eigenvalues below −τ), ‖∇<i>E</i><sub>tr</sub>‖ "
+                + "and the alignment χ<sub>1</sub> of the gradient with the top Hessian eigenvector.",
+            lookFor: "The index steps down 2 → 1 → 0 on <i>D</i><sub>σ</sub>: the plateau is an index-2 saddle, the "
+                + "near-optimal stretch an index-1 saddle, the end a minimum; ‖∇<i>E</i><sub>tr</sub>‖ dips at each saddle "
+                + "and at the end.",
+            sources: [EigenStage.name]),
+        "region_checks": FigureCaption(
+            title: "Saddle index on the named regions",
+            shows: "For random points of each region family (zero input or output weights, synchronized small weights, "
+                + "the three parts of <i>M</i>), the histogram of the number of Hessian eigenvalues below −τ.",
+            lookFor: "Index 2 on the small-weight singular region; on <i>M</i> index 1 when σ &gt; 0 (Proposition 3.1: "
+                + "no point of <i>M</i> is critical, GD cannot stay there) and 0 with zero eigenvalues when σ = 0.",
+            sources: [EigenStage.name]),
+        "multistart": FigureCaption(
+            title: "Limits of random starts",
+            shows: "The limits of random starts trained to convergence, in canonical form (modulo the neuron permutations "
+                + "and sign flips), in the <i>w</i> and <i>v</i> planes; circles: clusters of limits (area ∝ number of "
+                + "starts), ×: each cluster's Newton-refined critical point, coloured by its index.",
+            lookFor: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches the same point modulo symmetry "
+                + "(one index-0 cluster). On the authors' data a fraction of the starts stops instead on the embedded "
+                + "one-neuron line <i>L</i> (<i>w</i><sub>1</sub> = <i>w</i><sub>2</sub>), a segment of degenerate minima.",
+            sources: [MultiStartStage.name]),
+    ]
+
+    /// A caption for a figure the report does not know (a figure added later): its name only.
+    static func fallback(_ name: String) -> FigureCaption {
+        FigureCaption(title: name.replacingOccurrences(of: "_", with: " ").capitalized,
+                      shows: "The figure <code>\(name)</code> (no caption is written for it yet: add one in FigureCaptions.swift).",
+                      lookFor: "", sources: ReportStage.perRunInputs)
+    }
+}
