@@ -134,14 +134,17 @@ struct PaperComparison {
     private var multistartRow: Row {
         let multistart = run.multistart
         let converged = multistart.starts.filter(\.converged).count
-        let classes = Set(multistart.criticalClass.compactMap { $0 }).count
-        let minima = multistart.clusters.filter { $0.record.converged && $0.record.index == 0 }.map(\.count).reduce(0, +)
+        let functions = multistart.functions.map { function in
+            "\(function.kind): \(function.count) (\(Format.number(function.basinFraction, digits: 3)) "
+                + "[\(Format.number(function.wilsonLow, digits: 3)), \(Format.number(function.wilsonHigh, digits: 3))])"
+        }
         return Row(quantity: "Limits of \(multistart.starts.count) random starts",
-                   paper: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches one point modulo symmetry "
+                   paper: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches one function "
                        + "(on the authors' data a fraction stops on the embedded one-neuron line <i>L</i>)",
-                   measured: "\(converged) converged into \(multistart.clusters.count) cluster(s), \(classes) distinct critical point(s); "
-                       + "\(minima) start(s) in index-0 clusters; \(multistart.unconvergedCount) unconverged, \(multistart.divergedCount) diverged "
-                       + "(<a href=\"#limits-\(Format.escape(run.run.name))\">clusters below</a>)",
+                   measured: "\(converged) located in \(multistart.functions.count) limit function(s): "
+                       + functions.joined(separator: "; ")
+                       + "; \(multistart.unconvergedCount) unconverged, \(multistart.divergedCount) diverged "
+                       + "(<a href=\"#limits-\(Format.escape(run.run.name))\">limit functions below</a>)",
                    verdict: .shown)
     }
 

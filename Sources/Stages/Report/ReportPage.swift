@@ -93,22 +93,24 @@ struct ReportPage {
 
     private func clustersTable(_ run: RunAnalysis) -> String {
         let multistart = run.multistart
-        var html = ["<h4 id=\"limits-\(Format.escape(run.run.name))\">Limit clusters of the random starts (run <code>\(Format.escape(run.run.name))</code>)</h4>",
-                    "<table class=\"data\"><thead><tr><th>cluster</th><th>starts</th><th>canonical θ of the refined point (<i>w</i>; <i>v</i>)</th>"
-                        + "<th><i>E</i><sub>tr</sub></th><th><i>E</i><sub>gen</sub></th><th>index</th><th>zero eigenvalues</th><th>Newton</th><th>critical point</th></tr></thead><tbody>"]
-        for (k, cluster) in multistart.clusters.enumerated() {
-            let record = cluster.record
-            let point = k < multistart.criticalClass.count ? multistart.criticalClass[k].map { "#\($0)" } ?? "—" : "—"
-            html.append("<tr><td>\(k)</td><td>\(cluster.count)</td><td>\(Format.vector(record.canonical.w)); \(Format.vector(record.canonical.v))</td>"
-                + "<td>\(Format.number(record.trainingError, digits: 5))</td><td>\(Format.number(record.generalizationError))</td>"
-                + "<td>\(record.index)</td><td>\(record.zeroCount)</td><td>\(record.converged ? "converged" : "<span class=\"bad\">not converged</span>")</td>"
-                + "<td>\(point)</td></tr>")
+        var html = ["<h4 id=\"limits-\(Format.escape(run.run.name))\">Limit functions of the random starts (run <code>\(Format.escape(run.run.name))</code>)</h4>",
+                    "<table class=\"data\"><thead><tr><th>function</th><th>kind</th><th>starts</th><th>basin fraction [95% Wilson]</th>"
+                        + "<th>canonical θ of its representative (<i>w</i>; <i>v</i>)</th><th><i>E</i><sub>tr</sub></th><th><i>E</i><sub>gen</sub></th>"
+                        + "<th>index</th><th>γ on <i>L</i></th></tr></thead><tbody>"]
+        for (k, function) in multistart.functions.enumerated() {
+            let record = function.record
+            let gamma = function.gammaRange.map { "\(Format.number($0.lowerBound, digits: 3)) … \(Format.number($0.upperBound, digits: 3)) (\(function.stableCount) GD-stable)" } ?? "—"
+            let fraction = "\(Format.number(function.basinFraction, digits: 3)) [\(Format.number(function.wilsonLow, digits: 3)), \(Format.number(function.wilsonHigh, digits: 3))]"
+            html.append("<tr><td>\(k)</td><td>\(Format.escape(function.kind))</td><td>\(function.count)</td><td>\(fraction)</td>"
+                + "<td>\(Format.vector(record.canonical.w)); \(Format.vector(record.canonical.v))</td>"
+                + "<td>\(Format.number(function.trainingError, digits: 5))</td><td>\(Format.number(function.generalizationError))</td>"
+                + "<td>\(function.index)</td><td>\(gamma)</td></tr>")
         }
-        if multistart.clusters.isEmpty { html.append("<tr><td colspan=\"9\">no start converged</td></tr>") }
+        if multistart.functions.isEmpty { html.append("<tr><td colspan=\"9\">no start converged</td></tr>") }
         html.append("</tbody></table>")
-        html.append("<p class=\"small\">\(multistart.starts.filter(\.converged).count) of \(multistart.starts.count) starts converged, "
-            + "\(multistart.unconvergedCount) did not, \(multistart.divergedCount) diverged. Clusters sharing a critical point number "
-            + "have Newton-refined points that coincide modulo symmetry.</p>")
+        html.append("<p class=\"small\">\(multistart.starts.filter(\.converged).count) of \(multistart.starts.count) starts located "
+            + "(\(multistart.certifiedCount) stopped early once their limit set was certain), \(multistart.unconvergedCount) did not converge, "
+            + "\(multistart.divergedCount) diverged. Limits are grouped into functions by the L² distance of the networks.</p>")
         return html.joined(separator: "\n")
     }
 
