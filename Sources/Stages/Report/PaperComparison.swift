@@ -133,7 +133,7 @@ struct PaperComparison {
 
     private var multistartRow: Row {
         let multistart = run.multistart
-        let converged = multistart.starts.filter(\.converged).count
+        let located = multistart.starts.filter { $0.function != nil }.count
         let functions = multistart.functions.map { function in
             "\(function.kind): \(function.count) (\(Format.number(function.basinFraction, digits: 3)) "
                 + "[\(Format.number(function.wilsonLow, digits: 3)), \(Format.number(function.wilsonHigh, digits: 3))])"
@@ -141,7 +141,7 @@ struct PaperComparison {
         return Row(quantity: "Limits of \(multistart.starts.count) random starts",
                    paper: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches one function "
                        + "(on the authors' data a fraction stops on the embedded one-neuron line <i>L</i>)",
-                   measured: "\(converged) located in \(multistart.functions.count) limit function(s): "
+                   measured: "\(located) located in \(multistart.functions.count) limit function(s): "
                        + functions.joined(separator: "; ")
                        + "; \(multistart.unconvergedCount) unconverged, \(multistart.divergedCount) diverged "
                        + "(<a href=\"#limits-\(Format.escape(run.run.name))\">limit functions below</a>)",

@@ -108,7 +108,7 @@ struct ReportPage {
         }
         if multistart.functions.isEmpty { html.append("<tr><td colspan=\"9\">no start converged</td></tr>") }
         html.append("</tbody></table>")
-        html.append("<p class=\"small\">\(multistart.starts.filter(\.converged).count) of \(multistart.starts.count) starts located "
+        html.append("<p class=\"small\">\(multistart.starts.filter { $0.function != nil }.count) of \(multistart.starts.count) starts located "
             + "(\(multistart.certifiedCount) stopped early once their limit set was certain), \(multistart.unconvergedCount) did not converge, "
             + "\(multistart.divergedCount) diverged. Limits are grouped into functions by the L² distance of the networks.</p>")
         return html.joined(separator: "\n")
