@@ -92,8 +92,8 @@ final class ReportAndArchiveTests: XCTestCase {
         for attribute in ["src=\"http", "href=\"http", "url(", "<script", "<link"] {
             XCTAssertFalse(page.contains(attribute), "the page loads or links \(attribute)…")
         }
-        XCTAssertEqual(page.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 6)
-        for number in 1...6 { XCTAssertTrue(page.contains("<b>Figure \(number). "), "Figure \(number)") }
+        XCTAssertEqual(page.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 7)
+        for number in 1...7 { XCTAssertTrue(page.contains("<b>Figure \(number). "), "Figure \(number)") }
         XCTAssertTrue(page.contains("href=\"../figures/learning_curves.pdf\""))
         XCTAssertTrue(page.contains("href=\"../figures/csv/learning_curves_noisy.csv\""))
 
@@ -143,7 +143,7 @@ final class ReportAndArchiveTests: XCTestCase {
         }
 
         let images = try XCTUnwrap(found["images"] as? [[String: Any]])
-        XCTAssertEqual(images.count, 6, "\(images)")
+        XCTAssertEqual(images.count, 7, "\(images)")
         for image in images {
             XCTAssertEqual(image["complete"] as? Bool, true, "\(image)")
             XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "an image did not decode: \(image)")

@@ -59,13 +59,22 @@ struct FigureCaption {
             sources: [EigenStage.name]),
         "multistart": FigureCaption(
             title: "Limits of random starts",
-            shows: "The limits of random starts trained to convergence, in canonical form (modulo the neuron permutations "
-                + "and sign flips), in the <i>w</i> and <i>v</i> planes; circles: clusters of limits (area ∝ number of "
-                + "starts), ×: each cluster's Newton-refined critical point, coloured by its index.",
-            lookFor: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches the same point modulo symmetry "
-                + "(one index-0 cluster). On the authors' data a fraction of the starts stops instead on the embedded "
-                + "one-neuron line <i>L</i> (<i>w</i><sub>1</sub> = <i>w</i><sub>2</sub>), a segment of degenerate minima.",
-            sources: [MultiStartStage.name]),
+            shows: "The limits of random starts in canonical form (modulo the neuron permutations and sign flips) in the "
+                + "<i>w</i> and <i>v</i> planes, coloured by limit function (limits whose networks coincide in L²); the legend "
+                + "gives each function's count and basin fraction with its 95% Wilson interval. The embedded one-neuron line "
+                + "<i>L</i> is drawn solid where GD with the configured η is stable on it, dashed where it is not.",
+            lookFor: "Theorem 3.1 read as a measurement: on the authors' <i>D</i><sub>σ</sub> two limit functions — the isolated "
+                + "attractor (about 78% of the starts) and points of <i>L</i>, all on its GD-stable part — so \"almost every "
+                + "start\" fails at a positive basin fraction; on <i>D</i><sub>0</sub> every start ends on <i>M</i>.",
+            sources: [LineStage.name, MultiStartStage.name]),
+        "embedded_line": FigureCaption(
+            title: "The embedded one-neuron line",
+            shows: "Along <i>L</i>(γ) = {<i>w</i><sub>1</sub> = <i>w</i><sub>2</sub> = <i>w</i>*, <i>v</i><sub>1</sub> = γ<i>c</i>*, "
+                + "<i>v</i><sub>2</sub> = (1 − γ)<i>c</i>*}: the transverse Hessian eigenvalue and λ<sub>max</sub> against γ, "
+                + "2/η marked, the GD-stable segment shaded, the γ of every multistart limit on <i>L</i> as ticks.",
+            lookFor: "The transverse eigenvalue changes sign at γ = 0 and γ = 1 with the sign of γ(1 − γ)·<i>A</i>; the line "
+                + "limits lie where it is positive and λ<sub>max</sub> &lt; 2/η.",
+            sources: [LineStage.name, MultiStartStage.name]),
     ]
 
     /// A caption for a figure the report does not know (a figure added later): its name only.

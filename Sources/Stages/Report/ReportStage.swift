@@ -28,7 +28,7 @@ public enum ReportStage: Stage {
                                      "Sources/Stages/MultiStart/MultiStartArtifact.swift"]
     public static let publishedFolder: String? = "report"
     /// The stages whose artifact of every run the report reads (tables) or cites (provenance).
-    static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
+    static let perRunInputs = [DatasetStage.name, TrainStage.name, LineStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
 
     /// A run as the report names it: which dataset and which targets.
     struct Run {
