@@ -111,6 +111,7 @@ final class ReportAndArchiveTests: XCTestCase {
         XCTAssertTrue(page.contains(String(format: "%.6g", eigen.final.trainingError)), "attractor E_tr missing")
         XCTAssertTrue(page.contains("train.steps = 2000 differs from the paper&#39;s 3000000"), "no reason why there is no verdict")
         XCTAssertTrue(page.contains("id=\"limits-noisy\"") && page.contains("id=\"limits-clean\""))
+        XCTAssertTrue(page.contains("Embedded one-neuron line"), "no row for the line")
         XCTAssertTrue(page.contains("id=\"sweeps\""))
 
         // Provenance: every node with its full key, the DAG drawn, tools, the configuration with the data's source.

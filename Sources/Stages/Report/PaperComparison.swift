@@ -97,6 +97,7 @@ struct PaperComparison {
                         paper: "an isolated strict local minimum (index 0), off the optimal region",
                         measured: Self.describe(final),
                         verdict: verdict(final.converged && final.index == 0 && final.zeroCount == 0)))
+        rows.append(lineRow)
         rows.append(multistartRow)
         return rows
     }
@@ -129,6 +130,19 @@ struct PaperComparison {
                         verdict: verdict(indexSequence.first == 2 && final.index == 0 && final.zeroCount == 2)))
         rows.append(multistartRow)
         return rows
+    }
+
+    /// The width-1 fit embedded as the line L: not a claim of the paper, the structure its multistart meets.
+    private var lineRow: Row {
+        let line = run.line
+        let stable = line.stableSegments.map { "[\(Format.number($0.lowerBound, digits: 4)), \(Format.number($0.upperBound, digits: 4))]" }
+        return Row(quantity: "Embedded one-neuron line <i>L</i> (width-1 fit <i>c</i>*·tanh(<i>w</i>*<i>x</i>))",
+                   paper: "not discussed (SCIENCE.md: every point of <i>L</i> is critical; <i>A</i> decides its interior)",
+                   measured: "<i>w</i>* = \(Format.number(line.fit.w, digits: 6)), <i>c</i>* = \(Format.number(line.fit.c, digits: 6)), "
+                       + "<i>E</i><sub>tr</sub> = \(Format.number(line.fit.trainingError, digits: 6)), <i>A</i> = \(Format.number(line.coefficient, digits: 4)); "
+                       + "GD-stable γ: \(stable.isEmpty ? "none" : stable.joined(separator: " ∪ ")); the paper's start is predicted to "
+                       + "\(Format.escape(line.prediction.destination.rawValue))",
+                   verdict: .shown)
     }
 
     private var multistartRow: Row {

@@ -60,6 +60,7 @@ struct RunAnalysis {
     let run: ReportStage.Run
     let dataset: DatasetArtifact
     let train: TrainingArtifact
+    let line: LineArtifact
     let eigen: EigenArtifact
     let phases: PhasesArtifact
     let multistart: MultiStartArtifact
@@ -104,6 +105,7 @@ struct ReportInputs {
             }
             runs.append(RunAnalysis(run: run, dataset: try read(DatasetStage.name, DatasetArtifact.init(reading:)),
                                     train: try read(TrainStage.name, TrainingArtifact.init(reading:)),
+                                    line: try read(LineStage.name, LineArtifact.init(reading:)),
                                     eigen: try read(EigenStage.name, EigenArtifact.init(reading:)),
                                     phases: try read(PhasesStage.name, PhasesArtifact.init(reading:)),
                                     multistart: try read(MultiStartStage.name, MultiStartArtifact.init(reading:)),

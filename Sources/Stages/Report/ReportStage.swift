@@ -25,7 +25,7 @@ public enum ReportStage: Stage {
     public static let sourcePaths = ["Sources/Stages/Report", "Sources/Stages/Shared/CriticalPointRecord.swift",
                                      "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/Stages/Train/TrainingArtifact.swift",
                                      "Sources/Stages/Eigen/EigenArtifact.swift", "Sources/Stages/Phases/PhasesArtifact.swift",
-                                     "Sources/Stages/MultiStart/MultiStartArtifact.swift"]
+                                     "Sources/Stages/MultiStart/MultiStartArtifact.swift", "Sources/Stages/Line/LineArtifact.swift"]
     public static let publishedFolder: String? = "report"
     /// The stages whose artifact of every run the report reads (tables) or cites (provenance).
     static let perRunInputs = [DatasetStage.name, TrainStage.name, LineStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
