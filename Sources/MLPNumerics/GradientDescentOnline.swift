@@ -30,6 +30,19 @@ public struct OnlineGradientDescent: Sendable {
         self.rng = PortableRandom(seed: seed)
     }
 
+    /// The index of the sample the next step uses, advancing the visiting order (and `stepsTaken`):
+    /// callers that make their own steps from the same order (projected SGD) draw from here.
+    public mutating func nextSample() -> Int {
+        if position == order.count {
+            order = rng.permutation(data.count)
+            position = 0
+        }
+        let k = order[position]
+        position += 1
+        stepsTaken += 1
+        return k
+    }
+
     /// Takes `steps` online steps from `theta`, in place.
     /// - Returns: `.completed`, or `.diverged` at the first step (numbered from 1 over all calls)
     ///   whose iterate is not finite; `theta` is then the last finite iterate.
@@ -43,13 +56,7 @@ public struct OnlineGradientDescent: Sendable {
         var next = th
         let eta = learningRate
         for _ in 0..<steps {
-            if position == order.count {
-                order = rng.permutation(data.count)
-                position = 0
-            }
-            let k = order[position]
-            position += 1
-            stepsTaken += 1
+            let k = nextSample()
             let x = data.x[k]
             var f = 0.0
             for i in 0..<m {

@@ -11,6 +11,8 @@ public enum PipelineStages {
         StageDefinition(EigenStage.self),
         StageDefinition(PhasesStage.self),
         StageDefinition(MultiStartStage.self),
+        StageDefinition(ProjectedStage.self),
+        StageDefinition(SaddlesStage.self),
         StageDefinition(FigureDataStage.self),
         StageDefinition(RenderStage.self),
         StageDefinition(ReportStage.self),

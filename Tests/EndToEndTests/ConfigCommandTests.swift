@@ -47,7 +47,7 @@ final class ConfigCommandTests: XCTestCase {
         let result = try printConfig(smallConfig())
         let topLevel = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        XCTAssertEqual(topLevel, ["datasets", "eigen", "figures", "line", "multistart", "phases", "render", "report", "runs", "store", "train"])
+        XCTAssertEqual(topLevel, ["datasets", "eigen", "figures", "line", "multistart", "phases", "projected", "render", "report", "runs", "saddles", "store", "train"])
     }
 
     func testInvalidValueExitsWithCodeTwo() throws {

@@ -10,6 +10,8 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [Str
         "train": ["steps": 2000, "record_every": 10, "log_points_per_decade": 10],
         "eigen": ["region_samples": 20],
         "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2],
+        "projected": ["sgd": ["t0": [1000], "eta": [0.05], "steps": 300], "gd": ["t0": 2000, "eta": [0.3], "steps": 100]],
+        "saddles": ["widths": [1, 2], "init_scales": [1e-4, 1e-2], "seeds": 1, "max_steps": 2000],
         "render": ["formats": ["png"], "dpi": 150],
     ]
 }

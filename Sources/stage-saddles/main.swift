@@ -1,0 +1,5 @@
+import BuildProvenance
+import PipelineCore
+import Stages
+
+StageMain.run(SaddlesStage.self, builtFrom: builtSourceDigests)
