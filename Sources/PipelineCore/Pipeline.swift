@@ -43,8 +43,9 @@ public final class Pipeline {
         for stage in stages {
             let instances: [String]
             switch stage.scope {
-            case .dataset: instances = config.datasets.keys.sorted()
-            case .run: instances = config.runs.keys.sorted()
+            case .dataset: instances = config.allDatasetNames
+            case .run: instances = config.allRunNames.filter { stage.applies(config.run($0)!) }
+            case .sweep: instances = config.sweeps.keys.sorted()
             case .global: instances = [""]
             }
             for instance in instances {
@@ -121,11 +122,12 @@ public final class Pipeline {
         }
         let hashes = inputHashes.compactMapValues { $0 }
         let key = try key(of: node, inputHashes: hashes)
-        let url = store.artifactURL(stage: node.id.stage, key: key)
+        let path = store.artifactPath(stage: node.id.stage, key: key)
+        let url = URL(fileURLWithPath: path)
         func result(_ state: State, _ reasons: [String], _ hash: String? = nil) -> Evaluation {
             Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
         }
-        if let size = ArtifactStore.fileSize(url) {
+        if let size = ArtifactStore.fileSize(atPath: path) {
             // The record of the node's last current state holds the artifact's content hash: no
             // need to open a file of the recorded size (a large DAG's status stays cheap). A
             // truncated file is opened and found corrupt; `verify` checks every byte.

@@ -199,6 +199,17 @@ public struct Runner {
                      "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path,
                      "--expect-code-identity", try pipeline.codeIdentity(of: node.definition),
                      "--progress-file", progressFile.path] + arguments
+        // A node with thousands of inputs (a sweep's summary) would exceed the kernel's limits on
+        // one argument (128 KiB) and on all of them: its arguments go to a file beside its log.
+        if arguments.reduce(0, { $0 + $1.utf8.count + 1 }) > Runner.argumentFileThreshold {
+            let file = pipeline.store.argumentsURL(stage: node.id.stage, key: key)
+            do {
+                try Data(JSONValue.array(arguments.map { .string($0) }).canonical.utf8).write(to: file, options: .atomic)
+            } catch {
+                throw StoreError.from(error, verb: "write", path: file.path)
+            }
+            arguments = [StageMain.argumentsFileOption, file.path]
+        }
         let executable = pipeline.layout.executable(node.definition.executable)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
@@ -234,6 +245,9 @@ public struct Runner {
         if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
         return stage
     }
+
+    /// Arguments longer than this (bytes) are passed in a file (`StageMain.argumentsFileOption`).
+    static let argumentFileThreshold = 64 * 1024
 
     /// The log's last line: how the stage ended and its wall time (`RunLog` reads it back).
     static func appendFinishLine(to log: URL, status: Int32, seconds: Double) {
