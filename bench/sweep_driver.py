@@ -39,11 +39,15 @@ def config(datasets_per_sigma):
     }
 
 
-def timed(argv):
+# The stages' environment under the driver (Runner.stageEnvironment): the direct runs get the same.
+STAGE_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
+def timed(argv, env=None):
     """Wall seconds and the CPU seconds of the process and its children."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -93,7 +97,7 @@ def main():
         for node in rerun:
             with open(node["artifact"][:-3] + ".log") as f:
                 argv = json.loads(f.readline().split("# argv: ", 1)[1])
-            total += timed(argv)[0]
+            total += timed(argv, env=STAGE_ENV)[0]
         direct_times.append(total)
     ran = len(rerun)
     added = (min(forced_times) - small_noop - min(direct_times)) / ran

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import sys
+import textwrap
 
 import h5py
 import matplotlib
@@ -525,7 +526,7 @@ def sweep_cells(group, options):
             ax.set_yticks(range(len(ns)), [f"{int(n)}" for n in ns])
             ax.set_xlabel(axis_label(panel["sigma"]))
             ax.set_ylabel(axis_label(panel["n"]))
-            ax.set_title(f"{name}: {title}", fontsize=size - 1.5, wrap=True)
+            ax.set_title("\n".join(textwrap.wrap(f"{name}: {title}", 30)), fontsize=size - 1.5)
         for k in range(len(measures), ((len(measures) + columns - 1) // columns) * columns):
             axes[row + k // columns][k % columns].set_axis_off()
         row += (len(measures) + columns - 1) // columns

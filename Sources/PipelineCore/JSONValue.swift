@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Numbers are kept as `Double` (integers up to 2^53 are exact); object key order is not
 /// significant. `canonical` gives the one byte string every hash is taken over.
-public enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(Double)

@@ -75,7 +75,7 @@ public struct Runner {
             reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
             let time = String(format: "%8.2fs", seconds)
             board.clear()
-            say("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(time)  \(detail)")
+            say("\(outcome.rawValue.padded(9)) \(id.description.padded(28)) \(time)  \(detail)")
             board.finished += 1
         }
 
@@ -170,7 +170,7 @@ public struct Runner {
     /// A running stage process.
     struct Job: ProgressBoard.Entry {
         let node: NodeID
-        let process: Process
+        let pid: pid_t
         let started: Date
         let evaluation: Pipeline.Evaluation
         let log: URL
@@ -216,24 +216,16 @@ public struct Runner {
         }
         // The log starts with the exact command, so a node can be re-run or timed by hand.
         let argv = JSONValue.array(([executable.path] + arguments).map { .string($0) }).canonical
-        FileManager.default.createFile(atPath: log.path, contents: Data("# argv: \(argv)\n".utf8))
-        let logHandle = try FileHandle(forWritingTo: log)
-        try logHandle.seekToEnd()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = Self.stageEnvironment(ProcessInfo.processInfo.environment)
-        process.standardOutput = logHandle
-        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
-        let id = node.id
-        process.terminationHandler = { finishedProcess in
-            try? logHandle.close()
-            onExit(id, finishedProcess.terminationReason == .uncaughtSignal ? -finishedProcess.terminationStatus : finishedProcess.terminationStatus)
+        do {
+            try Data("# argv: \(argv)\n".utf8).write(to: log)
+        } catch {
+            throw StoreError.from(error, verb: "write", path: log.path)
         }
-        try process.run()
-        return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
+        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
+        let id = node.id
+        let pid = try StageProcess.spawn(executable.path, arguments: arguments, environment: Self.stageEnvironment(ProcessInfo.processInfo.environment),
+                                         log: log.path) { status in onExit(id, status) }
+        return Job(node: node.id, pid: pid, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
     }
 
     /// The driver's environment, with `OPENBLAS_NUM_THREADS=1` unless it is set: every stage links

@@ -36,14 +36,14 @@ struct DagCommand: ParsableCommand {
         }
         for node in pipeline.nodes {
             let inputs = node.inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            print("\(node.id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(node.definition.executable.padding(toLength: 20, withPad: " ", startingAt: 0)) \(inputs.isEmpty ? "(no inputs)" : "← " + inputs)")
+            print("\(node.id.description.padded(28)) \(node.definition.executable.padded(20)) \(inputs.isEmpty ? "(no inputs)" : "← " + inputs)")
         }
     }
 
     /// Nodes per stage (with their inputs' stages) and each sweep's grid and budgets.
     static func summary(_ pipeline: Pipeline) -> String {
         var lines = ["\(pipeline.nodes.count) nodes (pipeline dag --all lists them)", ""]
-        lines.append("stage".padding(toLength: 16, withPad: " ", startingAt: 0) + "nodes".leftPadded(7) + "  inputs per node")
+        lines.append("stage".padded(16) + "nodes".leftPadded(7) + "  inputs per node")
         var counts: [String: Int] = [:], inputs: [String: Set<String>] = [:]
         for node in pipeline.nodes {
             counts[node.id.stage, default: 0] += 1
@@ -51,7 +51,7 @@ struct DagCommand: ParsableCommand {
         }
         for stage in pipeline.stages where counts[stage.name] != nil {
             let from = inputs[stage.name]!.sorted()
-            lines.append(stage.name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(counts[stage.name]!).leftPadded(7)
+            lines.append(stage.name.padded(16) + String(counts[stage.name]!).leftPadded(7)
                 + "  " + (from.isEmpty ? "(no inputs)" : "← " + from.joined(separator: ", ")))
         }
         let config = pipeline.config

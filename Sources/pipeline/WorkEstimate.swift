@@ -84,13 +84,13 @@ struct WorkEstimate {
     var text: String {
         var lines = ["estimated CPU time of the nodes that would run (core-seconds; gradient descent at the rate measured now, "
             + "multistart at its whole step budget — an upper bound with the early stop — plus a fixed cost per node):"]
-        lines.append("stage".padding(toLength: 16, withPad: " ", startingAt: 0) + "nodes".leftPadded(8) + "GD steps".leftPadded(12) + "core-s".leftPadded(12))
+        lines.append("stage".padded(16) + "nodes".leftPadded(8) + "GD steps".leftPadded(12) + "core-s".leftPadded(12))
         for s in stages {
-            lines.append(s.stage.padding(toLength: 16, withPad: " ", startingAt: 0) + String(s.nodes).leftPadded(8)
+            lines.append(s.stage.padded(16) + String(s.nodes).leftPadded(8)
                 + String(format: "%.3g", s.gdSteps).leftPadded(12) + String(format: "%.1f", s.seconds).leftPadded(12))
         }
         let total = stages.reduce(0) { $0 + $1.seconds }
-        lines.append("total".padding(toLength: 16, withPad: " ", startingAt: 0) + String(stages.reduce(0) { $0 + $1.nodes }).leftPadded(8)
+        lines.append("total".padded(16) + String(stages.reduce(0) { $0 + $1.nodes }).leftPadded(8)
             + "".leftPadded(12) + String(format: "%.1f", total).leftPadded(12)
             + String(format: "  (%.2g core-hours; %.0f s wall on 2 cores)", total / 3600, total / 2))
         lines.append("kernel rate measured now (GD steps/s, width 2): "

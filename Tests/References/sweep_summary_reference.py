@@ -116,14 +116,17 @@ def main():
         data = artifact(f"dataset.{run}")
         x, y = data["x"][...], data["y_noisy"][...]
         row = {"run": run, "n": int(d["n"][k]), "sigma": float(d["sigma"][k]), "A": math.nan,
-               "starts": 0, "unconverged": 0, "line": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
+               "starts": 0, "unconverged": 0, "unlocated": 0, "line": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
         multistart = artifact(f"multistart.{run}")
         if multistart is not None:
             s = multistart["starts"]
             kinds = [text(v) for v in s["limit_kind"][...]]
             limits = s["limit"][...]
             located = [i for i, kind in enumerate(kinds) if kind != "not converged"]
-            row["starts"], row["unconverged"] = len(kinds), len(kinds) - len(located)
+            row["starts"] = len(kinds)
+            stopped = (s["converged"][...] != 0) | (s["certified"][...] != 0)
+            row["unconverged"] = int(np.sum(~stopped))
+            row["unlocated"] = len(kinds) - len(located) - row["unconverged"]
             row["line"] = sum(kind == "embedded line" for kind in kinds)
             energies = {i: train_error(limits[i], x, y) for i in located}
             if located:
@@ -163,7 +166,7 @@ def main():
                 row["agrees"] = None if prediction.startswith("not applicable") else (prediction == words[mine])
             compare(f"{run} prediction", prediction, text(d["prediction"][k]))
         compare(f"{run} A", row["A"], float(d["A"][k]), rtol=1e-9)
-        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("line_count", "line"), ("global_count", "global"),
+        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("unlocated", "unlocated"), ("line_count", "line"), ("global_count", "global"),
                           ("single_function", "single"), ("unique_minimum", "unique")):
             compare(f"{run} {name}", row[key], int(d[name][k]))
         per_dataset.append(row)
@@ -185,6 +188,7 @@ def main():
             "line_basin_negative_A": (sum(r["line"] for r in negative), sum(r["starts"] for r in negative)),
             "line_basin_positive_A": (sum(r["line"] for r in positive), sum(r["starts"] for r in positive)),
             "unconverged": (sum(r["unconverged"] for r in sampled), sum(r["starts"] for r in sampled)),
+            "unlocated": (sum(r["unlocated"] for r in sampled), sum(r["starts"] for r in sampled)),
             "positive_A": (sum(a > 0 for a in known), len(known)),
             "prediction_agrees": (sum(decided), len(decided)),
         }

@@ -30,6 +30,7 @@ struct CellSummary: Equatable {
     let lineBasinNegativeA: Proportion
     let lineBasinPositiveA: Proportion
     let unconverged: Proportion
+    let unlocated: Proportion
     let positiveA: Proportion
     let predictionAgrees: Proportion
     /// A's minimum, quartiles and maximum over the cell's datasets (linear interpolation between
@@ -40,7 +41,7 @@ struct CellSummary: Equatable {
     var measures: [(name: String, value: Proportion)] {
         [("single_function", singleFunction), ("unique_minimum", uniqueMinimum), ("global_minimum", globalMinimum),
          ("line_basin_negative_A", lineBasinNegativeA), ("line_basin_positive_A", lineBasinPositiveA),
-         ("unconverged", unconverged), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
+         ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
     }
 
     static let quantileLevels = [0, 0.25, 0.5, 0.75, 1]
@@ -54,6 +55,7 @@ struct CellSummary: Equatable {
             "line_basin_negative_A": "starts ending on L, datasets with A < 0",
             "line_basin_positive_A": "starts ending on L, datasets with A > 0",
             "unconverged": "starts not converged within the budget",
+            "unlocated": "starts converged, limit not located by refinement",
             "positive_A": "datasets with A > 0 (interior of L stable)",
             "prediction_agrees": "paper start: line prediction agrees with outcome",
         ][measure] ?? measure
@@ -70,6 +72,7 @@ struct CellSummary: Equatable {
         let allStarts = sum(sampled, \.starts)
         globalMinimum = Proportion(successes: sum(sampled, \.globalCount), trials: allStarts)
         unconverged = Proportion(successes: sum(sampled, \.unconverged), trials: allStarts)
+        unlocated = Proportion(successes: sum(sampled, \.unlocated), trials: allStarts)
         let negative = sampled.filter { $0.coefficient < 0 }, positive = sampled.filter { $0.coefficient > 0 }
         lineBasinNegativeA = Proportion(successes: sum(negative, \.lineCount), trials: sum(negative, \.starts))
         lineBasinPositiveA = Proportion(successes: sum(positive, \.lineCount), trials: sum(positive, \.starts))

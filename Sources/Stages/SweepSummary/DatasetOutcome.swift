@@ -13,7 +13,12 @@ struct DatasetOutcome: Equatable {
     let coefficient: Double
     /// The multi-start's counts (all 0 when the sweep has no starts).
     let starts: Int
+    /// Starts that neither reached the gradient tolerance nor had their limit set certified
+    /// within the step budget: what a larger budget could change.
     let unconverged: Int
+    /// Starts that converged (or were certified) but whose limit the refinement could not locate
+    /// on a critical point (the multistart's "not converged" limits besides `unconverged`).
+    let unlocated: Int
     /// Starts whose limit lies on the embedded line L.
     let lineCount: Int
     /// Starts whose limit's E_tr is within the tolerance of the lowest E_tr found on the dataset.
@@ -38,7 +43,7 @@ struct DatasetOutcome: Equatable {
 
     /// The multi-start's limits of one dataset, summarised.
     struct Limits: Equatable {
-        var starts = 0, unconverged = 0, lineCount = 0, globalCount = 0, functionCount = 0
+        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, globalCount = 0, functionCount = 0
         var singleFunction = false, uniqueMinimum = false
         var lowestTrainingError = Double.nan
     }
@@ -48,7 +53,8 @@ struct DatasetOutcome: Equatable {
     static func limits(of multistart: MultiStartArtifact, tolerance: Double) -> Limits {
         var result = Limits()
         result.starts = multistart.starts.count
-        result.unconverged = multistart.unconvergedCount
+        result.unconverged = multistart.starts.filter { !$0.converged && !$0.certified }.count
+        result.unlocated = multistart.unconvergedCount - result.unconverged
         result.lineCount = multistart.starts.filter { $0.limitKind == LimitSetKind.embeddedLine.rawValue }.count
         let functions = multistart.functions
         result.functionCount = functions.count

@@ -81,9 +81,15 @@ public enum SweepSummaryStage: Stage {
         let sweep = settings.sweep
         let runs = sweep.cells.flatMap { cell in sweep.seeds.map { (cell: cell, seed: $0, name: sweep.instance(cell, seed: $0)) } }
         let progress = context.progress("sweep-summary \(sweep.name) (datasets)", total: runs.count)
+        // Parsed once: `context.openInput` parses every --input per call, and a sweep has thousands.
+        let paths = try context.inputPaths()
+        func open(_ role: String) throws -> HDF5File {
+            guard let path = paths[role] else { throw StageFailure("missing --input \(role)=PATH") }
+            return try HDF5File.open(path)
+        }
         var outcomes: [DatasetOutcome] = []
         for (done, run) in runs.enumerated() {
-            outcomes.append(try outcome(of: run.name, cell: run.cell, seed: run.seed, settings: settings, context: context))
+            outcomes.append(try outcome(of: run.name, cell: run.cell, seed: run.seed, settings: settings, open: open))
             progress.update(done + 1)
         }
         progress.finish()
@@ -105,20 +111,21 @@ public enum SweepSummaryStage: Stage {
     }
 
     /// One dataset's outcome, from its artifacts.
-    static func outcome(of run: String, cell: Sweep.Cell, seed: Int, settings: Settings, context: StageContext) throws -> DatasetOutcome {
-        let dataset = try DatasetArtifact(reading: try context.openInput("\(DatasetStage.name).\(run)"))
+    static func outcome(of run: String, cell: Sweep.Cell, seed: Int, settings: Settings,
+                        open: (String) throws -> HDF5File) throws -> DatasetOutcome {
+        let dataset = try DatasetArtifact(reading: try open("\(DatasetStage.name).\(run)"))
         var limits = DatasetOutcome.Limits()
         var coefficient = Double.nan
         if settings.sweep.starts > 0 {
-            let multistart = try MultiStartArtifact(reading: try context.openInput("\(MultiStartStage.name).\(run)"))
+            let multistart = try MultiStartArtifact(reading: try open("\(MultiStartStage.name).\(run)"))
             limits = DatasetOutcome.limits(of: multistart, tolerance: settings.tolerance)
             coefficient = multistart.lineCoefficient ?? .nan
         }
         var prediction: InteriorOutcome?
         var reached: InteriorOutcome?
         if settings.sweep.paperInit {
-            let train = try TrainingArtifact(reading: try context.openInput("\(TrainStage.name).\(run)"))
-            let line = try LineArtifact(reading: try context.openInput("\(LineStage.name).\(run)"))
+            let train = try TrainingArtifact(reading: try open("\(TrainStage.name).\(run)"))
+            let line = try LineArtifact(reading: try open("\(LineStage.name).\(run)"))
             let data = dataset.trainingSet(targets: "noisy")
             coefficient = line.coefficient
             prediction = line.prediction.destination
@@ -129,7 +136,7 @@ public enum SweepSummaryStage: Stage {
                                              certification: settings.certification, gradientTolerance: settings.gradientTolerance)
         }
         return DatasetOutcome(run: run, n: cell.n, sigma: cell.sigma, seed: seed, coefficient: coefficient, starts: limits.starts,
-                              unconverged: limits.unconverged, lineCount: limits.lineCount, globalCount: limits.globalCount,
+                              unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount, globalCount: limits.globalCount,
                               functionCount: limits.functionCount, singleFunction: limits.singleFunction,
                               uniqueMinimum: limits.uniqueMinimum, lowestTrainingError: limits.lowestTrainingError,
                               prediction: prediction, outcome: reached)
