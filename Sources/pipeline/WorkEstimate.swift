@@ -17,11 +17,12 @@ struct WorkEstimate {
     /// The measured kernel rate, steps per second, by n.
     var rates: [Int: Double] = [:]
 
-    /// Per-node CPU seconds besides gradient descent, by stage: measured with the CI sweep
-    /// (make sweep-ci) on the 2-core AVX-512 machine of docs/performance.md.
+    /// Per-node seconds besides gradient descent, by stage: the mean wall time per node of the CI
+    /// sweep (`make sweep-ci`, -j 2, load average 3, on the 2-core machine of docs/performance.md),
+    /// less its GD share for train.
     static let fixedSeconds: [String: Double] = [
-        "dataset": 0.02, "train": 0.03, "line": 0.12, "multistart": 0.1, "sweep-summary": 0.05,
-        "eigen": 0.3, "phases": 0.3, "figure-data": 1.0, "render": 6.0, "html-report": 1.0,
+        "dataset": 0.08, "train": 0.15, "line": 0.1, "multistart": 0.1, "sweep-summary": 0.1,
+        "eigen": 0.1, "phases": 0.16, "figure-data": 0.1, "render": 6.0, "html-report": 0.4,
     ]
 
     init(pipeline: Pipeline, nodes: [NodeID]) {

@@ -158,7 +158,9 @@ def main():
             final = np.concatenate([train.attrs["final_w"], train.attrs["final_v"]])
             mine = interior_outcome(final, w_star, c_star)
             words = {"stays": "stays on the interior of L", "leaves": "leaves the interior of L"}
-            if reached == "" or float(train.attrs["final_grad_norm"]) > 1e-4:
+            # Compared where training reached ‖∇E_tr‖ < 1e-6 (then θ_T is at its limit);
+            # a limit certified earlier may still be ~1e-2 away, which only Newton's method places.
+            if reached == "" or float(train.attrs["final_grad_norm"]) >= min(config["gradient_tolerance"], 1e-6):
                 outcome_skipped += 1
                 row["agrees"] = None if reached == "" or prediction.startswith("not applicable") else (prediction == reached)
             else:
