@@ -16,7 +16,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 /// `StageMain.run(<Name>Stage.self, builtFrom: builtSourceDigests)`; found here, not listed.
 /// SwiftPM caches the evaluated manifest by this file's content, so a new stage folder is seen
 /// only once this file changes: keep the list in step (docs/stages.md, "Adding a stage").
-/// Stages: dataset, train, line, eigen, phases, multistart, figure-data, render, html-report.
+/// Stages: dataset, train, line, eigen, phases, multistart, sweep-summary, figure-data, render, html-report.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let stageExecutables: [Target] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Sources").path)) ?? [])
     .filter { $0.hasPrefix("stage-") }.sorted()
@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "BuildProvenance", plugins: ["SourceDigestPlugin"]),
 
         // MARK: Executables: the driver and one per stage
-        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "BuildProvenance", argumentParser]),
+        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "MLPNumerics", "BuildProvenance", argumentParser]),
         .executableTarget(name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
 
         // MARK: Tests

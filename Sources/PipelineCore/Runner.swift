@@ -75,7 +75,7 @@ public struct Runner {
             reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
             let time = String(format: "%8.2fs", seconds)
             board.clear()
-            say("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(time)  \(detail)")
+            say("\(outcome.rawValue.padded(9)) \(id.description.padded(28)) \(time)  \(detail)")
             board.finished += 1
         }
 
@@ -170,7 +170,7 @@ public struct Runner {
     /// A running stage process.
     struct Job: ProgressBoard.Entry {
         let node: NodeID
-        let process: Process
+        let pid: pid_t
         let started: Date
         let evaluation: Pipeline.Evaluation
         let log: URL
@@ -199,30 +199,33 @@ public struct Runner {
                      "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path,
                      "--expect-code-identity", try pipeline.codeIdentity(of: node.definition),
                      "--progress-file", progressFile.path] + arguments
+        // A node with thousands of inputs (a sweep's summary) would exceed the kernel's limits on
+        // one argument (128 KiB) and on all of them: its arguments go to a file beside its log.
+        if arguments.reduce(0, { $0 + $1.utf8.count + 1 }) > Runner.argumentFileThreshold {
+            let file = pipeline.store.argumentsURL(stage: node.id.stage, key: key)
+            do {
+                try Data(JSONValue.array(arguments.map { .string($0) }).canonical.utf8).write(to: file, options: .atomic)
+            } catch {
+                throw StoreError.from(error, verb: "write", path: file.path)
+            }
+            arguments = [StageMain.argumentsFileOption, file.path]
+        }
         let executable = pipeline.layout.executable(node.definition.executable)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
         }
         // The log starts with the exact command, so a node can be re-run or timed by hand.
         let argv = JSONValue.array(([executable.path] + arguments).map { .string($0) }).canonical
-        FileManager.default.createFile(atPath: log.path, contents: Data("# argv: \(argv)\n".utf8))
-        let logHandle = try FileHandle(forWritingTo: log)
-        try logHandle.seekToEnd()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = Self.stageEnvironment(ProcessInfo.processInfo.environment)
-        process.standardOutput = logHandle
-        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
-        let id = node.id
-        process.terminationHandler = { finishedProcess in
-            try? logHandle.close()
-            onExit(id, finishedProcess.terminationReason == .uncaughtSignal ? -finishedProcess.terminationStatus : finishedProcess.terminationStatus)
+        do {
+            try Data("# argv: \(argv)\n".utf8).write(to: log)
+        } catch {
+            throw StoreError.from(error, verb: "write", path: log.path)
         }
-        try process.run()
-        return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
+        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
+        let id = node.id
+        let pid = try StageProcess.spawn(executable.path, arguments: arguments, environment: Self.stageEnvironment(ProcessInfo.processInfo.environment),
+                                         log: log.path) { status in onExit(id, status) }
+        return Job(node: node.id, pid: pid, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
     }
 
     /// The driver's environment, with `OPENBLAS_NUM_THREADS=1` unless it is set: every stage links
@@ -234,6 +237,9 @@ public struct Runner {
         if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
         return stage
     }
+
+    /// Arguments longer than this (bytes) are passed in a file (`StageMain.argumentsFileOption`).
+    static let argumentFileThreshold = 64 * 1024
 
     /// The log's last line: how the stage ended and its wall time (`RunLog` reads it back).
     static func appendFinishLine(to log: URL, status: Int32, seconds: Double) {

@@ -11,6 +11,7 @@ public enum PipelineStages {
         StageDefinition(EigenStage.self),
         StageDefinition(PhasesStage.self),
         StageDefinition(MultiStartStage.self),
+        StageDefinition(SweepSummaryStage.self),
         StageDefinition(FigureDataStage.self),
         StageDefinition(RenderStage.self),
         StageDefinition(ReportStage.self),
