@@ -59,10 +59,12 @@ test-slow: build
 	MLP_RELEASE_TESTS=1 $(SWIFT_TEST) --filter '^EndToEndTests\.ReleaseScaleTests'
 
 # GD kernel vs the peer C, C, NumPy, JAX; training stage vs kernel; cold make all; render; no-op
-# (bench/run.sh, a few minutes); then the driver's own overhead.
+# (bench/run.sh, a few minutes); then the driver's own overhead, and Snakemake's per job against
+# the driver's on 220 cheap nodes (about a minute).
 bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
+	$(PYTHON) bench/snakemake_overhead.py --driver $(DRIVER)
 
 # results-archive.tar.gz: artifacts, logs, figures, report, data, configuration, RO-Crate metadata.
 ARCHIVE ?= results-archive.tar.gz
