@@ -288,13 +288,16 @@ public struct Runner {
         return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile, lock: lock)
     }
 
-    /// The driver's environment, with `OPENBLAS_NUM_THREADS=1` unless it is set: every stage links
-    /// OpenBLAS (through LinearAlgebra), which otherwise starts a worker thread per core when it is
-    /// loaded and lets it spin for ~0.3 s of CPU — a quarter of a training run, taken from the
+    /// The driver's environment with `OPENBLAS_NUM_THREADS=1`, whatever the caller set: every stage
+    /// links OpenBLAS (through LinearAlgebra), which otherwise starts a worker thread per core when
+    /// it is loaded and lets it spin for ~0.3 s of CPU — a quarter of a training run, taken from the
     /// other node running beside it — while the stages' matrices are 2m × 2m (docs/performance.md).
+    /// Always 1, because OpenBLAS's threaded paths change the last bits of the multistart stage's
+    /// eigenvalues (~1e-15 relative): Snakemake sets `OPENBLAS_NUM_THREADS` to a job's threads, and
+    /// artifacts must not depend on the engine that ran them (docs/snakemake.md).
     static func stageEnvironment(_ environment: [String: String]) -> [String: String] {
         var stage = environment
-        if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
+        stage["OPENBLAS_NUM_THREADS"] = "1"
         return stage
     }
 
