@@ -69,11 +69,13 @@ sweep-ci: build
 
 # GD kernel vs the peer C, C, NumPy, JAX; training stage vs kernel; cold make all; render; no-op
 # (bench/run.sh, a few minutes); then the driver's own overhead, on the paper's DAG and on a
-# generated sweep of ~10^4 cheap nodes (bench/sweep_driver.py: status, no-op, time added per node).
+# generated sweep of ~10^4 cheap nodes (bench/sweep_driver.py: status, no-op, time added per node),
+# and Snakemake's per job against the driver's on 220 cheap nodes (about a minute).
 bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
 	$(PYTHON) bench/sweep_driver.py --driver $(DRIVER)
+	$(PYTHON) bench/snakemake_overhead.py --driver $(DRIVER)
 
 # results-archive.tar.gz: artifacts, logs, figures, report, data, configuration, RO-Crate metadata.
 ARCHIVE ?= results-archive.tar.gz

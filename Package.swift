@@ -5,9 +5,12 @@ import PackageDescription
 // Linux (Debian 12, Swift 6) is the tested platform; the C libraries come from Debian's packages.
 
 /// The GD kernel needs a CPU-target flag: without one, `SIMD8<Double>` FMAs become libm calls
-/// (~33x slower, see docs/performance.md). Release builds are therefore native to the build machine.
+/// (~33x slower, see docs/performance.md). Release builds are therefore native to the build machine,
+/// or built for `MLP_TARGET_CPU` (e.g. `x86-64-v3`) to run on every node of a mixed cluster; the
+/// arithmetic is the same on every target (explicit FMAs, fixed reduction order), so are artifacts.
+let targetCPU = ProcessInfo.processInfo.environment["MLP_TARGET_CPU"] ?? "native"
 let nativeRelease: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release)),
+    .unsafeFlags(["-Xcc", "-march=\(targetCPU)"], .when(configuration: .release)),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")

@@ -211,47 +211,30 @@ public struct ArtifactStore {
 
     // MARK: Locking
 
-    /// An exclusive lock on the store (flock on `<store>/.lock`), released when dropped or when
-    /// the process dies, so a killed run never leaves the store locked.
-    public final class Lock {
-        private let fd: Int32
-
-        init(fd: Int32) { self.fd = fd }
-
-        deinit {
-            flock(fd, LOCK_UN)
-            close(fd)
+    /// The store lock, `<store>/.lock`: commands that compute nodes (`run`, `run-node`) share it,
+    /// so any number of them work on one store at once (each node under its own lock); commands
+    /// that move or delete artifacts (`verify`, `gc`, `restore`) hold it alone.
+    /// - Parameters:
+    ///   - kind: `.shared` to compute nodes, `.exclusive` to rewrite the store.
+    ///   - wait: block until the lock is free (after saying so once on stderr), or fail at once.
+    /// - Throws: `StoreError.locked` when `wait` is false and another command holds it; `StoreError`
+    ///   when the store is not a writable directory.
+    public func lock(_ kind: FileLock.Kind = .exclusive, wait: Bool) throws -> FileLock {
+        try prepareForWriting()
+        let url = directory.appendingPathComponent(".lock")
+        if let lock = try FileLock.tryAcquire(url, kind) { return lock }
+        let holder = FileLock.holder(of: url)
+        guard wait else {
+            throw StoreError.locked("another pipeline run (\(holder)) is using the store \(directory.path); try again when it ends")
         }
+        FileHandle.standardError.write(Data("waiting for another pipeline run (\(holder)) to release \(url.path) …\n".utf8))
+        return try FileLock.acquire(url, kind)
     }
 
-    /// Takes the store lock.
-    /// - Parameters:
-    ///   - wait: block until the lock is free (after saying so once on stderr), or fail at once.
-    /// - Throws: `StoreError.locked` when `wait` is false and another run holds it; `StoreError`
-    ///   when the store is not a writable directory.
-    public func lock(wait: Bool) throws -> Lock {
-        try prepareForWriting()
-        let path = directory.appendingPathComponent(".lock").path
-        let fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw StoreError.io("cannot open lock file \(path): \(String(cString: strerror(errno)))") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-            guard wait else {
-                close(fd)
-                throw StoreError.locked("another pipeline run (pid \(holder)) is using the store \(directory.path); try again when it ends")
-            }
-            FileHandle.standardError.write(Data("waiting for another pipeline run (pid \(holder)) to release \(directory.path)/.lock …\n".utf8))
-            while flock(fd, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    close(fd)
-                    throw StoreError.io("cannot lock \(path): \(String(cString: strerror(errno)))")
-                }
-            }
-        }
-        ftruncate(fd, 0)
-        let pid = "\(getpid())\n"
-        _ = pid.withCString { write(fd, $0, strlen($0)) }
-        return Lock(fd: fd)
+    /// The lock a process holds while it computes (or publishes) the artifact of one key, so that
+    /// racing processes compute it at most once: `<store>/.locks/<stage>/<key>.lock`.
+    public func nodeLockURL(stage: String, key: String) -> URL {
+        directory.appendingPathComponent(".locks").appendingPathComponent(stage).appendingPathComponent("\(key).lock")
     }
 }
 

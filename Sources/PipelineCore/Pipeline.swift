@@ -169,6 +169,17 @@ public final class Pipeline {
     /// Evaluates every node without running anything; inputs that are not fresh make their
     /// descendants' keys unknown.
     public func status() throws -> [Evaluation] {
+        try status(of: nodes)
+    }
+
+    /// Evaluates one node, and its ancestors to know its inputs' content hashes.
+    public func status(of id: NodeID) throws -> Evaluation {
+        let needed = withAncestors([id])
+        return try status(of: nodes.filter { needed.contains($0.id) }).last { $0.id == id }!
+    }
+
+    /// Evaluates nodes given in topological order, with every ancestor among them.
+    private func status(of nodes: [PlannedNode]) throws -> [Evaluation] {
         var hashes: [NodeID: String] = [:]
         var result: [Evaluation] = []
         for node in nodes {

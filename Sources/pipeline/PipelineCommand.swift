@@ -11,7 +11,7 @@ struct PipelineCommand: ParsableCommand {
         commandName: "pipeline",
         abstract: "Run and inspect the content-hashed MLP learning-dynamics pipeline.",
         discussion: "Exit codes: 0 success; 1 a stage failed or verify found corruption; 2 invalid configuration or arguments; 3 store error.",
-        subcommands: [RunCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self],
+        subcommands: [RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self],
         defaultSubcommand: StatusCommand.self
     )
 

@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Show what would run and estimate its CPU time per stage; run nothing.")
     var dryRun = false
 
-    @Flag(help: "Fail at once instead of waiting when another run holds the store lock.")
+    @Flag(help: "Fail at once instead of waiting when another command holds the store, or another run computes a node this one needs.")
     var noWait = false
 
     func validate() throws {
@@ -35,9 +35,11 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let reports = try reportingErrors { () -> [Runner.Report] in
             if !dryRun { try pipeline.checkBuild() }
-            let lock = dryRun ? nil : try pipeline.store.lock(wait: !noWait)
+            // Shared: other runs and run-node jobs may compute on the store at once, node by node.
+            let lock = dryRun ? nil : try pipeline.store.lock(.shared, wait: !noWait)
             defer { withExtendedLifetime(lock) {} }
             var runnerOptions = Runner.Options()
+            runnerOptions.wait = !noWait
             runnerOptions.stages = stages
             runnerOptions.force = force
             runnerOptions.jobs = jobs

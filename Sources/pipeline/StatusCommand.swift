@@ -21,6 +21,7 @@ struct StatusCommand: ParsableCommand {
                 .object([
                     "node": .string(e.id.description), "stage": .string(e.id.stage), "instance": .string(e.id.instance),
                     "key": e.key.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
+                    "content_hash": e.state == .fresh ? e.contentHash.map { .string($0) } ?? .null : .null,
                     "artifact": e.artifact.map { .string($0.path) } ?? .null,
                     "reasons": .array(e.reasons.map { .string($0) }),
                 ])
