@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The exported Snakefile against the native driver, on a small DAG of two datasets and three runs
-/// (up to the figures): same content hash for every node, a second Snakemake run with nothing to
+/// plus a tiny sweep (two sampled datasets with their paper-start run, multistart and summary), up to
+/// the figures: same content hash for every node, a second Snakemake run with nothing to
 /// do, one config change re-running the same nodes under both engines; then Snakemake through a
 /// single-node SLURM started for the test (scripts/with-local-slurm.sh).
 final class SnakemakeEngineTests: XCTestCase {
@@ -29,7 +30,8 @@ final class SnakemakeEngineTests: XCTestCase {
         super.tearDown()
     }
 
-    /// Two sampled datasets, three runs, the small settings of `smallConfig`, in its own store.
+    /// Two sampled datasets, three runs and a sweep of two datasets, the small settings of
+    /// `smallConfig`, in its own store.
     private func writeConfig(_ name: String, seedB: Int = 2) -> String {
         var config = smallConfig()
         let teacher: [String: Any] = ["w": [1.0], "v": [2.0]]
@@ -38,6 +40,8 @@ final class SnakemakeEngineTests: XCTestCase {
                               "b": ["teacher": teacher, "sample": ["n": 30, "sigma": 0.5, "seed": seedB]]]
         config["runs"] = ["a-noisy": ["dataset": "a", "targets": "noisy"], "a-clean": ["dataset": "a", "targets": "clean"],
                           "b-noisy": ["dataset": "b", "targets": "noisy"]]
+        config["sweeps"] = ["tiny": ["n": [20], "sigma": [0.3], "seeds": ["first": 1, "count": 2], "starts": 4, "record_every": 100,
+                                     "budget": ["train_steps": 2000, "multistart_max_steps": 2000]] as [String: Any]]
         let path = project.appendingPathComponent("\(name).json")
         write(jsonText(config), to: path)
         return path.path
@@ -99,7 +103,7 @@ final class SnakemakeEngineTests: XCTestCase {
         try driver(["run", target, "-j", "2", "--config", native])
         let first = try runSnakemake(snake, ["--cores", "2"])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
-        XCTAssertEqual(artifacts("snake").count, 19, "2 datasets, 3 runs × 5 stages, figure-data, render")
+        XCTAssertEqual(artifacts("snake").count, 28, "2 datasets, 3 runs × 5 stages, 2 sweep datasets × 4 stages, sweep-summary, figure-data, render")
         assertSameHashes(try contentHashes(native), try contentHashes(snake))
 
         // Nothing to do the second time: no job starts.
@@ -141,10 +145,10 @@ final class SnakemakeEngineTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         print("snakemake through SLURM: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         assertSameHashes(try contentHashes(native), try contentHashes(slurm))
-        // The jobs really went through the scheduler (grouped: a few jobs for 19 nodes).
+        // The jobs really went through the scheduler (grouped: a few jobs for 28 nodes).
         let log = try String(contentsOf: scratch.appendingPathComponent("log/slurmctld.log"), encoding: .utf8)
         let allocations = log.components(separatedBy: "Allocate JobId=").count - 1
         XCTAssertGreaterThanOrEqual(allocations, 2, log)
-        XCTAssertLessThan(allocations, 19, "nodes share cluster jobs (profile groups)")
+        XCTAssertLessThan(allocations, 28, "nodes share cluster jobs (profile groups)")
     }
 }
