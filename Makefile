@@ -7,14 +7,14 @@ JOBS    ?= 2
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
-STAGES  := dataset train line eigen phases multistart figure-data render html-report
+STAGES  := dataset train line eigen phases multistart projected saddles sweep-summary figure-data render html-report
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 # XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
 SWIFT_TEST := $(SWIFT) test --disable-swift-testing
 E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test test-unit test-e2e test-slow bench clean archive restore status figures report $(STAGES)
+.PHONY: all build setup test test-unit test-e2e test-slow bench sweep sweep-ci clean archive restore status figures report $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -56,13 +56,26 @@ test-e2e:
 # authors' data's limit sets and multistart time, the early stop against every start run to the
 # gradient tolerance, the paper start's predicted destination on 32 sampled datasets.
 test-slow: build
-	MLP_RELEASE_TESTS=1 $(SWIFT_TEST) --filter '^EndToEndTests\.ReleaseScaleTests'
+	MLP_RELEASE_TESTS=1 $(SWIFT_TEST) --filter '^EndToEndTests\.(ReleaseScaleTests|SweepReleaseTests)'
+
+# Sweeps (opt-in; docs/sweeps.md): the full study (n ∈ {25, 100, 400} × σ ∈ {0.05, 0.2, 0.8}, 20
+# datasets × 32 starts per cell; pipeline.sweep.json, store results/sweep) and the CI-sized one
+# (pipeline.sweep-ci.json, store results/sweep-ci). Each run ends on its report page.
+sweep: build
+	$(DRIVER) run --config pipeline.sweep.json -j $(JOBS)
+
+sweep-ci: build
+	$(DRIVER) run --config pipeline.sweep-ci.json -j $(JOBS)
 
 # GD kernel vs the peer C, C, NumPy, JAX; training stage vs kernel; cold make all; render; no-op
-# (bench/run.sh, a few minutes); then the driver's own overhead.
+# (bench/run.sh, a few minutes); then the driver's own overhead, on the paper's DAG and on a
+# generated sweep of ~10^4 cheap nodes (bench/sweep_driver.py: status, no-op, time added per node),
+# and Snakemake's per job against the driver's on 220 cheap nodes (about a minute).
 bench: build
 	bench/run.sh
 	$(PYTHON) bench/orchestration.py --driver $(DRIVER) --config $(CONFIG)
+	$(PYTHON) bench/sweep_driver.py --driver $(DRIVER)
+	$(PYTHON) bench/snakemake_overhead.py --driver $(DRIVER)
 
 # results-archive.tar.gz: artifacts, logs, figures, report, data, configuration, RO-Crate metadata.
 ARCHIVE ?= results-archive.tar.gz

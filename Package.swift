@@ -5,9 +5,12 @@ import PackageDescription
 // Linux (Debian 12, Swift 6) is the tested platform; the C libraries come from Debian's packages.
 
 /// The GD kernel needs a CPU-target flag: without one, `SIMD8<Double>` FMAs become libm calls
-/// (~33x slower, see docs/performance.md). Release builds are therefore native to the build machine.
+/// (~33x slower, see docs/performance.md). Release builds are therefore native to the build machine,
+/// or built for `MLP_TARGET_CPU` (e.g. `x86-64-v3`) to run on every node of a mixed cluster; the
+/// arithmetic is the same on every target (explicit FMAs, fixed reduction order), so are artifacts.
+let targetCPU = ProcessInfo.processInfo.environment["MLP_TARGET_CPU"] ?? "native"
 let nativeRelease: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release)),
+    .unsafeFlags(["-Xcc", "-march=\(targetCPU)"], .when(configuration: .release)),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -16,7 +19,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 /// `StageMain.run(<Name>Stage.self, builtFrom: builtSourceDigests)`; found here, not listed.
 /// SwiftPM caches the evaluated manifest by this file's content, so a new stage folder is seen
 /// only once this file changes: keep the list in step (docs/stages.md, "Adding a stage").
-/// Stages: dataset, train, line, eigen, phases, multistart, projected, saddles, figure-data, render, html-report.
+/// Stages: dataset, train, line, eigen, phases, multistart, projected, saddles, sweep-summary, figure-data, render, html-report.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let stageExecutables: [Target] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Sources").path)) ?? [])
     .filter { $0.hasPrefix("stage-") }.sorted()
@@ -58,7 +61,7 @@ let package = Package(
         .target(name: "BuildProvenance", plugins: ["SourceDigestPlugin"]),
 
         // MARK: Executables: the driver and one per stage
-        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "BuildProvenance", argumentParser]),
+        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "MLPNumerics", "BuildProvenance", argumentParser]),
         .executableTarget(name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
 
         // MARK: Tests

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import sys
+import textwrap
 
 import h5py
 import matplotlib
@@ -487,9 +488,81 @@ def draw_segments(ax, segments, **kwargs):
         ax.add_collection(LineCollection(segments.reshape(-1, 2, 2), **kwargs))
 
 
+def sweep_cells(group, options):
+    """Per sweep: one heat map per measure over the (n, sigma) grid, each cell printing its fraction,
+    its 95% Wilson interval and the count it comes from (empty cells: no trials)."""
+    sweeps = runs_of(group)
+    if not sweeps:
+        return None
+    columns = 4
+    measures_per_sweep = [text(group[name].attrs["measures"]).split(",") for name in sweeps]
+    rows = sum((len(m) + columns - 1) // columns for m in measures_per_sweep)
+    fig, axes = new_figure(options, rows, columns)
+    size = float(options["font_size"])
+    row = 0
+    for name, measures in zip(sweeps, measures_per_sweep):
+        panel = group[name]
+        titles = text(panel.attrs["measure_titles"]).split("|")
+        n_values, sigma_values = panel["n"][...], panel["sigma"][...]
+        ns = sorted(set(n_values.tolist()))
+        sigmas = sorted(set(sigma_values.tolist()), reverse=True)  # sigma shrinking to the right
+        for k, (measure, title) in enumerate(zip(measures, titles)):
+            ax = axes[row + k // columns][k % columns]
+            grid = np.full((len(ns), len(sigmas)), np.nan)
+            for i in range(len(n_values)):
+                grid[ns.index(n_values[i]), sigmas.index(sigma_values[i])] = panel[measure][i]
+            ax.imshow(grid, cmap="viridis", vmin=0, vmax=1, origin="lower", aspect="auto")
+            for i in range(len(n_values)):
+                r, c = ns.index(n_values[i]), sigmas.index(sigma_values[i])
+                value, trials = panel[measure][i], int(panel[measure + "_trials"][i])
+                if trials == 0:
+                    label = "no trials"
+                else:
+                    label = (f"{value:.2f}\n[{panel[measure + '_low'][i]:.2f}, {panel[measure + '_high'][i]:.2f}]\n"
+                             f"{int(panel[measure + '_successes'][i])}/{trials}")
+                ax.text(c, r, label, ha="center", va="center", fontsize=size - 2.5,
+                        color="white" if trials and value < 0.6 else "black")
+            ax.set_xticks(range(len(sigmas)), [f"{s:g}" for s in sigmas])
+            ax.set_yticks(range(len(ns)), [f"{int(n)}" for n in ns])
+            ax.set_xlabel(axis_label(panel["sigma"]))
+            ax.set_ylabel(axis_label(panel["n"]))
+            ax.set_title("\n".join(textwrap.wrap(f"{name}: {title}", 30)), fontsize=size - 1.5)
+        for k in range(len(measures), ((len(measures) + columns - 1) // columns) * columns):
+            axes[row + k // columns][k % columns].set_axis_off()
+        row += (len(measures) + columns - 1) // columns
+    return fig
+
+
+def sweep_line_basin(group, options):
+    """Per sweep: the basin fraction of the embedded line L against |A| (log), one point per
+    dataset, coloured by the sign of A, marker by n."""
+    sweeps = runs_of(group)
+    if not sweeps:
+        return None
+    fig, axes = new_figure(options, 1, len(sweeps))
+    markers = ["o", "s", "^", "D", "v", "P"]
+    for ax, name in zip(axes[0], sweeps):
+        panel = group[name]
+        abs_a, sign, basin, n = panel["abs_A"][...], panel["sign_A"][...], panel["line_basin"][...], panel["n"][...]
+        for j, size in enumerate(sorted(set(n.tolist()))):
+            for s, color, word in ((-1, "C3", "A < 0"), (1, "C0", "A > 0")):
+                chosen = (n == size) & (sign == s)
+                if chosen.any():
+                    ax.scatter(abs_a[chosen], basin[chosen], s=14, marker=markers[j % len(markers)], facecolor="none",
+                               edgecolor=color, linewidth=0.8, label=f"n = {int(size)}, {word}")
+        if len(abs_a) and np.all(abs_a > 0):
+            ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(axis_label(panel["abs_A"]))
+        ax.set_ylabel(axis_label(panel["line_basin"]))
+        ax.set_title(text(panel.attrs["title"]))
+        ax.legend(loc="best", ncol=2)
+    return fig
+
+
 RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions,
              "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart,
-             "embedded_line": embedded_line}
+             "embedded_line": embedded_line, "sweep_cells": sweep_cells, "sweep_line_basin": sweep_line_basin}
 
 
 # MARK: Output

@@ -153,7 +153,8 @@ public final class ArtifactWriter {
         unlink(FileHashRecord.temporaryURL(for: finalURL).path)
     }
 
-    static func creationTime() -> String {
+    /// Now (or `SOURCE_DATE_EPOCH`, for reproducible files), ISO 8601 in UTC.
+    public static func creationTime() -> String {
         var date = Date()
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
             date = Date(timeIntervalSince1970: seconds)

@@ -19,6 +19,55 @@ struct JSONParser {
         return value
     }
 
+    /// The members of a top-level object, those named in `skipping` passed over without building
+    /// their values (a node record's `config` and `inputs`, when only its key and hashes are read).
+    mutating func parseObjectMembers(skipping: Set<String>) throws -> [String: JSONValue] {
+        skipWhitespace()
+        guard peek(UInt8(ascii: "{")) else { throw error("expected an object") }
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if peek(UInt8(ascii: "}")) { return members }
+        while true {
+            skipWhitespace()
+            guard peek(UInt8(ascii: "\"")) else { throw error("expected a key in quotes") }
+            let key = try parseString()
+            skipWhitespace()
+            guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after key '\(key)'") }
+            index += 1
+            skipWhitespace()
+            if skipping.contains(key) { try skipValue() } else { members[key] = try parseValue() }
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) { index += 1; continue }
+            if peek(UInt8(ascii: "}")) { return members }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    /// Moves past one value: brackets counted, strings (with their escapes) jumped over.
+    private mutating func skipValue() throws {
+        var depth = 0
+        repeat {
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1; index += 1
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                index += 1
+            default:
+                if depth == 0 {   // a scalar at the top: up to the next separator
+                    while index < bytes.count && ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[index]) { index += 1 }
+                    return
+                }
+                index += 1
+            }
+        } while depth > 0
+    }
+
     private mutating func parseValue() throws -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Numbers are kept as `Double` (integers up to 2^53 are exact); object key order is not
 /// significant. `canonical` gives the one byte string every hash is taken over.
-public enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -26,14 +26,35 @@ public enum JSONValue: Equatable, Sendable {
     /// The canonical encoding: sorted keys, no whitespace, integral numbers without a fraction,
     /// other numbers in Swift's shortest round-trip form. Equal values give equal bytes.
     public var canonical: String {
+        var out = ""
+        writeCanonical(into: &out)
+        return out
+    }
+
+    /// Appends the canonical text to one buffer (keys are hashed ~10⁴ times per status of a
+    /// sweep: no intermediate strings per member).
+    func writeCanonical(into out: inout String) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let d): return JSONValue.format(d)
-        case .string(let s): return JSONValue.quote(s)
-        case .array(let a): return "[" + a.map(\.canonical).joined(separator: ",") + "]"
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d): out += JSONValue.format(d)
+        case .string(let s): JSONValue.quote(s, into: &out)
+        case .array(let a):
+            out += "["
+            for (i, item) in a.enumerated() {
+                if i > 0 { out += "," }
+                item.writeCanonical(into: &out)
+            }
+            out += "]"
         case .object(let o):
-            return "{" + o.keys.sorted().map { JSONValue.quote($0) + ":" + o[$0]!.canonical }.joined(separator: ",") + "}"
+            out += "{"
+            for (i, key) in o.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.quote(key, into: &out)
+                out += ":"
+                o[key]!.writeCanonical(into: &out)
+            }
+            out += "}"
         }
     }
 
@@ -71,13 +92,26 @@ public enum JSONValue: Equatable, Sendable {
     }
     public var doublesValue: [Double]? { arrayValue?.compactMap(\.doubleValue) }
 
-    static func format(_ d: Double) -> String {
+    public static func format(_ d: Double) -> String {
         if d.rounded() == d && abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"
     }
 
     static func quote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        // Most strings (names, keys, hashes) need no escape: appended whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -89,7 +123,7 @@ public enum JSONValue: Equatable, Sendable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }
 

@@ -33,7 +33,13 @@ public final class Pipeline {
         nodes = try Pipeline.plan(config, stages: stages)
         nodeIndex = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.id, $0) })
         // The document passed the schema already: here only the stages' own (cross-key) checks.
-        for node in nodes { try node.definition.check(node.slice, node.id.instance, nil) }
+        // A slice that passed for one node of a stage passes for every other (the instance only
+        // names keys in messages): a sweep's thousands of nodes share a few slices per stage.
+        var checked: [String: Set<JSONValue>] = [:]
+        for node in nodes where !checked[node.definition.name, default: []].contains(node.slice) {
+            try node.definition.check(node.slice, node.id.instance, nil)
+            checked[node.definition.name, default: []].insert(node.slice)
+        }
     }
 
     /// Builds the DAG of a configuration, nodes in a topological order (stages in order, each
@@ -43,8 +49,9 @@ public final class Pipeline {
         for stage in stages {
             let instances: [String]
             switch stage.scope {
-            case .dataset: instances = config.datasets.keys.sorted()
-            case .run: instances = config.runs.keys.sorted()
+            case .dataset: instances = config.allDatasetNames
+            case .run: instances = config.allRunNames.filter { stage.applies(config.run($0)!) }
+            case .sweep: instances = config.sweeps.keys.sorted()
             case .global: instances = [""]
             }
             for instance in instances {
@@ -112,25 +119,25 @@ public final class Pipeline {
 
     /// Evaluates a node given the content hashes of its inputs (nil for an input not yet current).
     public func evaluate(_ node: PlannedNode, inputHashes: [String: String?], forced: Bool = false) throws -> Evaluation {
-        let record = store.record(of: node.id)
         let pendingInputs = inputHashes.filter { $0.value == nil }.keys.sorted()
         if !pendingInputs.isEmpty {
             let names = pendingInputs.map { node.inputs[$0]!.description }
-            return Evaluation(id: node.id, key: nil, state: record == nil ? .missing : .stale,
+            return Evaluation(id: node.id, key: nil, state: store.recordHeader(of: node.id) == nil ? .missing : .stale,
                               reasons: names.map { "input \($0) is not current" }, artifact: nil, contentHash: nil, inputHashes: [:])
         }
         let hashes = inputHashes.compactMapValues { $0 }
         let key = try key(of: node, inputHashes: hashes)
-        let url = store.artifactURL(stage: node.id.stage, key: key)
+        let path = store.artifactPath(stage: node.id.stage, key: key)
+        let url = URL(fileURLWithPath: path)
         func result(_ state: State, _ reasons: [String], _ hash: String? = nil) -> Evaluation {
             Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
         }
-        if let size = ArtifactStore.fileSize(url) {
+        if let size = ArtifactStore.fileSize(atPath: path) {
             // The record of the node's last current state holds the artifact's content hash: no
             // need to open a file of the recorded size (a large DAG's status stays cheap). A
             // truncated file is opened and found corrupt; `verify` checks every byte.
-            if let record, record.key == key, record.artifactBytes == size {
-                var known = forced ? result(.stale, ["forced"], record.contentHash) : result(.fresh, [], record.contentHash)
+            if let header = store.recordHeader(of: node.id), header.key == key, header.artifactBytes == size {
+                var known = forced ? result(.stale, ["forced"], header.contentHash) : result(.fresh, [], header.contentHash)
                 known.recorded = true
                 return known
             }
@@ -144,6 +151,7 @@ public final class Pipeline {
         if FileManager.default.fileExists(atPath: store.quarantineURL(stage: node.id.stage, key: key).path) {
             return result(.corrupt, ["verify found the artifact corrupt (kept as \(key).h5.corrupt)"])
         }
+        let record = store.record(of: node.id)
         guard let record else { return result(.missing, ["never built"]) }
         var reasons: [String] = []
         reasons += configDifferences(record.config, node.slice).map { "config \($0)" }
@@ -161,6 +169,17 @@ public final class Pipeline {
     /// Evaluates every node without running anything; inputs that are not fresh make their
     /// descendants' keys unknown.
     public func status() throws -> [Evaluation] {
+        try status(of: nodes)
+    }
+
+    /// Evaluates one node, and its ancestors to know its inputs' content hashes.
+    public func status(of id: NodeID) throws -> Evaluation {
+        let needed = withAncestors([id])
+        return try status(of: nodes.filter { needed.contains($0.id) }).last { $0.id == id }!
+    }
+
+    /// Evaluates nodes given in topological order, with every ancestor among them.
+    private func status(of nodes: [PlannedNode]) throws -> [Evaluation] {
         var hashes: [NodeID: String] = [:]
         var result: [Evaluation] = []
         for node in nodes {

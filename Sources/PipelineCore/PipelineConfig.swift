@@ -1,14 +1,16 @@
 import Foundation
 
 /// A validated `pipeline.json`: the schema's checks, its defaults filled in, and the structure
-/// every pipeline has (named datasets, runs that name a dataset). Checks that belong to a stage
-/// live in its `settings`.
+/// every pipeline has (named datasets, runs that name a dataset, sweeps expanded into more of
+/// both). Checks that belong to a stage live in its `settings`.
 public struct PipelineConfig {
     /// One named run: which dataset and which targets it trains on.
     public struct Run: Equatable {
         public let name: String
         public let dataset: String
         public let targets: String
+        /// The sweep the run belongs to (its grid point and budgets); nil for the runs of `runs`.
+        public var sweep: SweepRun? = nil
     }
 
     /// The configuration file.
@@ -19,8 +21,18 @@ public struct PipelineConfig {
     public let storeDirectory: URL
     /// Datasets by name, as written (defaults filled in).
     public let datasets: [String: JSONValue]
-    /// Runs by name.
+    /// Runs by name (the `runs` section: the paper's figures and tables are made of these).
     public let runs: [String: Run]
+    /// Sweeps by name, expanded.
+    public let sweeps: [String: Sweep]
+    /// The datasets of the sweeps by name (slices like a `datasets` entry that samples).
+    public let sweepDatasets: [String: JSONValue]
+    /// The runs of the sweeps by name (one per dataset of a sweep).
+    public let sweepRuns: [String: Run]
+    /// The names of `runs` and `sweepRuns`, sorted.
+    public let allRunNames: [String]
+    /// The names of `datasets` and `sweepDatasets`, sorted.
+    public let allDatasetNames: [String]
 
     /// The directory relative to which the config's paths are resolved.
     public var baseDirectory: URL { file.deletingLastPathComponent() }
@@ -66,6 +78,44 @@ public struct PipelineConfig {
             throw ConfigError(path: "runs", value: "{}", message: "at least one run is needed")
         }
         self.runs = runs
+        var sweeps: [String: Sweep] = [:], sweepDatasets: [String: JSONValue] = [:], sweepRuns: [String: Run] = [:]
+        let checkInterval = document["multistart"]?["check_interval"]?.intValue ?? 1
+        for (name, spec) in document["sweeps"]?.objectValue ?? [:] {
+            try PipelineConfig.checkName(name, path: "sweeps.\(name)")
+            let sweep = try Sweep(name: name, spec: spec)
+            sweeps[name] = sweep
+            for cell in sweep.cells {
+                let budgets = (train: sweep.trainSteps(cell), multistart: sweep.multistartSteps(cell, checkInterval: checkInterval))
+                for seed in sweep.seeds {
+                    let instance = sweep.instance(cell, seed: seed)
+                    if datasets[instance] != nil || runs[instance] != nil || sweepRuns[instance] != nil {
+                        throw ConfigError(path: "sweeps.\(name)", value: JSONValue.string(instance).canonical,
+                                          message: "this sweep's dataset and run name is taken by another dataset, run or sweep")
+                    }
+                    sweepDatasets[instance] = .object(["teacher": sweep.teacher, "sample": .object([
+                        "n": .number(Double(cell.n)), "sigma": .number(cell.sigma), "seed": .number(Double(seed))])])
+                    sweepRuns[instance] = Run(name: instance, dataset: instance, targets: "noisy", sweep: SweepRun(
+                        sweep: name, cell: cell, seed: seed, paperInit: sweep.paperInit, trainSteps: budgets.train,
+                        recordEvery: sweep.recordEvery, starts: sweep.starts, multistartSteps: budgets.multistart))
+                }
+            }
+        }
+        self.sweeps = sweeps
+        self.sweepDatasets = sweepDatasets
+        self.sweepRuns = sweepRuns
+        allRunNames = (Array(runs.keys) + Array(sweepRuns.keys)).sorted()
+        allDatasetNames = (Array(datasets.keys) + Array(sweepDatasets.keys)).sorted()
+    }
+
+    /// A run of `runs` or of a sweep.
+    public func run(_ name: String) -> Run? { runs[name] ?? sweepRuns[name] }
+
+    /// A dataset of `datasets` or of a sweep (its slice).
+    public func dataset(_ name: String) -> JSONValue? { datasets[name] ?? sweepDatasets[name] }
+
+    /// The runs of one sweep, sorted by name.
+    public func runs(ofSweep name: String) -> [Run] {
+        sweepRuns.values.filter { $0.sweep?.sweep == name }.sorted { $0.name < $1.name }
     }
 
     /// A top-level section, e.g. `train` (defaults filled in), or an empty object.

@@ -7,6 +7,8 @@ import Glibc
 /// Runs the stale nodes of a pipeline in dependency order, independent nodes in parallel, each
 /// stage as a subprocess. Keys downstream of a node are computed only once it is current, so an
 /// upstream re-run that reproduces the same content leaves its descendants fresh (early cutoff).
+/// A node is computed under its key's lock (`ArtifactStore.nodeLockURL`), so several runners on
+/// one store (a `run` beside `run-node` jobs of a workflow engine) compute each artifact once.
 public struct Runner {
     public struct Options {
         /// Stages to bring up to date (with their ancestors); empty means all.
@@ -15,6 +17,11 @@ public struct Runner {
         public var force: [String] = []
         public var jobs: Int = 1
         public var dryRun = false
+        /// Only these nodes (nodes of `stages` are then ignored); their ancestors must be current
+        /// already and are never computed (`pipeline run-node`, one job of a workflow engine).
+        public var only: [NodeID] = []
+        /// Wait for a node another process is computing, or fail at once (`StoreError.locked`).
+        public var wait = true
         public init() {}
     }
 
@@ -46,7 +53,9 @@ public struct Runner {
     /// - Returns: one report per selected node, in completion order.
     /// - Throws: only for failures of the driver itself (store I/O); stage failures are reports.
     public func run() throws -> [Report] {
-        let selected = options.stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: options.stages))
+        let targets = options.only.isEmpty ? (options.stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : try pipeline.nodes(ofStages: options.stages))
+            : Set(options.only)
+        let selected = pipeline.withAncestors(targets)
         let forced = pipeline.withDescendants(try pipeline.nodes(ofStages: options.force))
         // The selection in topological order; each node waits for its distinct inputs, and a node
         // whose last input resolves becomes ready. Ready nodes are taken in topological order.
@@ -68,6 +77,10 @@ public struct Runner {
         var reports: [Report] = []
         var running: [NodeID: (job: Job, index: Int)] = [:]
         var evaluated: [Int: Pipeline.Evaluation] = [:]
+        /// Nodes whose lock another process holds, waited for by a thread each; and the locks
+        /// those threads obtained, for nodes back in `ready` to be evaluated again.
+        var waiting: [NodeID: Int] = [:]
+        var locked: [Int: FileLock] = [:]
         let finished = FinishedQueue()
         let board = ProgressBoard(total: order.count, live: live)
 
@@ -75,7 +88,7 @@ public struct Runner {
             reports.append(Report(id: id, outcome: outcome, seconds: seconds, detail: detail))
             let time = String(format: "%8.2fs", seconds)
             board.clear()
-            say("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(time)  \(detail)")
+            say("\(outcome.rawValue.padded(9)) \(id.description.padded(28)) \(time)  \(detail)")
             board.finished += 1
         }
 
@@ -87,7 +100,7 @@ public struct Runner {
             }
         }
 
-        while !ready.isEmpty || !running.isEmpty {
+        while !ready.isEmpty || !running.isEmpty || !waiting.isEmpty {
             // Settle every ready node that needs no process; launch stale ones while slots are free.
             var waitingForSlot: [Int] = []
             while let i = ready.popMin() {
@@ -108,26 +121,69 @@ public struct Runner {
                     keys[node.id] = evaluation.key
                     if !options.dryRun { try pipeline.remember(evaluation, node: node) }
                     var detail = evaluation.key.map { String($0.prefix(12)) } ?? ""
-                    if !options.dryRun, let url = evaluation.artifact, let restored = try publish(node, artifact: url, always: false) {
+                    if !options.dryRun, let url = evaluation.artifact, let restored = try publish(node, artifact: url, always: false, holding: locked[i]) {
                         detail += "  (\(restored))"
                     }
+                    if locked.removeValue(forKey: i) != nil { detail += "  (made by another process meanwhile)" }
                     report(node.id, .fresh, 0, detail)
+                    resolve(i)
+                } else if !targets.contains(node.id) && !options.only.isEmpty {
+                    // An input of a single-node job: computing it is another job's business.
+                    blocked.insert(node.id)
+                    report(node.id, .failed, 0, "\(evaluation.state.rawValue), and only \(options.only.map(\.description).joined(separator: ", ")) may be computed here: make its inputs first (\(evaluation.reasons.joined(separator: "; ")))")
                     resolve(i)
                 } else if options.dryRun {
                     blocked.insert(node.id)
                     report(node.id, .wouldRun, 0, "\(evaluation.state.rawValue): \(evaluation.reasons.joined(separator: "; "))")
                     resolve(i)
-                } else if running.count < max(1, options.jobs) {
+                } else if running.count + waiting.count < max(1, options.jobs) {
+                    let lockURL = pipeline.store.nodeLockURL(stage: node.id.stage, key: evaluation.key!)
+                    guard let lock = try locked.removeValue(forKey: i) ?? FileLock.tryAcquire(lockURL, .exclusive) else {
+                        // Another process computes this key: wait for it, then evaluate the node again.
+                        let holder = "another pipeline run (\(FileLock.holder(of: lockURL)))"
+                        guard options.wait else {
+                            throw StoreError.locked("\(holder) is computing \(node.id) in \(pipeline.store.directory.path); try again when it ends")
+                        }
+                        board.clear()
+                        FileHandle.standardError.write(Data("waiting for \(holder) to finish \(node.id) in \(pipeline.store.directory.path) …\n".utf8))
+                        waiting[node.id] = i
+                        evaluated[i] = nil
+                        let id = node.id
+                        Thread.detachNewThread {
+                            do { finished.push(id, .locked(try FileLock.acquire(lockURL, .exclusive))) } catch { finished.push(id, .lockFailed("\(error)")) }
+                        }
+                        continue
+                    }
+                    // The other process may have finished it between the evaluation and the lock.
+                    let recheck = try pipeline.evaluate(node, inputHashes: node.inputs.mapValues { hashes[$0] }, forced: forced.contains(node.id))
+                    if recheck.state == .fresh {
+                        locked[i] = lock
+                        evaluated[i] = recheck
+                        ready.insert(i)
+                        continue
+                    }
                     let inputKeys = node.inputs.mapValues { keys[$0]! }
-                    running[node.id] = (try launch(node, evaluation, inputKeys: inputKeys, onExit: finished.push), i)
+                    running[node.id] = (try launch(node, evaluation, lock: lock, inputKeys: inputKeys, onExit: { finished.push($0, .exited($1)) }), i)
                 } else {
                     waitingForSlot.append(i)
                 }
             }
             for i in waitingForSlot { ready.insert(i) }
-            guard !running.isEmpty else { break }
+            guard !running.isEmpty || !waiting.isEmpty else { break }
             board.draw(running.values.map(\.job).sorted { $0.node < $1.node })
-            guard let (id, status) = finished.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }
+            guard let (id, event) = finished.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }
+            let status: Int32
+            switch event {
+            case .exited(let code): status = code
+            case .locked(let lock):
+                // The other process is done with the node: evaluate it again (fresh, most likely).
+                guard let i = waiting.removeValue(forKey: id) else { continue }
+                locked[i] = lock
+                ready.insert(i)
+                continue
+            case .lockFailed(let message):
+                throw StoreError.io(message)
+            }
             guard let (job, index) = running.removeValue(forKey: id) else { continue }
             defer { resolve(index) }
             try? FileManager.default.removeItem(at: job.progressFile)
@@ -141,7 +197,7 @@ public struct Runner {
                                                   contentHash: hash, inputHashes: job.evaluation.inputHashes)
                 try pipeline.remember(current, node: node)
                 try? FileManager.default.removeItem(at: pipeline.store.quarantineURL(stage: id.stage, key: job.evaluation.key!))
-                _ = try publish(node, artifact: url, always: true)
+                _ = try publish(node, artifact: url, always: true, holding: job.lock)
                 report(id, .ran, seconds, "\(job.evaluation.key!.prefix(12))  (\(job.evaluation.reasons.joined(separator: "; ")))")
             } else {
                 blocked.insert(id)
@@ -158,11 +214,16 @@ public struct Runner {
     /// Makes a publishing stage's folder a copy of its current artifact's files: always after the
     /// node ran, and for a fresh node only when the folder is missing or differs.
     /// - Returns: what was restored, for the node's line; nil when nothing was done.
-    private func publish(_ node: PlannedNode, artifact: URL, always: Bool) throws -> String? {
+    /// The folder is rewritten under the node's lock (taken here unless `holding` is it), so two
+    /// processes never swap it at once.
+    private func publish(_ node: PlannedNode, artifact: URL, always: Bool, holding: FileLock? = nil) throws -> String? {
         guard let name = node.definition.publishedFolder else { return nil }
         let folder = pipeline.store.publishedURL(name)
         let differences = always ? [] : try PublishedFiles.differences(of: folder, from: artifact)
         guard always || !differences.isEmpty else { return nil }
+        let key = artifact.deletingPathExtension().lastPathComponent
+        let lock = try holding ?? FileLock.acquire(pipeline.store.nodeLockURL(stage: node.id.stage, key: key), .exclusive)
+        defer { withExtendedLifetime(lock) {} }
         try PublishedFiles.publish(artifact, to: folder)
         return "restored \(name)/: \(differences.count) file(s) missing or changed"
     }
@@ -170,14 +231,16 @@ public struct Runner {
     /// A running stage process.
     struct Job: ProgressBoard.Entry {
         let node: NodeID
-        let process: Process
+        let pid: pid_t
         let started: Date
         let evaluation: Pipeline.Evaluation
         let log: URL
         let progressFile: URL
+        /// The node's key lock, held until the driver has recorded and published the result.
+        let lock: FileLock
     }
 
-    private func launch(_ node: PlannedNode, _ evaluation: Pipeline.Evaluation, inputKeys: [String: String],
+    private func launch(_ node: PlannedNode, _ evaluation: Pipeline.Evaluation, lock: FileLock, inputKeys: [String: String],
                         onExit: @escaping @Sendable (NodeID, Int32) -> Void) throws -> Job {
         let key = evaluation.key!
         let output = pipeline.store.artifactURL(stage: node.id.stage, key: key)
@@ -199,41 +262,50 @@ public struct Runner {
                      "--output", output.path, "--base-dir", pipeline.config.baseDirectory.path,
                      "--expect-code-identity", try pipeline.codeIdentity(of: node.definition),
                      "--progress-file", progressFile.path] + arguments
+        // A node with thousands of inputs (a sweep's summary) would exceed the kernel's limits on
+        // one argument (128 KiB) and on all of them: its arguments go to a file beside its log.
+        if arguments.reduce(0, { $0 + $1.utf8.count + 1 }) > Runner.argumentFileThreshold {
+            let file = pipeline.store.argumentsURL(stage: node.id.stage, key: key)
+            do {
+                try Data(JSONValue.array(arguments.map { .string($0) }).canonical.utf8).write(to: file, options: .atomic)
+            } catch {
+                throw StoreError.from(error, verb: "write", path: file.path)
+            }
+            arguments = [StageMain.argumentsFileOption, file.path]
+        }
         let executable = pipeline.layout.executable(node.definition.executable)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
         }
         // The log starts with the exact command, so a node can be re-run or timed by hand.
         let argv = JSONValue.array(([executable.path] + arguments).map { .string($0) }).canonical
-        FileManager.default.createFile(atPath: log.path, contents: Data("# argv: \(argv)\n".utf8))
-        let logHandle = try FileHandle(forWritingTo: log)
-        try logHandle.seekToEnd()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = Self.stageEnvironment(ProcessInfo.processInfo.environment)
-        process.standardOutput = logHandle
-        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
-        let id = node.id
-        process.terminationHandler = { finishedProcess in
-            try? logHandle.close()
-            onExit(id, finishedProcess.terminationReason == .uncaughtSignal ? -finishedProcess.terminationStatus : finishedProcess.terminationStatus)
+        do {
+            try Data("# argv: \(argv)\n".utf8).write(to: log)
+        } catch {
+            throw StoreError.from(error, verb: "write", path: log.path)
         }
-        try process.run()
-        return Job(node: node.id, process: process, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile)
+        // Progress reaches the terminal through the progress file; the stage's own output goes to the log.
+        let id = node.id
+        let pid = try StageProcess.spawn(executable.path, arguments: arguments, environment: Self.stageEnvironment(ProcessInfo.processInfo.environment),
+                                         log: log.path) { status in onExit(id, status) }
+        return Job(node: node.id, pid: pid, started: Date(), evaluation: evaluation, log: log, progressFile: progressFile, lock: lock)
     }
 
-    /// The driver's environment, with `OPENBLAS_NUM_THREADS=1` unless it is set: every stage links
-    /// OpenBLAS (through LinearAlgebra), which otherwise starts a worker thread per core when it is
-    /// loaded and lets it spin for ~0.3 s of CPU — a quarter of a training run, taken from the
+    /// The driver's environment with `OPENBLAS_NUM_THREADS=1`, whatever the caller set: every stage
+    /// links OpenBLAS (through LinearAlgebra), which otherwise starts a worker thread per core when
+    /// it is loaded and lets it spin for ~0.3 s of CPU — a quarter of a training run, taken from the
     /// other node running beside it — while the stages' matrices are 2m × 2m (docs/performance.md).
+    /// Always 1, because OpenBLAS's threaded paths change the last bits of the multistart stage's
+    /// eigenvalues (~1e-15 relative): Snakemake sets `OPENBLAS_NUM_THREADS` to a job's threads, and
+    /// artifacts must not depend on the engine that ran them (docs/snakemake.md).
     static func stageEnvironment(_ environment: [String: String]) -> [String: String] {
         var stage = environment
-        if stage["OPENBLAS_NUM_THREADS"] == nil { stage["OPENBLAS_NUM_THREADS"] = "1" }
+        stage["OPENBLAS_NUM_THREADS"] = "1"
         return stage
     }
+
+    /// Arguments longer than this (bytes) are passed in a file (`StageMain.argumentsFileOption`).
+    static let argumentFileThreshold = 64 * 1024
 
     /// The log's last line: how the stage ended and its wall time (`RunLog` reads it back).
     static func appendFinishLine(to log: URL, status: Int32, seconds: Double) {
@@ -254,20 +326,29 @@ public struct Runner {
     }
 }
 
-/// Completed subprocesses, handed from termination handlers to the scheduling loop.
+/// Completed subprocesses and obtained node locks, handed from termination handlers and waiting
+/// threads to the scheduling loop.
 final class FinishedQueue: @unchecked Sendable {
-    private var items: [(NodeID, Int32)] = []
+    enum Event {
+        /// The stage process ended with this status (negative: killed by that signal).
+        case exited(Int32)
+        /// The lock another process held on the node is now this runner's.
+        case locked(FileLock)
+        case lockFailed(String)
+    }
+
+    private var items: [(NodeID, Event)] = []
     private let condition = NSCondition()
 
-    func push(_ id: NodeID, _ status: Int32) {
+    func push(_ id: NodeID, _ event: Event) {
         condition.lock()
-        items.append((id, status))
+        items.append((id, event))
         condition.signal()
         condition.unlock()
     }
 
     /// The next finished process, waiting at most until `deadline`; nil when none finished by then.
-    func pop(until deadline: Date) -> (NodeID, Int32)? {
+    func pop(until deadline: Date) -> (NodeID, Event)? {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty {

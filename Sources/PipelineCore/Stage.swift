@@ -1,8 +1,9 @@
 import Foundation
 
-/// What a stage is instantiated over: each dataset, each run, or once for the whole configuration.
+/// What a stage is instantiated over: each dataset, each run, each sweep (`sweeps` in
+/// `pipeline.json`), or once for the whole configuration.
 public enum StageScope: String, Sendable {
-    case dataset, run, global
+    case dataset, run, sweep, global
 }
 
 /// One step of the pipeline, as one type: what it is instantiated over, what it reads, how its
@@ -38,6 +39,10 @@ public protocol Stage {
     /// (`PublishedFiles`), kept equal to the current artifact by the driver; nil for none.
     static var publishedFolder: String? { get }
 
+    /// Whether a per-run stage has a node for this run. The default: every run of `runs`, no run of
+    /// a sweep — a sweep's runs need only what its summary reads, not every analysis of the paper.
+    static func applies(to run: PipelineConfig.Run) -> Bool
+
     /// The node's config slice (everything that determines its artifact) and its inputs by role.
     /// - Throws: `ConfigError` naming the key when the slice cannot be built.
     static func node(_ config: PipelineConfig, instance: String) throws -> NodeSpec
@@ -58,6 +63,7 @@ extension Stage {
     public static var formatVersion: Int { 1 }
     public static var publishedFolder: String? { nil }
     public static var executable: String { "stage-\(name)" }
+    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep == nil }
 
     /// A reader of `slice` that names keys as `pipeline.json` does.
     public static func reader(_ slice: JSONValue, instance: String?, schema: JSONValue?) -> SliceReader {
@@ -89,6 +95,8 @@ public struct StageDefinition {
     public let node: (PipelineConfig, String) throws -> NodeSpec
     /// Decodes and checks a node's slice (slice, instance, schema), discarding the settings.
     public let check: (JSONValue, String, JSONValue?) throws -> Void
+    /// Whether a per-run stage has a node for a run.
+    public let applies: (PipelineConfig.Run) -> Bool
 
     public init<S: Stage>(_ stage: S.Type) {
         name = S.name
@@ -100,13 +108,14 @@ public struct StageDefinition {
         publishedFolder = S.publishedFolder
         node = { try S.node($0, instance: $1) }
         check = { slice, instance, schema in _ = try S.settings(S.reader(slice, instance: instance, schema: schema)) }
+        applies = { S.applies(to: $0) }
     }
 }
 
-/// One node of the pipeline DAG: a stage applied to one dataset, one run, or all runs.
+/// One node of the pipeline DAG: a stage applied to one dataset, one run, one sweep, or all runs.
 public struct NodeID: Hashable, Comparable, CustomStringConvertible, Sendable {
     public let stage: String
-    /// The dataset or run name; "" for a stage that joins all runs.
+    /// The dataset, run or sweep name; "" for a stage that joins all runs.
     public let instance: String
 
     public init(stage: String, instance: String) {

@@ -16,7 +16,7 @@ public enum StageMain {
     public static func run<S: Stage>(_ stage: S.Type, builtFrom: [String: String]) -> Never {
         let context: StageContext
         do {
-            context = try StageContext.parse(Array(CommandLine.arguments.dropFirst()))
+            context = try StageContext.parse(try arguments(Array(CommandLine.arguments.dropFirst())))
         } catch {
             let code = StageContext.exitCode(for: error)
             if code == .success {
@@ -44,6 +44,19 @@ public enum StageMain {
         } catch {
             fail("\(error)", code: 1)
         }
+    }
+
+    /// `--arguments-file PATH`: the arguments are the JSON array of strings in that file (the driver
+    /// passes a node's arguments so when they are too long for a command line).
+    public static let argumentsFileOption = "--arguments-file"
+
+    static func arguments(_ given: [String]) throws -> [String] {
+        guard given.count == 2, given[0] == argumentsFileOption else { return given }
+        guard let data = FileManager.default.contents(atPath: given[1]),
+              let items = try JSONValue.parse(data, source: given[1]).arrayValue?.compactMap(\.stringValue) else {
+            throw ValidationError("cannot read the arguments file \(given[1])")
+        }
+        return items
     }
 
     private static func fail(_ message: String, code: Int32) -> Never {

@@ -13,6 +13,7 @@ public enum PipelineStages {
         StageDefinition(MultiStartStage.self),
         StageDefinition(ProjectedStage.self),
         StageDefinition(SaddlesStage.self),
+        StageDefinition(SweepSummaryStage.self),
         StageDefinition(FigureDataStage.self),
         StageDefinition(RenderStage.self),
         StageDefinition(ReportStage.self),

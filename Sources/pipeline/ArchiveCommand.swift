@@ -94,7 +94,7 @@ struct ArchiveCommand: ParsableCommand {
         try reportingErrors {
             try Data((manifest.prettyText + "\n").utf8).write(to: top.appendingPathComponent("manifest.json"))
             let crate = ArchiveCrate(top: top, nodes: nodes, dataFiles: dataFiles, configName: pipeline.config.file.lastPathComponent,
-                                     authors: author, license: license, gitCommit: pipeline.gitCommit, datePublished: ArchiveCommand.now())
+                                     authors: author, license: license, gitCommit: pipeline.gitCommit, datePublished: ArtifactWriter.creationTime())
             try Data((try crate.metadata().prettyText + "\n").utf8).write(to: top.appendingPathComponent("ro-crate-metadata.json"))
         }
         let tar = Process()
@@ -149,16 +149,5 @@ struct ArchiveCommand: ParsableCommand {
         let file = try HDF5File.open(artifact.path)
         defer { try? file.close() }
         return ((try? file.root.string("code_identity")) ?? "", (try? file.root.string("created")) ?? "")
-    }
-
-    /// Now (or `SOURCE_DATE_EPOCH`), ISO 8601 in UTC.
-    static func now() -> String {
-        var date = Date()
-        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
-            date = Date(timeIntervalSince1970: seconds)
-        }
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

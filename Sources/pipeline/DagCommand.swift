@@ -2,12 +2,20 @@ import ArgumentParser
 import PipelineCore
 
 struct DagCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dag", abstract: "Print the DAG of nodes, as text or Graphviz dot.")
+    static let configuration = CommandConfiguration(
+        commandName: "dag", abstract: "Print the DAG of nodes, as text or Graphviz dot.",
+        discussion: "A DAG of more than \(DagCommand.summaryThreshold) nodes (a sweep) is summarised: nodes per stage and each sweep's grid; --all prints every node.")
+
+    /// Above this many nodes the text output is a summary.
+    static let summaryThreshold = 200
 
     @OptionGroup var options: ConfigOptions
 
     @Flag(help: "Graphviz dot output (render with `dot -Tpng`).")
     var dot = false
+
+    @Flag(help: "Print every node even when the DAG is large.")
+    var all = false
 
     func run() throws {
         let pipeline = try options.load()
@@ -22,9 +30,47 @@ struct DagCommand: ParsableCommand {
             print("}")
             return
         }
+        if pipeline.nodes.count > DagCommand.summaryThreshold && !all {
+            print(DagCommand.summary(pipeline))
+            return
+        }
         for node in pipeline.nodes {
             let inputs = node.inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            print("\(node.id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(node.definition.executable.padding(toLength: 20, withPad: " ", startingAt: 0)) \(inputs.isEmpty ? "(no inputs)" : "← " + inputs)")
+            print("\(node.id.description.padded(28)) \(node.definition.executable.padded(20)) \(inputs.isEmpty ? "(no inputs)" : "← " + inputs)")
         }
     }
+
+    /// Nodes per stage (with their inputs' stages) and each sweep's grid and budgets.
+    static func summary(_ pipeline: Pipeline) -> String {
+        var lines = ["\(pipeline.nodes.count) nodes (pipeline dag --all lists them)", ""]
+        lines.append("stage".padded(16) + "nodes".leftPadded(7) + "  inputs per node")
+        var counts: [String: Int] = [:], inputs: [String: Set<String>] = [:]
+        for node in pipeline.nodes {
+            counts[node.id.stage, default: 0] += 1
+            inputs[node.id.stage, default: []].formUnion(node.inputs.values.map(\.stage))
+        }
+        for stage in pipeline.stages where counts[stage.name] != nil {
+            let from = inputs[stage.name]!.sorted()
+            lines.append(stage.name.padded(16) + String(counts[stage.name]!).leftPadded(7)
+                + "  " + (from.isEmpty ? "(no inputs)" : "← " + from.joined(separator: ", ")))
+        }
+        let config = pipeline.config
+        lines.append("")
+        lines.append("runs: \(config.runs.keys.sorted().joined(separator: ", ")) (datasets: \(config.datasets.keys.sorted().joined(separator: ", ")))")
+        let checkInterval = config.section("multistart")["check_interval"]?.intValue ?? 1
+        for sweep in config.sweeps.values.sorted(by: { $0.name < $1.name }) {
+            lines.append("sweep \(sweep.name): n ∈ {\(sweep.n.map(String.init).joined(separator: ", "))} × σ ∈ {\(sweep.sigma.map(JSONValue.format).joined(separator: ", "))}"
+                + " × \(sweep.seeds.count) dataset seed(s) (\(sweep.seeds.first!)…\(sweep.seeds.last!)) = \(sweep.cells.count * sweep.seeds.count) datasets;"
+                + " paper init: \(sweep.paperInit ? "yes" : "no"), starts: \(sweep.starts); nodes named \(sweep.name)-n<n>-s<σ>-d<seed>")
+            for cell in sweep.cells {
+                lines.append("  n = \(cell.n), σ = \(JSONValue.format(cell.sigma)): train.steps \(sweep.paperInit ? String(sweep.trainSteps(cell)) : "-"),"
+                    + " multistart.max_steps \(sweep.starts > 0 ? String(sweep.multistartSteps(cell, checkInterval: checkInterval)) : "-")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -11,13 +11,14 @@ struct PipelineCommand: ParsableCommand {
         commandName: "pipeline",
         abstract: "Run and inspect the content-hashed MLP learning-dynamics pipeline.",
         discussion: "Exit codes: 0 success; 1 a stage failed or verify found corruption; 2 invalid configuration or arguments; 3 store error.",
-        subcommands: [RunCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self],
+        subcommands: [RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self],
         defaultSubcommand: StatusCommand.self
     )
 
     /// Parses and runs a subcommand. Argument errors exit with 2, as documented, instead of
     /// ArgumentParser's 64 (`EX_USAGE`); help and every other outcome are ArgumentParser's.
     static func main() {
+        OpenBLASThreads.restartWithOne()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -77,5 +78,24 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as CocoaError {
         warn("error: \(StoreError.from(error, verb: "access", path: "the store"))")
         throw ExitCode(3)
+    }
+}
+
+/// The driver links the stages' code, and with it OpenBLAS, which starts a worker thread per core
+/// when it is loaded and lets them spin (`sched_yield`) for ~0.3 s of CPU — a third of a no-op
+/// run of 10⁴ nodes — although the driver never calls it. OpenBLAS reads its thread count from
+/// the environment before `main`, so the driver starts itself once more with
+/// `OPENBLAS_NUM_THREADS=1` (about 10 ms) unless it is set; the stages inherit it.
+enum OpenBLASThreads {
+    static func restartWithOne() {
+        guard getenv("OPENBLAS_NUM_THREADS") == nil else { return }
+        setenv("OPENBLAS_NUM_THREADS", "1", 1)
+        // The binary's own path (exec of /proc/self/exe would name the process "exe").
+        var path = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &path, path.count - 1)
+        guard length > 0 else { return }
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv(path, arguments)
+        // Not reached unless exec failed: go on with the threads.
     }
 }

@@ -20,10 +20,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Re-run this stage and its descendants even if fresh (repeatable).", valueName: "stage"))
     var force: [String] = []
 
-    @Flag(help: "Show what would run, run nothing.")
+    @Flag(help: "Show what would run and estimate its CPU time per stage; run nothing.")
     var dryRun = false
 
-    @Flag(help: "Fail at once instead of waiting when another run holds the store lock.")
+    @Flag(help: "Fail at once instead of waiting when another command holds the store, or another run computes a node this one needs.")
     var noWait = false
 
     func validate() throws {
@@ -35,14 +35,25 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let reports = try reportingErrors { () -> [Runner.Report] in
             if !dryRun { try pipeline.checkBuild() }
-            let lock = dryRun ? nil : try pipeline.store.lock(wait: !noWait)
+            // Shared: other runs and run-node jobs may compute on the store at once, node by node.
+            let lock = dryRun ? nil : try pipeline.store.lock(.shared, wait: !noWait)
             defer { withExtendedLifetime(lock) {} }
             var runnerOptions = Runner.Options()
+            runnerOptions.wait = !noWait
             runnerOptions.stages = stages
             runnerOptions.force = force
             runnerOptions.jobs = jobs
             runnerOptions.dryRun = dryRun
-            return try Runner(pipeline: pipeline, options: runnerOptions, live: isatty(STDOUT_FILENO) != 0) { print($0); fflush(stdout) }.run()
+            // A dry run of a large DAG (a sweep) prints the counts and the estimate, not a line per node.
+            let quiet = dryRun && pipeline.nodes.count > DagCommand.summaryThreshold
+            return try Runner(pipeline: pipeline, options: runnerOptions, live: isatty(STDOUT_FILENO) != 0) { line in
+                if !quiet { print(line); fflush(stdout) }
+            }.run()
+        }
+        if dryRun {
+            let wouldRun = reports.filter { $0.outcome == .wouldRun }.map(\.id)
+            print("\(pipeline.nodes.count) nodes in the DAG, \(reports.count) selected, \(wouldRun.count) would run")
+            if !wouldRun.isEmpty { print(WorkEstimate(pipeline: pipeline, nodes: wouldRun).text) }
         }
         let count = { (outcome: Runner.Outcome) in reports.filter { $0.outcome == outcome }.count }
         print(String(format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran), count(.failed), count(.skipped),

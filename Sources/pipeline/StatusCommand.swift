@@ -21,6 +21,7 @@ struct StatusCommand: ParsableCommand {
                 .object([
                     "node": .string(e.id.description), "stage": .string(e.id.stage), "instance": .string(e.id.instance),
                     "key": e.key.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
+                    "content_hash": e.state == .fresh ? e.contentHash.map { .string($0) } ?? .null : .null,
                     "artifact": e.artifact.map { .string($0.path) } ?? .null,
                     "reasons": .array(e.reasons.map { .string($0) }),
                 ])
@@ -28,11 +29,15 @@ struct StatusCommand: ParsableCommand {
             print(JSONValue.array(items).prettyText)
             return
         }
+        let base = pipeline.config.baseDirectory.standardizedFileURL.path + "/"
+        var text = ""
         for e in evaluations {
             let key = e.key.map { String($0.prefix(12)) } ?? "(pending)"
-            print("\(e.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.id.description.padding(toLength: 28, withPad: " ", startingAt: 0)) \(key)  \(e.artifact.map { relative($0, to: pipeline.config.baseDirectory) } ?? "")")
-            for reason in e.reasons { print("           because \(reason)") }
+            let path = e.artifact.map { $0.path.hasPrefix(base) ? String($0.path.dropFirst(base.count)) : $0.path } ?? ""
+            text += "\(e.state.rawValue.padded(8)) \(e.id.description.padded(28)) \(key)  \(path)\n"
+            for reason in e.reasons { text += "           because \(reason)\n" }
         }
+        print(text, terminator: "")
     }
 }
 

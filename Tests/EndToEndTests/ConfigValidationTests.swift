@@ -41,6 +41,58 @@ final class ConfigValidationTests: XCTestCase {
         try assertRejected(jsonText(setting(smallConfig(), path, value)), mentions: fragments, file: file, line: line)
     }
 
+    /// `smallConfig()` with a small sweep `s`, then `path` set to `value`.
+    private func assertSweepRejected(_ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let sweep: [String: Any] = ["n": [10, 20], "sigma": [0.2], "seeds": ["count": 2]]
+        try assertRejected(jsonText(setting(setting(smallConfig(), "sweeps", ["s": sweep]), path, value)), mentions: fragments, file: file, line: line)
+    }
+
+    func testSweepUnknownKey() throws {
+        try assertSweepRejected("sweeps.s.stars", 4, mentions: ["'sweeps.s.stars'", "unknown key"])
+    }
+
+    func testSweepSampleSizeTooSmall() throws {
+        try assertSweepRejected("sweeps.s.n", [10, 1], mentions: ["'sweeps.s.n[1]'", "≥ 2"])
+    }
+
+    func testSweepZeroSigma() throws {
+        try assertSweepRejected("sweeps.s.sigma", [0], mentions: ["'sweeps.s.sigma[0]'", "> 0"])
+    }
+
+    func testSweepRepeatedGridValue() throws {
+        try assertSweepRejected("sweeps.s.sigma", [0.2, 0.2], mentions: ["'sweeps.s.sigma'", "twice"])
+    }
+
+    func testSweepWithoutSeeds() throws {
+        try assertSweepRejected("sweeps.s.seeds", nil, mentions: ["'sweeps.s.seeds'", "required"])
+    }
+
+    func testSweepZeroDatasets() throws {
+        try assertSweepRejected("sweeps.s.seeds.count", 0, mentions: ["'sweeps.s.seeds.count'", "≥ 1"])
+    }
+
+    func testSweepNegativeBudgetExponent() throws {
+        try assertSweepRejected("sweeps.s.budget", ["sigma_exponent": -1], mentions: ["'sweeps.s.budget.sigma_exponent'", "-1"])
+    }
+
+    func testSweepThatRunsNothing() throws {
+        let config = setting(setting(setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]]),
+                                     "sweeps.s.paper_init", false), "sweeps.s.starts", 0)
+        try assertRejected(jsonText(config), mentions: ["'sweeps.s.starts'", "run nothing"])
+    }
+
+    func testSweepBadName() throws {
+        try assertRejected(jsonText(setting(smallConfig(), "sweeps", ["a.b": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]])),
+                           mentions: ["'sweeps.a.b'", "names may use only"])
+    }
+
+    func testSweepNameClash() throws {
+        // σ = 1 makes the sweep's dataset name `s-n10-s1-d1`, a name a dataset may have.
+        let config = setting(setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [1], "seeds": ["count": 1]]]),
+                             "datasets.s-n10-s1-d1", ["sample": ["n": 10]])
+        try assertRejected(jsonText(config), mentions: ["'sweeps.s'", "taken"])
+    }
+
     func testUnknownTopLevelKey() throws {
         try assertRejected("trian", ["eta": 0.1], mentions: ["'trian'", "unknown key"])
     }

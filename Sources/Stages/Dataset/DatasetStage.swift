@@ -30,7 +30,7 @@ public enum DatasetStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance: String) throws -> NodeSpec {
-        var slice = config.datasets[instance]!.objectValue!
+        var slice = config.dataset(instance)!.objectValue!
         // The file's bytes, not its path, determine the data: its hash enters the key. (With both
         // `sample` and `file`, `settings` refuses the slice; nothing to read.)
         if slice["sample"] == nil, let path = slice["file"]?["path"]?.stringValue {

@@ -26,7 +26,7 @@ public enum EigenStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
+        let spec = config.run(run)!
         var slice = config.section(name).objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
         slice["width"] = config.section(TrainStage.name)["width"]

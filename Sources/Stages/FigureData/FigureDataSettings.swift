@@ -14,6 +14,8 @@ public struct FigureDataSettings {
     let planeMargin: Double
     /// Noisy runs first (the paper's D_σ before D_0), then by name.
     let runs: [Run]
+    /// The sweeps whose summaries are drawn (inputs `sweep.<name>`), sorted.
+    let sweeps: [String]
 
     /// - Throws: `ConfigError` naming the first missing or invalid key.
     init(_ slice: SliceReader) throws {
@@ -29,5 +31,6 @@ public struct FigureDataSettings {
         runs = try runObjects.keys.map { name in
             Run(name: name, dataset: try slice.string("runs.\(name).dataset"), targets: try slice.string("runs.\(name).targets"))
         }.sorted { ($0.targets == "noisy" ? 0 : 1, $0.name) < ($1.targets == "noisy" ? 0 : 1, $1.name) }
+        sweeps = (slice.value("sweeps")?.arrayValue ?? []).compactMap(\.stringValue)
     }
 }

@@ -11,17 +11,19 @@ import PipelineCore
 /// `line.<run>` for every run. Layout: `/<figure>/<run>[/<panel>]/<array>`; figures
 /// learning_curves (with phases, t* and the sets the phases pass), trajectories (with the refined
 /// attractor's symmetric copies), functions, spectrum, region_checks, multistart (limit functions),
-/// embedded_line.
+/// embedded_line; with sweeps (inputs `sweep.<name>`, the sweep-summary nodes) sweep_cells and
+/// sweep_line_basin (`SweepFigures`).
 public enum FigureDataStage: Stage {
     public static let name = "figure-data"
     public static let scope = StageScope.global
     public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
     public static let configSection: String? = "figures"
-    public static let sliceOrigins = ["runs": "runs"]
+    public static let sliceOrigins = ["runs": "runs", "sweeps": "sweeps"]
     public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
                                      "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
                                      "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
                                      "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
+                                     "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift",
                                      "Sources/MLPNumerics", "Sources/CVectorMath", "Sources/DynamicsAnalysis"]
     /// The stages whose artifacts of every run the figures draw on.
     static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
@@ -39,6 +41,11 @@ public enum FigureDataStage: Stage {
             }
         }
         slice["runs"] = .object(runs)
+        // A sweep's summary is drawn by its own figures; its runs never enter the paper's.
+        if !config.sweeps.isEmpty {
+            slice["sweeps"] = .array(config.sweeps.keys.sorted().map { .string($0) })
+            for name in config.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
+        }
         return NodeSpec(slice: .object(slice), inputs: inputs)
     }
 
@@ -49,7 +56,12 @@ public enum FigureDataStage: Stage {
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let runs = try RunInputs.open(settings, stage: context)
         let writer = try context.makeWriter(stage: name)
-        try writer.root.setAttribute("figures", .string("learning_curves,trajectories,functions,spectrum,region_checks,multistart,embedded_line"))
+        let sweeps = try settings.sweeps.map { name in
+            (name: name, summary: try SweepSummaryArtifact.read(try context.openInput("sweep.\(name)")))
+        }
+        let figures = ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"]
+            + (sweeps.isEmpty ? [] : SweepFigures.names)
+        try writer.root.setAttribute("figures", .string(figures.joined(separator: ",")))
         try LearningCurvesFigure.write(runs, into: writer.root)
         try TrajectoriesFigure.write(runs, settings: settings, into: writer.root)
         try FunctionsFigure.write(runs, settings: settings, into: writer.root)
@@ -57,6 +69,7 @@ public enum FigureDataStage: Stage {
         try RegionChecksFigure.write(runs, into: writer.root)
         try MultiStartFigure.write(runs, settings: settings, into: writer.root)
         try EmbeddedLineFigure.write(runs, into: writer.root)
+        if !sweeps.isEmpty { try SweepFigures.write(sweeps, into: writer.root) }
         try writer.commit()
         if !context.quiet {
             print("figure-data: \(runs.count) run(s): \(runs.map(\.run.name).joined(separator: ", "))")

@@ -19,6 +19,10 @@ public enum LineStage: Stage {
     public static let sliceOrigins = ["targets": "runs.*.targets", "eta": "train.eta", "refine": "eigen"]
     public static let sourcePaths = ["Sources/Stages/Line"] + Refinement.analysisSources
 
+    /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (the line's
+    /// prediction is for that start).
+    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep?.paperInit ?? true }
+
     public struct Settings {
         let targets: String
         let eta: Double
@@ -30,7 +34,7 @@ public enum LineStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
+        let spec = config.run(run)!
         var slice = config.section(name).objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
         slice["eta"] = config.section(TrainStage.name)["eta"]

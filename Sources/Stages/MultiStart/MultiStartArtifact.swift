@@ -78,6 +78,8 @@ public struct MultiStartArtifact {
     public let lineSegments: [ClosedRange<Double>]
     /// (w*, c*) of the line, nil when it does not apply.
     public let line: (w: Double, c: Double)?
+    /// The line's coefficient A (the sign of the curvature across its interior), nil when it does not apply.
+    public let lineCoefficient: Double?
     public let wallSeconds: Double
 
     /// Writes the layout.
@@ -235,9 +237,11 @@ public struct MultiStartArtifact {
         let lineGroup = try root.group("line")
         if try lineGroup.hasAttribute("skipped") {
             line = nil
+            lineCoefficient = nil
             lineSegments = []
         } else {
             line = (try lineGroup.double("w_star"), try lineGroup.double("c_star"))
+            lineCoefficient = try lineGroup.double("A")
             let flat = try lineGroup.dataset("stable_segments").readDoubles()
             lineSegments = stride(from: 0, to: flat.count, by: 2).map { flat[$0]...flat[$0 + 1] }
         }

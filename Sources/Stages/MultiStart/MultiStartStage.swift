@@ -33,6 +33,9 @@ public enum MultiStartStage: Stage {
     /// The certificate's keys (also read by the phases stage for the run's final point).
     static let certificateKeys = ["certify_gradient", "certify_energy_gap", "certify_line_margin", "certify_path_samples"]
 
+    /// Every run of `runs`; a sweep's run when the sweep has starts.
+    public static func applies(to run: PipelineConfig.Run) -> Bool { (run.sweep?.starts ?? 1) > 0 }
+
     public struct Settings {
         let targets: String
         let width: Int
@@ -68,9 +71,13 @@ public enum MultiStartStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
+        let spec = config.run(run)!
         var slice = config.section(name).objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
+        if let sweep = spec.sweep {
+            slice["starts"] = .number(Double(sweep.starts))
+            slice["max_steps"] = .number(Double(sweep.multistartSteps))
+        }
         slice["width"] = config.section(TrainStage.name)["width"]
         slice["refine"] = Refinement.slice(config)
         slice["line"] = config.section(LineStage.name)

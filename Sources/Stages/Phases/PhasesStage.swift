@@ -39,7 +39,7 @@ public enum PhasesStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
+        let spec = config.run(run)!
         var slice = config.section(name).objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
         slice["refine"] = Refinement.slice(config)

@@ -18,7 +18,8 @@ struct DagDrawing {
         }
         var edges: [String: [String]] = [:]
         for node in nodes.values {
-            for input in node.inputs { edges["\(input.node)\u{0}\(node.node)", default: []].append(input.role) }
+            // A sweep summary's inputs (its runs' nodes) are not drawn: the page does not read them.
+            for input in node.inputs where nodes[input.node] != nil { edges["\(input.node)\u{0}\(node.node)", default: []].append(input.role) }
         }
         if let report {
             // The report reads every node; drawing all those arrows would hide the pipeline's own,

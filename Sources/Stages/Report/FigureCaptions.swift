@@ -75,6 +75,24 @@ struct FigureCaption {
             lookFor: "The transverse eigenvalue changes sign at γ = 0 and γ = 1 with the sign of γ(1 − γ)·<i>A</i>; the line "
                 + "limits lie where it is positive and λ<sub>max</sub> &lt; 2/η.",
             sources: [LineStage.name, MultiStartStage.name]),
+        "sweep_cells": FigureCaption(
+            title: "Sweeps: Theorem 3.1 over (n, σ)",
+            shows: "Per sweep, one heat map per measure of its summary over the grid of sample sizes <i>n</i> and noise levels σ "
+                + "(σ shrinking to the right): each cell prints the fraction, its 95% Wilson interval and the count it comes from. "
+                + "Fractions of datasets: one limit function; lowest limits one point modulo symmetry; <i>A</i> &gt; 0; the line's "
+                + "prediction for the paper's start agreeing with its outcome. Fractions of starts: reaching the lowest "
+                + "<i>E</i><sub>tr</sub> found; ending on <i>L</i> (by the sign of <i>A</i>); not converged.",
+            lookFor: "Theorem 3.1 predicts fractions near 1 for one function and one point at large <i>n</i> or small σ; a line "
+                + "basin above 0 where <i>A</i> &gt; 0 means \"almost every start\" fails there. The unconverged fraction should "
+                + "stay small (budgets: docs/sweeps.md).",
+            sources: [SweepSummaryStage.name]),
+        "sweep_line_basin": FigureCaption(
+            title: "Sweeps: basin of the embedded line against |A|",
+            shows: "One point per dataset: the fraction of its random starts whose limit lies on the embedded line <i>L</i> against "
+                + "|<i>A</i>| (log scale), coloured by the sign of <i>A</i>, marker by <i>n</i>.",
+            lookFor: "Datasets with <i>A</i> &gt; 0 (the interior of <i>L</i> GD-stable) should carry a positive basin, growing "
+                + "with |<i>A</i>|; with <i>A</i> &lt; 0 only the exterior segment can hold starts.",
+            sources: [SweepSummaryStage.name]),
     ]
 
     /// A caption for a figure the report does not know (a figure added later): its name only.

@@ -78,8 +78,8 @@ struct ReportInputs {
     /// the render artifact carries (relative to `<store>/figures/`).
     let figures: [String]
     let renderedFiles: [(path: String, contents: Data)]
-    /// Sweep summaries (input roles `sweep.<name>`): the hook for sweep stages; none yet.
-    let sweeps: [NodeProvenance]
+    /// Sweep summaries (input roles `sweep.<name>`, the sweep-summary nodes), by sweep name.
+    let sweeps: [(node: NodeProvenance, summary: SweepSummaryArtifact.Contents)]
 
     /// - Throws: `StageFailure`/`HDF5Error` when an input is missing or unreadable.
     static func read(_ settings: ReportStage.Settings, _ context: StageContext) throws -> ReportInputs {
@@ -116,7 +116,7 @@ struct ReportInputs {
         }
         let rendered = try withInput("render") { file, _ in try PublishedFiles.read(file.root) }
         let sweepRoles = try context.inputPaths().keys.filter { $0.hasPrefix("sweep.") }.sorted()
-        let sweeps = try sweepRoles.map { role in try withInput(role) { _, provenance in provenance } }
+        let sweeps = try sweepRoles.map { role in try withInput(role) { file, provenance in (provenance, try SweepSummaryArtifact.read(file)) } }
         return ReportInputs(runs: runs, nodes: nodes, figures: figures, renderedFiles: rendered, sweeps: sweeps)
     }
 

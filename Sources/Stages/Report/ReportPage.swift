@@ -114,8 +114,8 @@ struct ReportPage {
         return html.joined(separator: "\n")
     }
 
-    /// The hook for sweep summaries: a sweep stage's summary artifacts reach this stage as
-    /// inputs with roles `sweep.<name>` (`ReportInputs.sweeps`); a table per sweep goes here.
+    /// A table per sweep: its summary's measures per (n, σ) cell with Wilson intervals
+    /// (`ReportInputs.sweeps`, input roles `sweep.<name>`).
     private var sweepsSection: String {
         var html = ["<section id=\"sweeps\"><h2>2. Sweeps</h2>"]
         if inputs.sweeps.isEmpty {
@@ -123,11 +123,30 @@ struct ReportPage {
                 + "(over seeds, <i>n</i> and σ: the fraction of datasets whose limits form one function, basin fractions) appear in "
                 + "this section once a sweep stage feeds this report (input roles <code>sweep.&lt;name&gt;</code>).</p>")
         } else {
-            html.append("<table class=\"data\"><thead><tr><th>sweep node</th><th>key</th></tr></thead><tbody>")
-            for sweep in inputs.sweeps {
-                html.append("<tr><td><a href=\"#\(sweep.anchor)\">\(Format.escape(sweep.node))</a></td><td><code>\(Format.short(sweep.key))</code></td></tr>")
+            html.append("<p>Theorem 3.1 as a measurement over datasets drawn at each (<i>n</i>, σ): per cell, each fraction with its "
+                + "count and 95% Wilson interval. Fractions of datasets: one limit function; the limits of lowest <i>E</i><sub>tr</sub> "
+                + "one point modulo symmetry (the theorem as stated); <i>A</i> &gt; 0; the line's prediction for the paper's start "
+                + "agreeing with where its training ended. Fractions of starts (pooled over the cell's datasets): reaching the lowest "
+                + "<i>E</i><sub>tr</sub> found on their dataset; ending on the embedded line <i>L</i>, by the sign of <i>A</i>; not "
+                + "converged within the budget (docs/sweeps.md).</p>")
+            for (node, summary) in inputs.sweeps {
+                let names = summary.measureNames
+                html.append("<h3>Sweep <code>\(Format.escape(summary.sweep))</code> (<a href=\"#\(node.anchor)\">\(Format.escape(node.node))</a>, "
+                    + "\(summary.starts) starts per dataset)</h3>")
+                html.append("<table class=\"data\"><thead><tr><th><i>n</i></th><th>σ</th><th>datasets</th>"
+                    + names.map { "<th>\(Format.escape(CellSummary.title($0)))</th>" }.joined()
+                    + "<th><i>A</i>: min, quartiles, max</th></tr></thead><tbody>")
+                for cell in summary.cells {
+                    let measures = cell.measures.map { m in
+                        m.trials == 0 ? "<td>—</td>"
+                            : "<td>\(Format.number(m.fraction, digits: 2)) [\(Format.number(m.low, digits: 2)), \(Format.number(m.high, digits: 2))]"
+                                + "<br><span class=\"small\">\(m.successes)/\(m.trials)</span></td>"
+                    }.joined()
+                    html.append("<tr><td>\(cell.n)</td><td>\(Format.number(cell.sigma))</td><td>\(cell.datasets)</td>\(measures)"
+                        + "<td>\(cell.coefficientQuantiles.map { Format.number($0, digits: 2) }.joined(separator: ", "))</td></tr>")
+                }
+                html.append("</tbody></table>")
             }
-            html.append("</tbody></table>")
         }
         html.append("</section>")
         return html.joined(separator: "\n")
@@ -182,6 +201,7 @@ struct ReportPage {
         for run in inputs.runs {
             for stage in caption.sources { if let node = run.nodes[stage] { roots.insert(node.node) } }
         }
+        for (node, _) in inputs.sweeps where caption.sources.contains(node.stage) { roots.insert(node.node) }
         // The figure's sources and what they were made from, then the export and the renderer.
         let chain = inputs.chain(of: roots) + ReportInputs.topologicalOrder(inputs.nodes.values.filter {
             [FigureDataStage.name, RenderStage.name].contains($0.stage)

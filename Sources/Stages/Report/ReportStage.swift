@@ -14,7 +14,8 @@ import PipelineCore
 /// Slice: the `report` section (title) and the effective configuration without `store`, so the
 /// page shows the configuration it was made from. Inputs: `figure_data`, `render`, and per run
 /// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>`, `multistart.<run>` — every
-/// node, so the page holds the provenance of the whole DAG. It reads the analysis artifacts only
+/// node of the runs, so the page holds the provenance of the whole DAG — and per sweep its
+/// summary, `sweep.<name>` (not the sweep's runs). It reads the analysis artifacts only
 /// through their layout types; its code identity is its folder and those layouts.
 /// Layout: `ReportArtifact`.
 public enum ReportStage: Stage {
@@ -25,7 +26,8 @@ public enum ReportStage: Stage {
     public static let sourcePaths = ["Sources/Stages/Report", "Sources/Stages/Shared/CriticalPointRecord.swift",
                                      "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/Stages/Train/TrainingArtifact.swift",
                                      "Sources/Stages/Eigen/EigenArtifact.swift", "Sources/Stages/Phases/PhasesArtifact.swift",
-                                     "Sources/Stages/MultiStart/MultiStartArtifact.swift", "Sources/Stages/Line/LineArtifact.swift"]
+                                     "Sources/Stages/MultiStart/MultiStartArtifact.swift", "Sources/Stages/Line/LineArtifact.swift",
+                                     "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift"]
     public static let publishedFolder: String? = "report"
     /// The stages whose artifact of every run the report reads (tables) or cites (provenance).
     static let perRunInputs = [DatasetStage.name, TrainStage.name, LineStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
@@ -57,6 +59,8 @@ public enum ReportStage: Stage {
                 inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: stage == DatasetStage.name ? spec.dataset : run)
             }
         }
+        // A sweep's summary, not its runs: the page tabulates the summary.
+        for name in config.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
         return NodeSpec(slice: .object(slice), inputs: inputs)
     }
 

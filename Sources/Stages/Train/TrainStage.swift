@@ -16,6 +16,9 @@ public enum TrainStage: Stage {
     public static let sliceOrigins = ["targets": "runs.*.targets"]
     public static let sourcePaths = ["Sources/Stages/Train", "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/MLPNumerics", "Sources/CVectorMath"]
 
+    /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (`paper_init`).
+    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep?.paperInit ?? true }
+
     public struct Settings {
         public let method: String
         public let eta: Double
@@ -30,9 +33,15 @@ public enum TrainStage: Stage {
     }
 
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
+        let spec = config.run(run)!
         var slice = config.section("train").objectValue ?? [:]
         slice["targets"] = .string(spec.targets)
+        // A sweep's run: the configuration's initial point with the sweep's budget; its
+        // trajectory is thinned (it is not plotted).
+        if let sweep = spec.sweep {
+            slice["steps"] = .number(Double(sweep.trainSteps))
+            slice["record_every"] = .number(Double(min(sweep.recordEvery, sweep.trainSteps)))
+        }
         // Keys that do not apply to the chosen method or initial point stay out of the key.
         var initial = slice["init"]?.objectValue ?? [:]
         for unused in initial["kind"]?.stringValue == "random" ? ["w", "v"] : ["distribution", "scale", "seed"] {

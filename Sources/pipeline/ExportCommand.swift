@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import PipelineCore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the pipeline as a workflow for another engine.",
+        subcommands: [ExportSnakemakeCommand.self]
+    )
+}
+
+struct ExportSnakemakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snakemake",
+        abstract: "Write a Snakefile (one rule per stage) whose jobs run `pipeline run-node`.",
+        discussion: """
+            Also writes each node's definition file under <store>/.workflow/ when it changed, which is how Snakemake \
+            learns that a node's configuration or code changed (docs/snakemake.md). Export again after editing the \
+            configuration or the code, then run e.g. `snakemake -s Snakefile --cores 2`.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "Stages whose nodes the workflow's default target makes, with their ancestors (default: all).")
+    var stages: [String] = []
+
+    @Option(name: .shortAndLong, help: "The Snakefile to write.")
+    var output: String = "Snakefile"
+
+    func run() throws {
+        let pipeline = try options.load()
+        try reportingErrors {
+            let selected = stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: stages))
+            let nodes = pipeline.nodes.filter { selected.contains($0.id) }
+            try pipeline.store.prepareForWriting()
+            let changed = try WorkflowStamps.writeDefinitions(of: pipeline, nodes: nodes)
+            let configPath = URL(fileURLWithPath: options.config).standardizedFileURL.path
+            let driver = pipeline.layout.executable("pipeline")
+            let text = Snakefile.text(pipeline: pipeline, nodes: nodes, driver: driver, configPath: configPath)
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                throw StoreError.from(error, verb: "write", path: output)
+            }
+            print("wrote \(output): \(Set(nodes.map(\.id.stage)).count) rules over \(nodes.count) nodes; \(changed.count) node definition(s) changed")
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import BuildProvenance
+import PipelineCore
+import Stages
+
+StageMain.run(SweepSummaryStage.self, builtFrom: builtSourceDigests)
