@@ -452,6 +452,169 @@ def embedded_line(group, options):
     return fig
 
 
+# Plain last and dashed: where a projected branch follows it (bulk-only near a minimum, where the
+# gradient has no dominant component), both stay visible.
+VARIANT_COLORS = {"dominant": "C3", "bulk": "C0", "plain": "black"}
+VARIANT_STYLES = {"dominant": "-", "bulk": "-", "plain": (0, (3, 2))}
+VARIANT_NAMES = {"plain": "plain steps", "dominant": "dominant-only (top-$k$ eigenvectors)", "bulk": "bulk-only (their complement)"}
+
+
+def alignment_layout(panel_group, experiments):
+    """Rows of (excess, chi) axis pairs: per method, one row per eta with the branch times as columns,
+    or a single row with the etas as columns when the method branches at one t0 only."""
+    by_method = {}
+    for name in experiments:
+        attrs = panel_group[name].attrs
+        by_method.setdefault(text(attrs["method"]), []).append((int(attrs["t0"]), float(attrs["eta"]), name))
+    rows = []
+    for method in sorted(by_method, key=lambda m: (m != "sgd", m)):
+        entries = by_method[method]
+        if len({t0 for t0, _, _ in entries}) == 1:
+            rows.append([name for _, _, name in sorted(entries, key=lambda e: e[1])])
+        else:
+            for eta in sorted({eta for _, eta, _ in entries}):
+                rows.append([name for t0, e, name in sorted(entries) if e == eta])
+    return rows
+
+
+def power_of_ten(n):
+    """10⁴ for 10000; other numbers as they are."""
+    exponent = round(np.log10(n)) if n > 0 else 0
+    return "10" + str(exponent).translate(SUPERSCRIPTS) if n > 0 and 10 ** exponent == n else f"{n:g}"
+
+
+def alignment(group, options):
+    """Per run and experiment: the excess E_tr of the plain, dominant-only and bulk-only branches
+    against the branch's steps (log-log), and chi_k of the full-batch gradient along each below."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    layouts = [alignment_layout(group[run], text(group[run].attrs["experiments"]).split(",")) for run in runs]
+    pairs = sum(len(rows) for rows in layouts)
+    columns = max(len(row) for rows in layouts for row in rows)
+    fig = Figure(figsize=(float(options["width_inches"]), 2.5 * pairs))
+    axes = fig.subplots(2 * pairs, columns, squeeze=False, gridspec_kw={"height_ratios": [2, 1] * pairs})
+    size = float(options["font_size"])
+    pair = 0
+    for run, rows in zip(runs, layouts):
+        run_group = group[run]
+        k = int(run_group.attrs["dominant_dimension"])
+        for row in rows:
+            for column in range(columns):
+                top, bottom = axes[2 * pair][column], axes[2 * pair + 1][column]
+                if column >= len(row):
+                    top.set_axis_off()
+                    bottom.set_axis_off()
+                    continue
+                panel = run_group[row[column]]
+                t = panel["t"][...]
+                for variant, color in VARIANT_COLORS.items():
+                    excess = panel[f"excess_{variant}"][...]
+                    steps = t[:len(excess)]
+                    shown = (steps > 0) & (excess > 0)
+                    top.loglog(steps[shown], excess[shown], color=color, linestyle=VARIANT_STYLES[variant], linewidth=0.9)
+                    chi = panel[f"chi_{variant}"][...]  # recorded with the excess: same length
+                    bottom.semilogx(steps[steps > 0], chi[steps > 0], color=color, linestyle=VARIANT_STYLES[variant], linewidth=0.8)
+                diverged = text(panel.attrs.get("diverged", ""))
+                if diverged:
+                    top.text(0.02, 0.04, "diverged: " + diverged, transform=top.transAxes, fontsize=size - 2, color="C3")
+                method, t0, eta = text(panel.attrs["method"]), int(panel.attrs["t0"]), float(panel.attrs["eta"])
+                title = f"{'SGD' if method == 'sgd' else 'GD'}, $t_0$ = {power_of_ten(t0)}, $\\eta$ = {eta:g}"
+                top.set_title(title if len(runs) == 1 else f"{text(run_group.attrs['title'])}: {title}", fontsize=size - 1)
+                bottom.set_ylim(-0.03, 1.03)
+                bottom.set_xlabel(axis_label(panel["t"]))
+                # No minor ticks on these many small log axes: a sixth of the figure's drawing time.
+                top.minorticks_off()
+                bottom.minorticks_off()
+                if column == 0:
+                    top.set_ylabel(axis_label(panel["excess_plain"]))
+                    bottom.set_ylabel(f"$\\chi_{{{k}}}$ of $\\nabla E_{{\\rm tr}}$")
+            pair += 1
+    handles = [Line2D([], [], color=color, linestyle=VARIANT_STYLES[variant], label=VARIANT_NAMES[variant])
+               for variant, color in VARIANT_COLORS.items()]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    return fig
+
+
+WIDTH_COLORS = ["0.55", "C0", "C1", "C2", "C3", "C4", "C5", "C6"]
+SCALE_STYLES = ["-", "--", ":", "-."]
+KIND_MARKERS = {"origin": "o", "embedded": "s", "minimum": "*", "saddle": "^"}
+
+
+def saddle_to_saddle(group, options):
+    """Per run: one panel per width m with every start's E_tr(t) coloured by its effective width
+    (line style by the initial scale alpha) and its refined plateaus marked by type; then the escape
+    time from the origin against alpha with the predicted slope ln 10/(2 eta s) per decade."""
+    runs = runs_of(group)
+    if not runs:
+        return None
+    columns = 3
+    per_run = [len(text(group[run].attrs["widths"]).split(",")) + 1 for run in runs]
+    rows = sum((count + columns - 1) // columns for count in per_run)
+    fig, axes = new_figure(options, rows, columns)
+    size = float(options["font_size"])
+    row = 0
+    widths_seen, scales_seen, kinds_seen = set(), [], set()
+    for run, count in zip(runs, per_run):
+        run_group = group[run]
+        widths = [int(m) for m in text(run_group.attrs["widths"]).split(",")]
+        cells = [axes[row + i // columns][i % columns] for i in range(count)]
+        for ax, m in zip(cells, widths):
+            panel = run_group[f"m{m}"]
+            for name in sorted(panel):
+                start = panel[name]
+                scale = float(start.attrs["scale"])
+                if scale not in scales_seen:
+                    scales_seen.append(scale)
+                t, error, width = start["t"][...], start["E_tr"][...], start["effective_width"][...].astype(int)
+                points = np.column_stack([t, error])
+                segments = np.stack([points[:-1], points[1:]], axis=1)
+                colors = [WIDTH_COLORS[min(w, len(WIDTH_COLORS) - 1)] for w in width[1:]]
+                widths_seen.update(width.tolist())
+                style_index = sorted(scales_seen).index(scale) if scale in scales_seen else 0
+                ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.1,
+                                                 linestyles=SCALE_STYLES[style_index % len(SCALE_STYLES)]))
+                for tp, ep, kind in zip(start["plateau_t"][...], start["plateau_E_tr"][...], start["plateau_kind"][...]):
+                    kind = text(kind)
+                    kinds_seen.add(kind)
+                    ax.plot([tp], [ep], linestyle="", marker=KIND_MARKERS.get(kind, "x"), markersize=4.5,
+                            markerfacecolor="none", markeredgecolor="black", markeredgewidth=0.7, zorder=5)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.autoscale_view()
+            ax.axhline(float(run_group.attrs["E_1"]), color="0.5", linestyle=":", linewidth=0.8)
+            ax.set_xlabel(r"$t$ (steps)")
+            ax.set_ylabel(r"$E_{\rm tr}$")
+            ax.set_title(text(panel.attrs["title"]), fontsize=size - 1)
+        ax = cells[len(widths)]
+        escape = run_group["escape"]
+        alpha, times, m_of = escape["alpha"][...], escape["escape_time"][...], escape["width"][...].astype(int)
+        for m in widths:
+            chosen = (m_of == m) & np.isfinite(times)
+            ax.scatter(alpha[chosen], times[chosen], s=16, marker="o", facecolor="none", edgecolor=WIDTH_COLORS[min(m, len(WIDTH_COLORS) - 1)],
+                       linewidth=0.9, label=f"m = {m}", zorder=3)
+        if "predicted_alpha" in escape:
+            ax.plot(escape["predicted_alpha"][...], escape["predicted_escape"][...], color="black", linestyle="--", linewidth=0.9,
+                    label=f"slope ln10/(2$\\eta s$) = {float(escape.attrs['predicted_slope']):.1f}/decade")
+        ax.set_xscale("log")
+        ax.set_xlabel(axis_label(escape["alpha"]))
+        ax.set_ylabel(axis_label(escape["escape_time"]))
+        ax.set_title(f"{text(escape.attrs['title'])}\nmeasured {float(escape.attrs['measured_slope']):.1f} steps/decade "
+                     f"($\\alpha \\leq$ {float(escape.attrs['slope_max_scale']):g})", fontsize=size - 1)
+        ax.legend(loc="upper right", fontsize=size - 2)
+        for extra in cells[len(widths) + 1:] + [axes[row + i // columns][i % columns] for i in range(count, ((count + columns - 1) // columns) * columns)]:
+            extra.set_axis_off()
+        row += (count + columns - 1) // columns
+    handles = [Line2D([], [], color=WIDTH_COLORS[min(w, len(WIDTH_COLORS) - 1)], label=f"effective width {w}") for w in sorted(widths_seen)]
+    handles += [Line2D([], [], color="0.3", linestyle=SCALE_STYLES[i % len(SCALE_STYLES)], label=f"$\\alpha$ = {scale:g}")
+                for i, scale in enumerate(sorted(scales_seen))]
+    handles += [Line2D([], [], linestyle="", marker=KIND_MARKERS.get(kind, "x"), markerfacecolor="none", markeredgecolor="black",
+                       label=f"refined plateau: {kind}") for kind in sorted(kinds_seen)]
+    handles.append(Line2D([], [], color="0.5", linestyle=":", label="width-1 fit's $E_{\\rm tr}$"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=4)
+    return fig
+
+
 SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 MATH_POWER = re.compile(r"\$\\mathdefault\{(-?)(?:([0-9.]+)\\times\s*)?10\^\{(-?[0-9]+)\}\}\$")
 MATH_NUMBER = re.compile(r"\$\\mathdefault\{(-?[0-9.]+)\}\$")
@@ -562,7 +725,8 @@ def sweep_line_basin(group, options):
 
 RENDERERS = {"learning_curves": learning_curves, "trajectories": trajectories, "functions": functions,
              "spectrum": spectrum, "region_checks": region_checks, "multistart": multistart,
-             "embedded_line": embedded_line, "sweep_cells": sweep_cells, "sweep_line_basin": sweep_line_basin}
+             "embedded_line": embedded_line, "alignment": alignment, "saddle_to_saddle": saddle_to_saddle,
+             "sweep_cells": sweep_cells, "sweep_line_basin": sweep_line_basin}
 
 
 # MARK: Output
@@ -592,8 +756,8 @@ def save(fig, directory, name, options):
 
 # Each figure's cost (measured on the paper's run: tenths of a CPU second for PNG + PDF), to split
 # the figures evenly between the workers.
-COST = {"spectrum": 10, "learning_curves": 8, "trajectories": 7.5, "multistart": 6, "region_checks": 4, "functions": 2.5,
-        "(csv)": 2}
+COST = {"alignment": 20, "saddle_to_saddle": 11, "spectrum": 10, "learning_curves": 8, "trajectories": 7.5, "multistart": 6,
+        "embedded_line": 5.5, "region_checks": 4, "functions": 2.5, "(csv)": 2}
 # The CSV export, scheduled like a figure (so that no third process competes with the two workers).
 CSV_TASK = "(csv)"
 WORKERS = 2

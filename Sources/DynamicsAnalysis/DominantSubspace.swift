@@ -6,8 +6,8 @@ import LinearAlgebra
 public struct DominantSubspace: Sendable {
     /// Orthonormal basis u_1..u_k, the eigenvectors of the k largest eigenvalues, largest first.
     public let basis: [[Double]]
-    /// The eigenvalues of the whole matrix, ascending.
-    public let eigenvalues: [Double]
+    /// The eigendecomposition of the whole matrix (ascending values).
+    public let spectrum: SymmetricEigendecomposition
 
     /// - Parameters:
     ///   - spectrum: a symmetric eigendecomposition (ascending values, unit vectors).
@@ -16,7 +16,7 @@ public struct DominantSubspace: Sendable {
         let d = spectrum.dimension
         let depth = min(max(k, 0), d)
         basis = (0..<depth).map { spectrum.vectors[d - 1 - $0] }
-        eigenvalues = spectrum.values
+        self.spectrum = spectrum
     }
 
     /// The dominant subspace of the row-major `d × d` symmetric matrix `matrix`.
@@ -26,7 +26,7 @@ public struct DominantSubspace: Sendable {
     }
 
     /// λ_max.
-    public var largestEigenvalue: Double { eigenvalues[eigenvalues.count - 1] }
+    public var largestEigenvalue: Double { spectrum.values[spectrum.dimension - 1] }
 
     /// `P_k g = Σ_i ⟨u_i, g⟩ u_i`.
     public func project(_ g: [Double]) -> [Double] {
@@ -46,13 +46,7 @@ public struct DominantSubspace: Sendable {
 
     /// `χ_k(g) = ‖P_k g‖ / ‖g‖` in [0, 1]; NaN when `g = 0`.
     public func alignment(_ g: [Double]) -> Double {
-        let norm = Dense.norm(g)
-        guard norm > 0 else { return .nan }
-        var sum = 0.0
-        for u in basis {
-            let c = Dense.dot(u, g) / norm
-            sum += c * c
-        }
-        return min(1, sum.squareRoot())
+        guard let chi = HessianAnalysis.alignment(of: g, spectrum: spectrum, depth: basis.count) else { return .nan }
+        return chi.last ?? 0
     }
 }

@@ -50,7 +50,7 @@ public final class Pipeline {
             let instances: [String]
             switch stage.scope {
             case .dataset: instances = config.allDatasetNames
-            case .run: instances = config.allRunNames.filter { stage.applies(config.run($0)!) }
+            case .run: instances = config.allRunNames.filter { stage.applies(config.run($0)!, config) }
             case .sweep: instances = config.sweeps.keys.sorted()
             case .global: instances = [""]
             }

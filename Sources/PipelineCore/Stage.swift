@@ -41,7 +41,7 @@ public protocol Stage {
 
     /// Whether a per-run stage has a node for this run. The default: every run of `runs`, no run of
     /// a sweep — a sweep's runs need only what its summary reads, not every analysis of the paper.
-    static func applies(to run: PipelineConfig.Run) -> Bool
+    static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool
 
     /// The node's config slice (everything that determines its artifact) and its inputs by role.
     /// - Throws: `ConfigError` naming the key when the slice cannot be built.
@@ -63,7 +63,7 @@ extension Stage {
     public static var formatVersion: Int { 1 }
     public static var publishedFolder: String? { nil }
     public static var executable: String { "stage-\(name)" }
-    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep == nil }
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { run.sweep == nil }
 
     /// A reader of `slice` that names keys as `pipeline.json` does.
     public static func reader(_ slice: JSONValue, instance: String?, schema: JSONValue?) -> SliceReader {
@@ -96,7 +96,7 @@ public struct StageDefinition {
     /// Decodes and checks a node's slice (slice, instance, schema), discarding the settings.
     public let check: (JSONValue, String, JSONValue?) throws -> Void
     /// Whether a per-run stage has a node for a run.
-    public let applies: (PipelineConfig.Run) -> Bool
+    public let applies: (PipelineConfig.Run, PipelineConfig) -> Bool
 
     public init<S: Stage>(_ stage: S.Type) {
         name = S.name
@@ -108,7 +108,7 @@ public struct StageDefinition {
         publishedFolder = S.publishedFolder
         node = { try S.node($0, instance: $1) }
         check = { slice, instance, schema in _ = try S.settings(S.reader(slice, instance: instance, schema: schema)) }
-        applies = { S.applies(to: $0) }
+        applies = { S.applies(to: $0, in: $1) }
     }
 }
 

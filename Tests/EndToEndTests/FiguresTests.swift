@@ -126,12 +126,16 @@ final class FiguresTests: XCTestCase {
         }
         guard case .string(let figures) = try root.attribute("figures") else { return XCTFail("root lacks 'figures'") }
         XCTAssertEqual(figures.split(separator: ",").map(String.init),
-                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"])
+                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line",
+                        "alignment", "saddle_to_saddle"])
         for figure in figures.split(separator: ",").map(String.init) {
             XCTAssertTrue(try root.group(figure).hasAttribute("title"), figure)
             guard case .string(let runs) = try root.group(figure).attribute("runs") else { return XCTFail("\(figure) lacks 'runs'") }
-            XCTAssertEqual(Set(runs.split(separator: ",").map(String.init)), ["noisy", "clean"], figure)
+            // The related-paper studies are made for the noisy run only (run_targets' default).
+            let expected: Set<String> = ["alignment", "saddle_to_saddle"].contains(figure) ? ["noisy"] : ["noisy", "clean"]
+            XCTAssertEqual(Set(runs.split(separator: ",").map(String.init)), expected, figure)
         }
+        try checkRelatedStudies(root)
         // The teacher 2·tanh(x) at the grid's end, x = 3.5.
         XCTAssertEqual(try array(root, "functions/noisy/f_teacher").readDoubles().last!, 2 * tanh(3.5), accuracy: 1e-15)
         // The clean run's targets are the teacher's values.
@@ -272,11 +276,44 @@ final class FiguresTests: XCTestCase {
         }
     }
 
+    /// The alignment and saddle_to_saddle groups hold the projected and saddles artifacts' numbers.
+    private func checkRelatedStudies(_ root: HDF5Group) throws {
+        let projectedFile = try runArtifact("projected", "noisy")
+        defer { try? projectedFile.close() }
+        let projected = try ProjectedArtifact(reading: projectedFile)
+        for branch in projected.branches {
+            let panel = "alignment/noisy/\(branch.experiment.name)"
+            XCTAssertEqual(try array(root, "\(panel)/excess_\(branch.projection.rawValue)").readDoubles(), branch.record.excess)
+            XCTAssertEqual(try array(root, "\(panel)/chi_\(branch.projection.rawValue)").readDoubles(), branch.record.fullAlignment)
+            XCTAssertEqual(try array(root, "\(panel)/t").readDoubles(), branch.record.t.map(Double.init), "no branch diverged here")
+        }
+        let rows = projected.ratios
+        XCTAssertEqual(try array(root, "alignment/noisy/ratios/t0").readDoubles(), rows.map { Double($0.t0) })
+        XCTAssertEqual(try array(root, "alignment/noisy/ratios/ratio_bulk").readDoubles(), rows.map { $0.finalExcess[2] / $0.finalExcess[0] })
+
+        let saddlesFile = try runArtifact("saddles", "noisy")
+        defer { try? saddlesFile.close() }
+        let saddles = try SaddlesArtifact(reading: saddlesFile)
+        XCTAssertEqual(try array(root, "saddle_to_saddle/noisy/escape/escape_time").readDoubles(),
+                       saddles.starts.map { Double($0.run.escapeTime!) })
+        let predicted = try array(root, "saddle_to_saddle/noisy/escape/predicted_escape").readDoubles()
+        let alphas = try array(root, "saddle_to_saddle/noisy/escape/predicted_alpha").readDoubles()
+        // The drawn line has the predicted slope per decade of 1/α.
+        XCTAssertEqual((predicted[0] - predicted[1]) / log10(alphas[1] / alphas[0]), saddles.predictedSlope, accuracy: 1e-9 * saddles.predictedSlope)
+        for (n, result) in saddles.starts.enumerated() {
+            let panel = "saddle_to_saddle/noisy/m\(result.start.width)/" + String(format: "start%03d", n)
+            let keep = result.run.t.indices.filter { result.run.t[$0] > 0 }
+            XCTAssertEqual(try array(root, "\(panel)/effective_width").readDoubles(), keep.map { Double(result.run.effectiveWidth[$0]) })
+            XCTAssertEqual(try array(root, "\(panel)/plateau_E_tr").readDoubles(), result.plateaus.map(\.trainingError))
+        }
+    }
+
     func testRenderWritesImagesAndCSVAndRerendersOnlyOnOptionChange() throws {
         try requireMatplotlib()
         try pipeline(["run"])
         let figures = results.appendingPathComponent("figures")
-        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"] {
+        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line",
+                     "alignment", "saddle_to_saddle"] {
             for format in ["png", "pdf"] {
                 let data = try XCTUnwrap(FileManager.default.contents(atPath: figures.appendingPathComponent("\(name).\(format)").path),
                                          "\(name).\(format) missing")

@@ -12,7 +12,7 @@ final class RelatedStudiesTests: ProjectTestCase {
         try pipeline(["run", "projected", "saddles", "-j", "2"])
         let config = URL(fileURLWithPath: configPath)
         let projected = try ProjectedArtifact(reading: try HDF5File.open(try currentArtifact("projected[noisy]", config: config).path))
-        // One SGD (t0 = 1000, η = 0.05) and one GD (t0 = 2000, η = 0.3) experiment, three variants each.
+        // One SGD (t0 = 500, η = 0.05) and one GD (t0 = 1000, η = 0.3) experiment, three variants each.
         XCTAssertEqual(projected.branches.count, 6)
         XCTAssertEqual(projected.ratios.map(\.method), ["sgd", "gd"])
         for branch in projected.branches {

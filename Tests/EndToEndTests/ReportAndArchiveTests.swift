@@ -92,8 +92,8 @@ final class ReportAndArchiveTests: XCTestCase {
         for attribute in ["src=\"http", "href=\"http", "url(", "<script", "<link"] {
             XCTAssertFalse(page.contains(attribute), "the page loads or links \(attribute)…")
         }
-        XCTAssertEqual(page.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 7)
-        for number in 1...7 { XCTAssertTrue(page.contains("<b>Figure \(number). "), "Figure \(number)") }
+        XCTAssertEqual(page.components(separatedBy: "<img src=\"data:image/png;base64,").count - 1, 9)
+        for number in 1...9 { XCTAssertTrue(page.contains("<b>Figure \(number). "), "Figure \(number)") }
         XCTAssertTrue(page.contains("href=\"../figures/learning_curves.pdf\""))
         XCTAssertTrue(page.contains("href=\"../figures/csv/learning_curves_noisy.csv\""))
 
@@ -113,6 +113,12 @@ final class ReportAndArchiveTests: XCTestCase {
         XCTAssertTrue(page.contains("id=\"limits-noisy\"") && page.contains("id=\"limits-clean\""))
         XCTAssertTrue(page.contains("Embedded one-neuron line"), "no row for the line")
         XCTAssertTrue(page.contains("id=\"sweeps\""))
+        // The related papers: the alignment table and the saddle-to-saddle slope, from the noisy run's artifacts.
+        XCTAssertTrue(page.contains("id=\"alignment-noisy\"") && page.contains("id=\"saddles-noisy\""))
+        let saddlesFile = try HDF5File.open(try currentArtifact("saddles[noisy]", config: URL(fileURLWithPath: configPath)).path)
+        let saddles = try SaddlesArtifact(reading: saddlesFile)
+        try saddlesFile.close()
+        XCTAssertTrue(page.contains("<b>\(String(format: "%.4g", saddles.escapeSlope())) steps per decade</b>"), "escape slope missing")
 
         // Provenance: every node with its full key, the DAG drawn, tools, the configuration with the data's source.
         for (node, key) in try keys() where node != "html-report" {
@@ -144,7 +150,7 @@ final class ReportAndArchiveTests: XCTestCase {
         }
 
         let images = try XCTUnwrap(found["images"] as? [[String: Any]])
-        XCTAssertEqual(images.count, 7, "\(images)")
+        XCTAssertEqual(images.count, 9, "\(images)")
         for image in images {
             XCTAssertEqual(image["complete"] as? Bool, true, "\(image)")
             XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "an image did not decode: \(image)")

@@ -41,6 +41,9 @@ final class SweepTests: ProjectTestCase {
         XCTAssertEqual(count("eigen"), 2)
         XCTAssertEqual(count("phases"), 2)
         XCTAssertEqual(count("sweep-summary"), 1)
+        // The related-paper studies: the project's noisy run only, never a sweep's runs.
+        XCTAssertEqual(count("projected"), 1)
+        XCTAssertEqual(count("saddles"), 1)
         for name in ["dataset[tiny-n10-s0.2-d1]", "train[tiny-n20-s0.8-d3]", "line[tiny-n10-s0.8-d2]", "multistart[tiny-n20-s0.2-d1]", "sweep-summary[tiny]"] {
             XCTAssertNotNil(nodes[name], name)
         }
@@ -53,12 +56,12 @@ final class SweepTests: ProjectTestCase {
         // A large DAG is summarised; --all lists every node.
         write(sweepConfig(n: [10, 20, 30], sigma: [0.1, 0.2, 0.4, 0.8], seeds: 20))
         let summary = try pipeline(["dag"]).stdout
-        XCTAssertTrue(summary.contains("975 nodes"), summary)
+        XCTAssertTrue(summary.contains("977 nodes"), summary)
         XCTAssertTrue(summary.contains("sweep tiny: n ∈ {10, 20, 30} × σ ∈ {0.1, 0.2, 0.4, 0.8} × 20 dataset seed(s)"), summary)
         XCTAssertLessThan(summary.split(separator: "\n").count, 40, summary)
-        XCTAssertEqual(try pipeline(["dag", "--all"]).stdout.split(separator: "\n").count, 975)
+        XCTAssertEqual(try pipeline(["dag", "--all"]).stdout.split(separator: "\n").count, 977)
         let dry = try pipeline(["run", "--dry-run"]).stdout
-        XCTAssertTrue(dry.contains("975 nodes in the DAG, 975 selected, 975 would run"), dry)
+        XCTAssertTrue(dry.contains("977 nodes in the DAG, 977 selected, 977 would run"), dry)
         XCTAssertTrue(dry.contains("kernel rate measured now"), dry)
         XCTAssertNotNil(dry.range(of: #"multistart\s+242\s+"#, options: .regularExpression), dry)
         XCTAssertLessThan(dry.split(separator: "\n").count, 30, "a large dry run prints no line per node")

@@ -16,6 +16,9 @@ public struct FigureDataSettings {
     let runs: [Run]
     /// The sweeps whose summaries are drawn (inputs `sweep.<name>`), sorted.
     let sweeps: [String]
+    /// The runs with a node of the related-paper studies (inputs `projected.<run>`, `saddles.<run>`).
+    let projectedRuns: [String]
+    let saddlesRuns: [String]
 
     /// - Throws: `ConfigError` naming the first missing or invalid key.
     init(_ slice: SliceReader) throws {
@@ -32,5 +35,7 @@ public struct FigureDataSettings {
             Run(name: name, dataset: try slice.string("runs.\(name).dataset"), targets: try slice.string("runs.\(name).targets"))
         }.sorted { ($0.targets == "noisy" ? 0 : 1, $0.name) < ($1.targets == "noisy" ? 0 : 1, $1.name) }
         sweeps = (slice.value("sweeps")?.arrayValue ?? []).compactMap(\.stringValue)
+        projectedRuns = (slice.value("studies.projected")?.arrayValue ?? []).compactMap(\.stringValue)
+        saddlesRuns = (slice.value("studies.saddles")?.arrayValue ?? []).compactMap(\.stringValue)
     }
 }

@@ -12,18 +12,21 @@ import PipelineCore
 /// learning_curves (with phases, t* and the sets the phases pass), trajectories (with the refined
 /// attractor's symmetric copies), functions, spectrum, region_checks, multistart (limit functions),
 /// embedded_line; with sweeps (inputs `sweep.<name>`, the sweep-summary nodes) sweep_cells and
-/// sweep_line_basin (`SweepFigures`).
+/// sweep_line_basin (`SweepFigures`); with the related-paper studies (inputs `projected.<run>`,
+/// `saddles.<run>` for the runs they are made for) alignment and saddle_to_saddle.
 public enum FigureDataStage: Stage {
     public static let name = "figure-data"
     public static let scope = StageScope.global
     public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
     public static let configSection: String? = "figures"
-    public static let sliceOrigins = ["runs": "runs", "sweeps": "sweeps"]
+    public static let sliceOrigins = ["runs": "runs", "sweeps": "sweeps", "studies": "runs"]
     public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
                                      "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
                                      "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
                                      "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
                                      "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift",
+                                     "Sources/Stages/Projected/ProjectedArtifact.swift", "Sources/Stages/Projected/ProjectedStage.swift",
+                                     "Sources/Stages/Saddles/SaddlesArtifact.swift", "Sources/Stages/Saddles/SaddlesStage.swift",
                                      "Sources/MLPNumerics", "Sources/CVectorMath", "Sources/DynamicsAnalysis"]
     /// The stages whose artifacts of every run the figures draw on.
     static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
@@ -41,6 +44,15 @@ public enum FigureDataStage: Stage {
             }
         }
         slice["runs"] = .object(runs)
+        // The related-paper studies, for the runs they are made for.
+        var studies: [String: JSONValue] = [:]
+        for stage in [ProjectedStage.name, SaddlesStage.name] {
+            let names = StudyRuns.names(stage, in: config)
+            if names.isEmpty { continue }
+            studies[stage] = .array(names.map { .string($0) })
+            for run in names { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
+        }
+        if !studies.isEmpty { slice["studies"] = .object(studies) }
         // A sweep's summary is drawn by its own figures; its runs never enter the paper's.
         if !config.sweeps.isEmpty {
             slice["sweeps"] = .array(config.sweeps.keys.sorted().map { .string($0) })
@@ -59,7 +71,15 @@ public enum FigureDataStage: Stage {
         let sweeps = try settings.sweeps.map { name in
             (name: name, summary: try SweepSummaryArtifact.read(try context.openInput("sweep.\(name)")))
         }
+        let title = { (run: String) in runs.first { $0.run.name == run }?.title ?? run }
+        let projected = try settings.projectedRuns.map { run in
+            (run: run, title: title(run), artifact: try ProjectedArtifact(reading: try context.openInput("projected.\(run)")))
+        }
+        let saddles = try settings.saddlesRuns.map { run in
+            (run: run, title: title(run), artifact: try SaddlesArtifact(reading: try context.openInput("saddles.\(run)")))
+        }
         let figures = ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"]
+            + (projected.isEmpty ? [] : ["alignment"]) + (saddles.isEmpty ? [] : ["saddle_to_saddle"])
             + (sweeps.isEmpty ? [] : SweepFigures.names)
         try writer.root.setAttribute("figures", .string(figures.joined(separator: ",")))
         try LearningCurvesFigure.write(runs, into: writer.root)
@@ -69,6 +89,8 @@ public enum FigureDataStage: Stage {
         try RegionChecksFigure.write(runs, into: writer.root)
         try MultiStartFigure.write(runs, settings: settings, into: writer.root)
         try EmbeddedLineFigure.write(runs, into: writer.root)
+        if !projected.isEmpty { try AlignmentFigure.write(projected, into: writer.root) }
+        if !saddles.isEmpty { try SaddleToSaddleFigure.write(saddles, into: writer.root) }
         if !sweeps.isEmpty { try SweepFigures.write(sweeps, into: writer.root) }
         try writer.commit()
         if !context.quiet {

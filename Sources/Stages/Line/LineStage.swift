@@ -21,7 +21,7 @@ public enum LineStage: Stage {
 
     /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (the line's
     /// prediction is for that start).
-    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep?.paperInit ?? true }
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { run.sweep?.paperInit ?? true }
 
     public struct Settings {
         let targets: String

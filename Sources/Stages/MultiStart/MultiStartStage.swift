@@ -34,7 +34,7 @@ public enum MultiStartStage: Stage {
     static let certificateKeys = ["certify_gradient", "certify_energy_gap", "certify_line_margin", "certify_path_samples"]
 
     /// Every run of `runs`; a sweep's run when the sweep has starts.
-    public static func applies(to run: PipelineConfig.Run) -> Bool { (run.sweep?.starts ?? 1) > 0 }
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { (run.sweep?.starts ?? 1) > 0 }
 
     public struct Settings {
         let targets: String

@@ -20,6 +20,10 @@ public enum ProjectedStage: Stage {
     public static let summary = "plain / dominant-only / bulk-only steps (SGD and GD) branched from the run's trajectory: excess E_tr, χ_k, λ_max"
     public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "train_steps": "train.steps",
                                       "record_every": "train.record_every"]
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool {
+        StudyRuns.applies(name, to: run, in: config)
+    }
+
     public static let sourcePaths = ["Sources/Stages/Projected", "Sources/Stages/Eigen/EigenArtifact.swift"] + Refinement.analysisSources
 
     /// One branch point and step size, run with every `StepProjection`.
@@ -45,6 +49,7 @@ public enum ProjectedStage: Stage {
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
         let spec = config.runs[run]!
         var slice = config.section(name).objectValue ?? [:]
+        slice["run_targets"] = nil
         let train = config.section(TrainStage.name)
         slice["targets"] = .string(spec.targets)
         slice["width"] = train["width"]

@@ -75,6 +75,28 @@ struct FigureCaption {
             lookFor: "The transverse eigenvalue changes sign at γ = 0 and γ = 1 with the sign of γ(1 − γ)·<i>A</i>; the line "
                 + "limits lie where it is positive and λ<sub>max</sub> &lt; 2/η.",
             sources: [LineStage.name, MultiStartStage.name]),
+        "alignment": FigureCaption(
+            title: "Suspicious alignment: dominant and bulk steps",
+            shows: "Branches from θ<sub><i>t</i>₀</sub> of the run's own trajectory (Deng et al.): the excess <i>E</i><sub>tr</sub> over "
+                + "the run's refined limit against the steps since <i>t</i>₀ (log–log) for plain steps, steps projected onto the top-<i>k</i> "
+                + "Hessian eigenvectors (dominant-only) and onto their complement (bulk-only); below each, χ<sub><i>k</i></sub> of the "
+                + "full-batch gradient along the branch. Rows: online SGD per η with the branch times as columns; full-batch GD with η "
+                + "on both sides of 2/λ<sub>max</sub> as columns. The ratios table is in the CSV <code>alignment_&lt;run&gt;_ratios</code>.",
+            lookFor: "For SGD near the attractor χ<sub>1</sub> stays near 1 yet the dominant-only branch falls no further than plain "
+                + "SGD, while the bulk-only branch falls far lower: the aligned direction is not where the loss is reduced. For GD "
+                + "below 2/λ<sub>max</sub> the excess falls and χ<sub>1</sub> drops; above it the run stalls with χ<sub>1</sub> ≈ 1.",
+            sources: [ProjectedStage.name]),
+        "saddle_to_saddle": FigureCaption(
+            title: "Saddle-to-saddle: plateaus and effective width",
+            shows: "Full-batch GD of widths <i>m</i> from random starts of scale α (Zhang, Saxe &amp; Latham): per <i>m</i>, "
+                + "<i>E</i><sub>tr</sub> against <i>t</i> (log–log) coloured by the effective width (live neurons distinct modulo sign), "
+                + "line style by α, each refined plateau marked by its type (origin, embedded narrower network, minimum, saddle); the "
+                + "dotted line is the width-1 fit's <i>E</i><sub>tr</sub>. Last panel: the escape time from the origin against α, with "
+                + "the predicted slope ln 10/(2η<i>s</i>) steps per decade drawn through the small-α points.",
+            lookFor: "A first plateau at the origin whose length grows by the same number of steps per decade of 1/α at every width; "
+                + "the effective width climbing 0 → 1 → 2 as plateaus are left; width 1 ending on the width-1 fit's line, wider "
+                + "networks passing near it (an embedded width-1 saddle) before going lower.",
+            sources: [SaddlesStage.name]),
         "sweep_cells": FigureCaption(
             title: "Sweeps: Theorem 3.1 over (n, σ)",
             shows: "Per sweep, one heat map per measure of its summary over the grid of sample sizes <i>n</i> and noise levels σ "

@@ -64,6 +64,9 @@ struct RunAnalysis {
     let eigen: EigenArtifact
     let phases: PhasesArtifact
     let multistart: MultiStartArtifact
+    /// The related-paper studies, for the runs they are made for.
+    let projected: ProjectedArtifact?
+    let saddles: SaddlesArtifact?
     /// The nodes each artifact came from, by stage name.
     let nodes: [String: NodeProvenance]
 }
@@ -103,12 +106,17 @@ struct ReportInputs {
                     return try reader(file)
                 }
             }
+            func study<T>(_ stage: String, _ reader: (HDF5File) throws -> T) throws -> T? {
+                try context.inputPaths()["\(stage).\(run.name)"] == nil ? nil : try read(stage, reader)
+            }
             runs.append(RunAnalysis(run: run, dataset: try read(DatasetStage.name, DatasetArtifact.init(reading:)),
                                     train: try read(TrainStage.name, TrainingArtifact.init(reading:)),
                                     line: try read(LineStage.name, LineArtifact.init(reading:)),
                                     eigen: try read(EigenStage.name, EigenArtifact.init(reading:)),
                                     phases: try read(PhasesStage.name, PhasesArtifact.init(reading:)),
                                     multistart: try read(MultiStartStage.name, MultiStartArtifact.init(reading:)),
+                                    projected: try study(ProjectedStage.name, ProjectedArtifact.init(reading:)),
+                                    saddles: try study(SaddlesStage.name, SaddlesArtifact.init(reading:)),
                                     nodes: runNodes))
         }
         let figures = try withInput("figure_data") { file, _ in

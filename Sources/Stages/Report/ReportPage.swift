@@ -14,7 +14,8 @@ struct ReportPage {
     let dagSVG: String
 
     var html: String {
-        var sections = [overview, paperSection, sweepsSection, figuresSection, provenanceSection, toolsSection, configurationSection]
+        var sections = [overview, paperSection, sweepsSection, RelatedStudiesSection(runs: inputs.runs).html, figuresSection,
+                        provenanceSection, toolsSection, configurationSection]
         sections.insert(contents, at: 1)
         return """
             <!DOCTYPE html>
@@ -55,6 +56,7 @@ struct ReportPage {
 
     private var contents: String {
         var items = ["<li><a href=\"#paper\">Does it reproduce the paper?</a></li>", "<li><a href=\"#sweeps\">Sweeps</a></li>",
+                     "<li><a href=\"#related\">The two related papers</a></li>",
                      "<li><a href=\"#figures\">Figures</a><ol>"]
         for (n, name) in shownFigures.enumerated() {
             items.append("<li><a href=\"#figure-\(n + 1)\">\(Format.escape(caption(name).title))</a></li>")
@@ -160,7 +162,7 @@ struct ReportPage {
     private func caption(_ name: String) -> FigureCaption { FigureCaption.all[name] ?? FigureCaption.fallback(name) }
 
     private var figuresSection: String {
-        var html = ["<section id=\"figures\"><h2>3. Figures</h2>",
+        var html = ["<section id=\"figures\"><h2>4. Figures</h2>",
                     "<p>The figures of <code>figures/</code>, drawn by the <code>render</code> node from the arrays of the "
                         + "<code>figure-data</code> node. Each links to its PDF and to one CSV file per panel with the plotted values.</p>"]
         let files = Dictionary(inputs.renderedFiles.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
@@ -212,7 +214,7 @@ struct ReportPage {
 
     private var provenanceSection: String {
         let svg = dagSVG.range(of: "<svg").map { String(dagSVG[$0.lowerBound...]) } ?? ""
-        var html = ["<section id=\"provenance\"><h2>4. Provenance</h2>",
+        var html = ["<section id=\"provenance\"><h2>5. Provenance</h2>",
                     "<p>The DAG of the nodes this page was made from, drawn by Graphviz (each box links to its row below; "
                         + "<code>dag.svg</code> and <code>dag.dot</code> lie beside this page). A node's key is the SHA-256 of its stage, "
                         + "code identity, config slice and its inputs' content hashes (docs/pipeline.md).</p>",
@@ -250,7 +252,7 @@ struct ReportPage {
         let rows = tools.entries.map { "<tr><td>\(Format.escape($0.tool))</td><td><code>\(Format.escape($0.version))</code></td></tr>" }
         let versions = Set(inputs.nodes.values.map(\.projectVersion)).sorted().joined(separator: ", ")
         return """
-            <section id="tools"><h2>5. Tools and versions</h2>
+            <section id="tools"><h2>6. Tools and versions</h2>
             <p>As found by the <code>html-report</code> node when it made this page (the renderer's Python is the one the \
             <code>render</code> node uses). Each artifact records the HDF5 library it was written with (tables above); \
             project version(s) of the artifacts: \(Format.escape(versions)).</p>
@@ -261,7 +263,7 @@ struct ReportPage {
 
     private var configurationSection: String {
         """
-        <section id="configuration"><h2>6. Effective configuration</h2>
+        <section id="configuration"><h2>7. Effective configuration</h2>
         <p>The configuration this page was made from, every default of <code>pipeline.schema.json</code> filled in \
         (<code>pipeline config</code> prints the same; the store's location is left out).</p>
         <pre class="config">\(Format.escape(settings.configuration.prettyText))</pre>

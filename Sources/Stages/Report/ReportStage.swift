@@ -15,7 +15,8 @@ import PipelineCore
 /// page shows the configuration it was made from. Inputs: `figure_data`, `render`, and per run
 /// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>`, `multistart.<run>` — every
 /// node of the runs, so the page holds the provenance of the whole DAG — and per sweep its
-/// summary, `sweep.<name>` (not the sweep's runs). It reads the analysis artifacts only
+/// summary, `sweep.<name>` (not the sweep's runs), and the related-paper studies of the runs they
+/// are made for, `projected.<run>` and `saddles.<run>`. It reads the analysis artifacts only
 /// through their layout types; its code identity is its folder and those layouts.
 /// Layout: `ReportArtifact`.
 public enum ReportStage: Stage {
@@ -27,7 +28,9 @@ public enum ReportStage: Stage {
                                      "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/Stages/Train/TrainingArtifact.swift",
                                      "Sources/Stages/Eigen/EigenArtifact.swift", "Sources/Stages/Phases/PhasesArtifact.swift",
                                      "Sources/Stages/MultiStart/MultiStartArtifact.swift", "Sources/Stages/Line/LineArtifact.swift",
-                                     "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift"]
+                                     "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift",
+                                     "Sources/Stages/Projected/ProjectedArtifact.swift", "Sources/Stages/Projected/ProjectedStage.swift",
+                                     "Sources/Stages/Saddles/SaddlesArtifact.swift", "Sources/Stages/Saddles/SaddlesStage.swift"]
     public static let publishedFolder: String? = "report"
     /// The stages whose artifact of every run the report reads (tables) or cites (provenance).
     static let perRunInputs = [DatasetStage.name, TrainStage.name, LineStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name]
@@ -61,6 +64,9 @@ public enum ReportStage: Stage {
         }
         // A sweep's summary, not its runs: the page tabulates the summary.
         for name in config.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
+        for stage in [ProjectedStage.name, SaddlesStage.name] {
+            for run in StudyRuns.names(stage, in: config) { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
+        }
         return NodeSpec(slice: .object(slice), inputs: inputs)
     }
 

@@ -20,6 +20,10 @@ public enum SaddlesStage: Stage {
     public static let scope = StageScope.run
     public static let summary = "GD of widths m from small random starts at scales α: plateaus, escape time from the origin, effective width, the saddles' types"
     public static let sliceOrigins = ["targets": "runs.*.targets", "refine": "eigen", "phases": "phases"]
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool {
+        StudyRuns.applies(name, to: run, in: config)
+    }
+
     public static let sourcePaths = ["Sources/Stages/Saddles", "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift"]
         + Refinement.analysisSources
 
@@ -45,6 +49,7 @@ public enum SaddlesStage: Stage {
     public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
         let spec = config.runs[run]!
         var slice = config.section(name).objectValue ?? [:]
+        slice["run_targets"] = nil
         slice["targets"] = .string(spec.targets)
         var refine = Refinement.slice(config).objectValue ?? [:]
         refine["set_tolerance"] = nil

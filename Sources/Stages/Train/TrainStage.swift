@@ -17,7 +17,7 @@ public enum TrainStage: Stage {
     public static let sourcePaths = ["Sources/Stages/Train", "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/MLPNumerics", "Sources/CVectorMath"]
 
     /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (`paper_init`).
-    public static func applies(to run: PipelineConfig.Run) -> Bool { run.sweep?.paperInit ?? true }
+    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { run.sweep?.paperInit ?? true }
 
     public struct Settings {
         public let method: String
