@@ -598,7 +598,7 @@ def saddle_to_saddle(group, options):
         ax.set_ylabel(axis_label(escape["escape_time"]))
         ax.set_title(f"{text(escape.attrs['title'])}\nmeasured {float(escape.attrs['measured_slope']):.1f} steps/decade "
                      f"($\\alpha \\leq$ {float(escape.attrs['slope_max_scale']):g})", fontsize=size - 1)
-        ax.legend(loc="upper right", fontsize=size - 2)
+        ax.legend(loc="lower left", fontsize=size - 2)
         for extra in cells[len(widths) + 1:] + [axes[row + i // columns][i % columns] for i in range(count, ((count + columns - 1) // columns) * columns)]:
             extra.set_axis_off()
         row += (count + columns - 1) // columns
