@@ -37,7 +37,7 @@ final class SweepReleaseTests: XCTestCase {
         XCTAssertTrue(second.stdout.contains(" 0 ran, 0 failed"), second.stdout)
         let status = try runProduct(driver, ["status", "--json", "--config", path])
         let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(nodes.count, 111)
+        XCTAssertEqual(nodes.count, 113, "24 sweep datasets × (dataset, train, line, multistart) and the summary; the paper's two runs (11 nodes) with the noisy run's projected and saddles; figure-data, render, html-report")
         XCTAssertTrue(nodes.allSatisfy { $0["state"] as? String == "fresh" })
 
         let summary = try currentArtifact("sweep-summary[ci]", config: URL(fileURLWithPath: path))
