@@ -94,8 +94,10 @@ struct FigureCaption {
                 + "dotted line is the width-1 fit's <i>E</i><sub>tr</sub>. Last panel: the escape time from the origin against α, with "
                 + "the predicted slope ln 10/(2η<i>s</i>) steps per decade drawn through the small-α points.",
             lookFor: "A first plateau at the origin whose length grows by the same number of steps per decade of 1/α at every width; "
-                + "the effective width climbing 0 → 1 → 2 as plateaus are left; width 1 ending on the width-1 fit's line, wider "
-                + "networks passing near it (an embedded width-1 saddle) before going lower.",
+                + "width 1 ending on the width-1 fit's line, wider networks passing near it (the refined plateaus: embedded "
+                + "narrower networks) before going lower. The paper's effective width climbs 0 → 1 → 2 as plateaus are left; "
+                + "here, with one-dimensional inputs, the width-1 colour is only a short transient at the escape and the units "
+                + "stay distinct by weight near the embedded saddles (section 3 lists each start's widths; docs/related.md).",
             sources: [SaddlesStage.name]),
         "sweep_cells": FigureCaption(
             title: "Sweeps: Theorem 3.1 over (n, σ)",
