@@ -76,11 +76,11 @@ enum SaddleToSaddleFigure {
         try panel.writeArray("width", starts.map { Double($0.start.width) }, ArrayMeta(label: "$m$", unit: "", description: "width of the start"))
         // The predicted line: slope ln 10/(2ηs) per decade of 1/α, through the mean of the points
         // the slope is fitted on (α ≤ slope_max_scale).
-        let fitted = starts.filter { $0.start.scale <= artifact.slopeMaxScale }
-            .compactMap { s in s.run.escapeTime.map { (log10(1 / s.start.scale), Double($0)) } }
+        let fitted = artifact.slopePoints()
         let alphas = starts.map(\.start.scale)
         if !fitted.isEmpty, let low = alphas.min(), let high = alphas.max() {
-            let mx = fitted.map(\.0).reduce(0, +) / Double(fitted.count), my = fitted.map(\.1).reduce(0, +) / Double(fitted.count)
+            let mx = fitted.map(\.decades).reduce(0, +) / Double(fitted.count)
+            let my = fitted.map(\.escapeTime).reduce(0, +) / Double(fitted.count)
             let ends = [low, high]
             try panel.writeArray("predicted_alpha", ends, ArrayMeta(label: "$\\alpha$", unit: "", description: "ends of the predicted line"))
             try panel.writeArray("predicted_escape", ends.map { my + artifact.predictedSlope * (log10(1 / $0) - mx) },

@@ -97,12 +97,18 @@ public struct SaddlesArtifact {
     /// The widths studied, ascending.
     public var widths: [Int] { Array(Set(starts.map(\.start.width))).sorted() }
 
-    /// Least-squares slope of escape time against log10(1/α) over the starts with α ≤
-    /// `slopeMaxScale` (of width `width` when given); NaN without two distinct scales.
-    public func escapeSlope(width: Int? = nil) -> Double {
-        let points = starts.filter { $0.start.scale <= slopeMaxScale && (width == nil || $0.start.width == width) }
+    /// (log10(1/α), escape time) of the starts that escaped with α ≤ `slopeMaxScale` (of width
+    /// `width` when given): the points the escape slope is fitted on.
+    public func slopePoints(width: Int? = nil) -> [(decades: Double, escapeTime: Double)] {
+        starts.filter { $0.start.scale <= slopeMaxScale && (width == nil || $0.start.width == width) }
             .compactMap { s in s.run.escapeTime.map { (log10(1 / s.start.scale), Double($0)) } }
-        guard Set(points.map(\.0)).count >= 2 else { return .nan }
+    }
+
+    /// Least-squares slope of escape time against log10(1/α) over `slopePoints(width:)`; NaN
+    /// without two distinct scales.
+    public func escapeSlope(width: Int? = nil) -> Double {
+        let points = slopePoints(width: width)
+        guard Set(points.map(\.decades)).count >= 2 else { return .nan }
         let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count), my = points.reduce(0) { $0 + $1.1 } / Double(points.count)
         let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
         return sxy / sxx
