@@ -12,7 +12,7 @@ final class FiguresTests: XCTestCase {
     private var results: URL { project.appendingPathComponent("results") }
     /// 3000 steps recorded every 10: 300 trajectory rows after t = 0, thinned to at most 50.
     private let config: [String: Any] = {
-        var config = setting(smallConfig(), "figures", ["trajectory_max_points": 50, "function_grid_points": 101])
+        var config = setting(smallConfig(studies: true), "figures", ["trajectory_max_points": 50, "function_grid_points": 101])
         config = setting(config, "train.steps", 3000)
         config = setting(config, "train.record_every", 10)
         config = setting(config, "train.log_points_per_decade", 20)

@@ -9,9 +9,12 @@ class ProjectTestCase: XCTestCase {
     var configPath: String { project.appendingPathComponent("pipeline.json").path }
     var results: URL { project.appendingPathComponent("results") }
 
+    /// The project's configuration; a subclass overrides it to study something else.
+    var initialConfig: [String: Any] { smallConfig() }
+
     override func setUp() {
         super.setUp()
-        project = makeProject(smallConfig())
+        project = makeProject(initialConfig)
     }
 
     override func tearDown() {

@@ -8,6 +8,8 @@ import XCTest
 /// The projected and saddles stages run by the driver on a small project, their artifacts read
 /// back through their layouts, and a branch time the trajectory does not hold refused.
 final class RelatedStudiesTests: ProjectTestCase {
+    override var initialConfig: [String: Any] { smallConfig(studies: true) }
+
     func testProjectedAndSaddlesStagesWriteTheirStudies() throws {
         try pipeline(["run", "projected", "saddles", "-j", "2"])
         let config = URL(fileURLWithPath: configPath)
@@ -38,7 +40,7 @@ final class RelatedStudiesTests: ProjectTestCase {
     }
 
     func testABranchTimeBetweenRecordedRowsIsRefused() throws {
-        write(jsonText(setting(smallConfig(), "projected.sgd.t0", [1005])), to: URL(fileURLWithPath: configPath))
+        write(jsonText(setting(smallConfig(studies: true), "projected.sgd.t0", [1005])), to: URL(fileURLWithPath: configPath))
         let result = try pipeline(["run", "projected"], expect: 2)
         XCTAssertTrue(result.stderr.contains("projected.sgd.t0"), result.stderr)
         XCTAssertTrue(result.stderr.contains("record_every"), result.stderr)

@@ -17,7 +17,7 @@ final class ReportAndArchiveTests: XCTestCase {
     private var results: URL { project.appendingPathComponent("results") }
 
     static func config() -> [String: Any] {
-        var config = setting(smallConfig(), "datasets", ["authors": ["teacher": ["w": [1.0], "v": [2.0]],
+        var config = setting(smallConfig(studies: true), "datasets", ["authors": ["teacher": ["w": [1.0], "v": [2.0]],
                                                                       "file": ["path": "data/points.dat", "source": source]]])
         config = setting(config, "runs", ["noisy": ["dataset": "authors", "targets": "noisy"], "clean": ["dataset": "authors", "targets": "clean"]])
         return setting(config, "render.formats", ["png", "pdf"])

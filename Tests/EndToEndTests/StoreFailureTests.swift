@@ -22,7 +22,7 @@ final class StoreFailureTests: XCTestCase {
     }
 
     private func useTraining(steps: Int, recordEvery: Int, logPointsPerDecade: Int = 10) {
-        var config = setting(withoutStudies(smallConfig()), "store", mount.directory.path)
+        var config = setting(smallConfig(), "store", mount.directory.path)
         config = setting(config, "train.steps", steps)
         config = setting(config, "train.record_every", recordEvery)
         config = setting(config, "train.log_points_per_decade", logPointsPerDecade)

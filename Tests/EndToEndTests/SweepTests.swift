@@ -8,11 +8,11 @@ import XCTest
 final class SweepTests: ProjectTestCase {
     /// `smallConfig()` with a sweep of 2 × 2 cells, `seeds` datasets each, tiny budgets.
     private func sweepConfig(n: [Int] = [10, 20], sigma: [Double] = [0.2, 0.8], seeds: Int = 2, starts: Int = 4,
-                             extra: [String: Any] = [:]) -> [String: Any] {
+                             extra: [String: Any] = [:], studies: Bool = false) -> [String: Any] {
         var sweep: [String: Any] = ["n": n, "sigma": sigma, "seeds": ["first": 1, "count": seeds], "starts": starts,
                                     "record_every": 100, "budget": ["train_steps": 2000, "multistart_max_steps": 2000]]
         sweep.merge(extra) { $1 }
-        return setting(smallConfig(), "sweeps", ["tiny": sweep])
+        return setting(smallConfig(studies: studies), "sweeps", ["tiny": sweep])
     }
 
     private func write(_ config: [String: Any]) {
@@ -29,7 +29,7 @@ final class SweepTests: ProjectTestCase {
     }
 
     func testExpansionCountsNamesAndDagSummary() throws {
-        write(sweepConfig(seeds: 3))
+        write(sweepConfig(seeds: 3, studies: true))
         let nodes = try statusByNode()
         let count = { (stage: String) in nodes.values.filter { $0.stage == stage }.count }
         // 2 n × 2 σ × 3 seeds = 12 datasets, plus the project's own dataset; per sweep dataset one
@@ -54,7 +54,7 @@ final class SweepTests: ProjectTestCase {
         XCTAssertEqual(try statusByNode().values.filter { $0.stage == "multistart" }.count, 2)
 
         // A large DAG is summarised; --all lists every node.
-        write(sweepConfig(n: [10, 20, 30], sigma: [0.1, 0.2, 0.4, 0.8], seeds: 20))
+        write(sweepConfig(n: [10, 20, 30], sigma: [0.1, 0.2, 0.4, 0.8], seeds: 20, studies: true))
         let summary = try pipeline(["dag"]).stdout
         XCTAssertTrue(summary.contains("977 nodes"), summary)
         XCTAssertTrue(summary.contains("sweep tiny: n ∈ {10, 20, 30} × σ ∈ {0.1, 0.2, 0.4, 0.8} × 20 dataset seed(s)"), summary)

@@ -69,15 +69,14 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(try run(smallConfig()).status, 0)
         let changed = try run(setting(smallConfig(), "train.eta", 0.02))
         XCTAssertEqual(changed.status, 0, changed.stdout)
-        // Both trainings re-run (and the analyses of their trajectories, the projected branches
-        // from them, and the embedded line, whose GD-stable interval is for train.eta, with the
-        // saddles study that reads it); datasets and the multi-start runs, which have their own η,
-        // stay fresh; the figures follow.
+        // Both trainings re-run (and the analyses of their trajectories, and the embedded line,
+        // whose GD-stable interval is for train.eta); datasets and the multi-start runs, which have
+        // their own η, stay fresh; the figures follow.
         let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map { $0.split(separator: " ", maxSplits: 1)[1] }
         let trains = ran.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("train[") }
         XCTAssertEqual(trains.count, 2, changed.stdout)
         XCTAssertTrue(trains.allSatisfy { $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
-        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "projected[", "saddles[", "figure-data", "render", "html-report"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
+        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "figure-data", "render", "html-report"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
         // A key that does not apply to full-batch GD recomputes nothing; only the report page,
         // which shows the effective configuration, is made again.
         let unused = try run(setting(setting(smallConfig(), "train.eta", 0.02), "train.sgd_seed", 5))
@@ -113,7 +112,7 @@ final class TrainingStageTests: XCTestCase {
 
 extension TrainingStageTests {
     func testOnlineSGDMatchesAStraightforwardLoop() throws {
-        var config = setting(withoutStudies(smallConfig()), "train.method", "sgd")
+        var config = setting(smallConfig(), "train.method", "sgd")
         config = setting(config, "train.sgd_seed", 4)
         config = setting(config, "train.steps", 500)
         XCTAssertEqual(try run(config).status, 0)

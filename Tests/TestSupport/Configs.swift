@@ -1,9 +1,12 @@
 import Foundation
 
 /// A small but complete pipeline configuration for tests: one sampled dataset, the `noisy` and
-/// `clean` runs, and short training/analysis settings so every stage finishes in seconds.
-public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [String: Any] {
-    [
+/// `clean` runs, and short training/analysis settings so every stage finishes in seconds. The
+/// related-paper studies (`projected`, `saddles`) are tiny and off unless `studies` (they add two
+/// nodes and two figures to every run, which only the tests about them need).
+public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40, studies: Bool = false) -> [String: Any] {
+    let runTargets = studies ? ["noisy"] : [String]()
+    return [
         "store": "results",
         "datasets": ["gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]],
         "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
@@ -11,16 +14,12 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40) -> [Str
         "eigen": ["region_samples": 20],
         "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2],
         // Branch times that a training of 1000 steps or more holds (AnalysisStagesTests trains 1000).
-        "projected": ["sgd": ["t0": [500], "eta": [0.05], "steps": 300], "gd": ["t0": 1000, "eta": [0.3], "steps": 100]],
-        "saddles": ["widths": [1, 2], "init_scales": [1e-4, 1e-2], "seeds": 1, "max_steps": 2000, "slope_max_scale": 0.01],
+        "projected": ["run_targets": runTargets, "sgd": ["t0": [500], "eta": [0.05], "steps": 300],
+                      "gd": ["t0": 1000, "eta": [0.3], "steps": 100]],
+        "saddles": ["run_targets": runTargets, "widths": [1, 2], "init_scales": [1e-4, 1e-2], "seeds": 1, "max_steps": 2000,
+                    "slope_max_scale": 0.01],
         "render": ["formats": ["png"], "dpi": 150],
     ]
-}
-
-/// `config` without the related-paper studies (`projected`, `saddles`: no run selected), for tests
-/// whose training is too short to hold their branch times or that are about something else.
-public func withoutStudies(_ config: [String: Any]) -> [String: Any] {
-    setting(setting(config, "projected.run_targets", [String]()), "saddles.run_targets", [String]())
 }
 
 /// Serializes a configuration dictionary as JSON text.
