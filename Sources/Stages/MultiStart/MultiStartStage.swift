@@ -97,8 +97,7 @@ public enum MultiStartStage: Stage {
         guard interval <= budget else { throw slice.failure("check_interval", "exceeds multistart.max_steps = \(budget)") }
         let earlyStop = try slice.bool("early_stop")
         let certification = earlyStop
-            ? CertificationSettings(gradient: try slice.double("certify_gradient"), energyGap: try slice.double("certify_energy_gap"),
-                                    lineMargin: try slice.double("certify_line_margin"), pathSamples: try slice.int("certify_path_samples"))
+            ? try Refinement.certification(slice, prefix: "")
             : CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
         return Settings(targets: try slice.string("targets"), width: width, starts: try slice.int("starts"),
                         normal: try slice.string("distribution") == "normal", scale: try slice.double("scale"),

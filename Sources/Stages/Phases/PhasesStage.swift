@@ -60,9 +60,7 @@ public enum PhasesStage: Stage {
                  refiner: try slice.bool("refine_representatives") ? try Refinement.settings(slice, prefix: "refine.") : nil,
                  locator: try Refinement.settings(slice, prefix: "refine."),
                  setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
-                 certification: CertificationSettings(
-                    gradient: try slice.double("certify.certify_gradient"), energyGap: try slice.double("certify.certify_energy_gap"),
-                    lineMargin: try slice.double("certify.certify_line_margin"), pathSamples: try slice.int("certify.certify_path_samples")))
+                 certification: try Refinement.certification(slice, prefix: "certify."))
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

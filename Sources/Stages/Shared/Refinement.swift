@@ -31,6 +31,13 @@ enum Refinement {
     static func setTolerance(_ slice: SliceReader, prefix: String) throws -> Double {
         try slice.double(prefix + "set_tolerance")
     }
+
+    /// The multistart section's early-stop certificate settings found under `prefix` (`""` in
+    /// the multistart slice, `"certify."` where another stage carries them).
+    static func certification(_ slice: SliceReader, prefix: String) throws -> CertificationSettings {
+        CertificationSettings(gradient: try slice.double(prefix + "certify_gradient"), energyGap: try slice.double(prefix + "certify_energy_gap"),
+                              lineMargin: try slice.double(prefix + "certify_line_margin"), pathSamples: try slice.int(prefix + "certify_path_samples"))
+    }
 }
 
 extension CriticalPointRecord {
