@@ -551,7 +551,9 @@ def saddle_to_saddle(group, options):
     fig, axes = new_figure(options, rows, columns)
     size = float(options["font_size"])
     row = 0
-    widths_seen, scales_seen, kinds_seen = set(), [], set()
+    # Line style by α, the same for every start of that α (all scales known before any is drawn).
+    scales = sorted({float(a) for run in runs for a in group[run]["escape"]["alpha"][...]})
+    widths_seen, kinds_seen = set(), set()
     for run, count in zip(runs, per_run):
         run_group = group[run]
         widths = [int(m) for m in text(run_group.attrs["widths"]).split(",")]
@@ -560,17 +562,13 @@ def saddle_to_saddle(group, options):
             panel = run_group[f"m{m}"]
             for name in sorted(panel):
                 start = panel[name]
-                scale = float(start.attrs["scale"])
-                if scale not in scales_seen:
-                    scales_seen.append(scale)
+                style = SCALE_STYLES[scales.index(float(start.attrs["scale"])) % len(SCALE_STYLES)]
                 t, error, width = start["t"][...], start["E_tr"][...], start["effective_width"][...].astype(int)
                 points = np.column_stack([t, error])
                 segments = np.stack([points[:-1], points[1:]], axis=1)
                 colors = [WIDTH_COLORS[min(w, len(WIDTH_COLORS) - 1)] for w in width[1:]]
                 widths_seen.update(width.tolist())
-                style_index = sorted(scales_seen).index(scale) if scale in scales_seen else 0
-                ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.1,
-                                                 linestyles=SCALE_STYLES[style_index % len(SCALE_STYLES)]))
+                ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.1, linestyles=style))
                 for tp, ep, kind in zip(start["plateau_t"][...], start["plateau_E_tr"][...], start["plateau_kind"][...]):
                     kind = text(kind)
                     kinds_seen.add(kind)
@@ -604,7 +602,7 @@ def saddle_to_saddle(group, options):
         row += (count + columns - 1) // columns
     handles = [Line2D([], [], color=WIDTH_COLORS[min(w, len(WIDTH_COLORS) - 1)], label=f"effective width {w}") for w in sorted(widths_seen)]
     handles += [Line2D([], [], color="0.3", linestyle=SCALE_STYLES[i % len(SCALE_STYLES)], label=f"$\\alpha$ = {scale:g}")
-                for i, scale in enumerate(sorted(scales_seen))]
+                for i, scale in enumerate(scales)]
     handles += [Line2D([], [], linestyle="", marker=KIND_MARKERS.get(kind, "x"), markerfacecolor="none", markeredgecolor="black",
                        label=f"refined plateau: {kind}") for kind in sorted(kinds_seen)]
     handles.append(Line2D([], [], color="0.5", linestyle=":", label="width-1 fit's $E_{\\rm tr}$"))
