@@ -11,6 +11,9 @@ public enum LimitSetKind: String, Sendable, CaseIterable {
     case optimalManifold = "optimal manifold M"
     /// Any other critical point (a saddle, or a degenerate point on no known set).
     case otherCriticalPoint = "other critical point"
+    /// No critical point: parameters diverge while the function approaches a strict minimum of a
+    /// face at infinity (a unit turning linear or into a step, or two merging; `LimitsAtInfinity`).
+    case atInfinity = "at infinity"
     /// No critical point was reached or certified.
     case notConverged = "not converged"
 }
@@ -83,6 +86,9 @@ public struct LimitPoint: Sendable {
     /// The descent path of the refinement (start, accepted iterates, the projection), for the
     /// sublevel-set check of a certificate.
     public let path: [[Double]]
+    /// For `.atInfinity`: the face and its minimum (the eigenvalues above are the face's Hessian
+    /// there, `point` a finite network computing the face's function); nil otherwise.
+    public var atInfinity: LimitAtInfinity? = nil
 }
 
 extension LimitPoint {
@@ -291,6 +297,8 @@ public struct CertificationSettings: Sendable, Equatable {
 /// 5. on L: the landing γ is inside its stable segment by at least
 ///    `lineMargin·‖θ − θ*‖/(√2|c*|)` (GD drifts along L by O(‖θ − θ*‖) before it settles; near the
 ///    segment's ends the transverse eigenvalue vanishes and the drift runs towards them).
+/// Failing these, a limit at infinity is located (`LimitsAtInfinity`: a strict minimum of a face at
+/// infinity within `energyGap` below θ, towards which E_tr falls).
 /// The tests compare the counts per limit function with runs to the full gradient tolerance.
 public enum LimitSetCertifier {
     /// The certified limit point, or nil when the limit set is not yet certain.
@@ -299,8 +307,19 @@ public enum LimitSetCertifier {
     ///   - gradientNorm: ‖∇E_tr(θ)‖ (from the GD kernel).
     ///   - skipAbove: when the previous attempt of this start landed at level E_prev with too large a
     ///     gap, no attempt can succeed while E_tr(θ) > E_prev + energyGap: pass that bound to skip.
+    ///   - atInfinity: whether to try the faces at infinity when no finite set is certain (a few
+    ///     Levenberg–Marquardt runs: callers checking often may try them less often).
     public static func certify(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
-                               skipAbove: Double = .infinity) -> (point: LimitPoint?, landedLevel: Double?) {
+                               skipAbove: Double = .infinity, atInfinity: Bool = true) -> (point: LimitPoint?, landedLevel: Double?) {
+        let finite = certifyFinite(net, gradientNorm: gradientNorm, known: known, settings: settings, skipAbove: skipAbove)
+        guard finite.point == nil, atInfinity, gradientNorm <= settings.gradient,
+              let atInfinity = LimitsAtInfinity.locate(net, known: known, energyGap: settings.energyGap) else { return finite }
+        return (atInfinity, nil)
+    }
+
+    /// Conditions 1–5 above: a limit at a finite minimum set.
+    static func certifyFinite(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
+                              skipAbove: Double) -> (point: LimitPoint?, landedLevel: Double?) {
         guard gradientNorm <= settings.gradient else { return (nil, nil) }
         let value = TrainingError.value(net, on: known.data)
         guard value <= skipAbove else { return (nil, nil) }
@@ -324,7 +343,7 @@ public enum LimitSetCertifier {
             let distance = Dense.norm(zip(net.flat, point.point.flat).map { $0 - $1 })
             let margin = EmbeddedLine.margin(known.lineSegments, gamma) * 2.0.squareRoot() * abs(line.fit.c)
             guard margin >= settings.lineMargin * distance else { return (nil, nil) }
-        case .otherCriticalPoint, .notConverged:
+        case .otherCriticalPoint, .atInfinity, .notConverged:
             return (nil, nil)
         }
         // 4. Below the line's level, θ must be below it too.

@@ -116,7 +116,7 @@ def main():
         data = artifact(f"dataset.{run}")
         x, y = data["x"][...], data["y_noisy"][...]
         row = {"run": run, "n": int(d["n"][k]), "sigma": float(d["sigma"][k]), "A": math.nan,
-               "starts": 0, "unconverged": 0, "unlocated": 0, "line": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
+               "starts": 0, "unconverged": 0, "unlocated": 0, "line": 0, "infinity": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
         multistart = artifact(f"multistart.{run}")
         if multistart is not None:
             s = multistart["starts"]
@@ -128,6 +128,7 @@ def main():
             row["unconverged"] = int(np.sum(~stopped))
             row["unlocated"] = len(kinds) - len(located) - row["unconverged"]
             row["line"] = sum(kind == "embedded line" for kind in kinds)
+            row["infinity"] = sum(kind == "at infinity" for kind in kinds)
             energies = {i: train_error(limits[i], x, y) for i in located}
             if located:
                 lowest = min(energies.values())
@@ -168,7 +169,7 @@ def main():
                 row["agrees"] = None if prediction.startswith("not applicable") else (prediction == words[mine])
             compare(f"{run} prediction", prediction, text(d["prediction"][k]))
         compare(f"{run} A", row["A"], float(d["A"][k]), rtol=1e-9)
-        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("unlocated", "unlocated"), ("line_count", "line"), ("global_count", "global"),
+        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("unlocated", "unlocated"), ("line_count", "line"), ("infinity_count", "infinity"), ("global_count", "global"),
                           ("single_function", "single"), ("unique_minimum", "unique")):
             compare(f"{run} {name}", row[key], int(d[name][k]))
         per_dataset.append(row)
@@ -189,6 +190,7 @@ def main():
             "global_minimum": (sum(r["global"] for r in sampled), sum(r["starts"] for r in sampled)),
             "line_basin_negative_A": (sum(r["line"] for r in negative), sum(r["starts"] for r in negative)),
             "line_basin_positive_A": (sum(r["line"] for r in positive), sum(r["starts"] for r in positive)),
+            "at_infinity": (sum(r["infinity"] for r in sampled), sum(r["starts"] for r in sampled)),
             "unconverged": (sum(r["unconverged"] for r in sampled), sum(r["starts"] for r in sampled)),
             "unlocated": (sum(r["unlocated"] for r in sampled), sum(r["starts"] for r in sampled)),
             "positive_A": (sum(a > 0 for a in known), len(known)),

@@ -10,7 +10,9 @@ import MLPNumerics
 ///   ‖∇E_tr‖ < gradient_tolerance), certified (N, int64 0/1: stopped early, limit set certain),
 ///   diverged (N), steps (N, int64), final_E_tr (N), final_grad_norm (N),
 ///   limit_kind (N strings: `LimitSetKind`), limit (N × d: the refined limit on its set, NaN when
-///   not converged), limit_E_tr (N), limit_index (N, int64, −1 when none), gamma (N: γ on L, folded
+///   not converged; at infinity a finite network computing the limit function, `Face.network`),
+///   limit_face (N strings: the face of a limit at infinity, e.g. "tanh + linear"; "" otherwise),
+///   limit_E_tr (N), limit_index (N, int64, −1 when none), gamma (N: γ on L, folded
 ///   γ ≥ 1/2, NaN off L), gamma_stable (N, int64: 1 in a GD-stable segment, 0 not, −1 off L),
 ///   critical_point (N, int64: which distinct isolated/other critical point modulo symmetry, −1
 ///   otherwise), function (N, int64: limit function, −1 when not converged)}`.
@@ -24,7 +26,8 @@ import MLPNumerics
 ///   `gamma`).
 /// - `/line`: the embedded line used — attributes `w_star`, `c_star`, `E_tr`, `A`, `eta`, dataset
 ///   `stable_segments` (K × 2) for the multistart η; or attribute `skipped` (width ≠ 2).
-/// - Root attributes `starts`, `converged_count`, `certified_count`, `unconverged_count`,
+/// - Root attributes `starts`, `converged_count`, `certified_count`, `at_infinity_count` (located at
+///   infinity, a subset of the certified), `unconverged_count`,
 ///   `unconverged_wilson_low/high`, `diverged_count`, `function_count`, `critical_point_count`,
 ///   `early_stop` (0/1), `optimal_manifold_applies` (0/1: M is a set of global minima here), and the
 ///   run-record attributes `timing_wall_seconds`, `timing_runs_per_second`,
@@ -42,6 +45,8 @@ public struct MultiStartArtifact {
         public let finalGradientNorm: Double
         /// `LimitSetKind` raw value.
         public let limitKind: String
+        /// The face of a limit at infinity (`Face.description`), nil otherwise.
+        public let limitFace: String?
         /// The refined limit on its set; nil when not converged.
         public let limit: Network?
         public let limitIndex: Int?
@@ -73,6 +78,8 @@ public struct MultiStartArtifact {
     public let unconvergedCount: Int
     public let divergedCount: Int
     public let certifiedCount: Int
+    /// Starts located at infinity (a subset of the certified).
+    public let atInfinityCount: Int
     public let earlyStop: Bool
     /// The line's GD-stable segments for the multistart η (empty when L does not apply).
     public let lineSegments: [ClosedRange<Double>]
@@ -104,7 +111,9 @@ public struct MultiStartArtifact {
         try s.createDataset("final_E_tr", doubles: report.descents.map(\.trainingError))
         try s.createDataset("final_grad_norm", doubles: report.descents.map(\.gradientNorm))
         try describe(s.createDataset("limit_kind", strings: report.limits.map { ($0?.kind ?? .notConverged).rawValue }),
-                     "isolated minimum, embedded line, optimal manifold M, other critical point or not converged")
+                     "isolated minimum, embedded line, optimal manifold M, other critical point, at infinity or not converged")
+        try describe(s.createDataset("limit_face", strings: report.limits.map { $0?.atInfinity?.face.description ?? "" }),
+                     "for a limit at infinity, the role of each unit on its face (tanh, linear: w -> 0 with v w -> p, step: |w| -> inf, dipole(i,j): two units merging with v_i = -v_j -> inf); empty otherwise")
         try s.createDataset("limit", doubles: report.limits.flatMap { $0.map { $0.kind == .notConverged ? nan : $0.point.flat } ?? nan }, shape: [n, d])
             .setAttribute("description", .string("the limit refined to a critical point on its set (projected onto L or M there); NaN when not converged"))
         try s.createDataset("limit_E_tr", doubles: report.limits.map { $0.map(\.trainingError) ?? .nan })
@@ -167,6 +176,7 @@ public struct MultiStartArtifact {
         try root.setAttribute("starts", .int64(Int64(n)))
         try root.setAttribute("converged_count", .int64(Int64(report.convergedCount)))
         try root.setAttribute("certified_count", .int64(Int64(report.certifiedCount)))
+        try root.setAttribute("at_infinity_count", .int64(Int64(report.atInfinityCount)))
         try root.setAttribute("unconverged_count", .int64(Int64(unconverged)))
         try root.setAttribute("unconverged_wilson_low", .double(wilson.lowerBound))
         try root.setAttribute("unconverged_wilson_high", .double(wilson.upperBound))
@@ -199,6 +209,7 @@ public struct MultiStartArtifact {
         let loss = try s.dataset("final_E_tr").readDoubles()
         let grad = try s.dataset("final_grad_norm").readDoubles()
         let kinds = try s.dataset("limit_kind").readStrings()
+        let faces = try s.dataset("limit_face").readStrings()
         let index = try s.dataset("limit_index").readInt64s()
         let gamma = try s.dataset("gamma").readDoubles()
         let stable = try s.dataset("gamma_stable").readInt64s()
@@ -208,7 +219,7 @@ public struct MultiStartArtifact {
             let hasLimit = limit[i].allSatisfy { !$0.isNaN }
             return Start(initial: Network(flat: first[i]), final: Network(flat: last[i]), converged: converged[i] != 0,
                          certified: certified[i] != 0, diverged: diverged[i] != 0, steps: Int(steps[i]),
-                         finalTrainingError: loss[i], finalGradientNorm: grad[i], limitKind: kinds[i],
+                         finalTrainingError: loss[i], finalGradientNorm: grad[i], limitKind: kinds[i], limitFace: faces[i].isEmpty ? nil : faces[i],
                          limit: hasLimit ? Network(flat: limit[i]) : nil, limitIndex: index[i] >= 0 ? Int(index[i]) : nil,
                          gamma: gamma[i].isNaN ? nil : gamma[i], gammaStable: stable[i] >= 0 ? stable[i] != 0 : nil,
                          criticalPoint: critical[i] >= 0 ? Int(critical[i]) : nil, function: function[i] >= 0 ? Int(function[i]) : nil)
@@ -248,6 +259,7 @@ public struct MultiStartArtifact {
         unconvergedCount = try root.int("unconverged_count")
         divergedCount = try root.int("diverged_count")
         certifiedCount = try root.int("certified_count")
+        atInfinityCount = try root.int("at_infinity_count")
         earlyStop = try root.int("early_stop") != 0
         wallSeconds = try root.double("timing_wall_seconds")
     }

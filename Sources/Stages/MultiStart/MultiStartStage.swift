@@ -11,7 +11,8 @@ import PipelineCore
 /// until its limit set is certain (`LimitSetCertifier`), or `max_steps`. Every limit is refined
 /// and located (`LimitSetRefiner`): an isolated minimum (which one, modulo symmetry), a point of
 /// the embedded line L (its γ, and whether γ is in a GD-stable segment), a point of the optimal
-/// manifold M (noiseless data), another critical point (its index), or not converged. Limits are
+/// manifold M (noiseless data), another critical point (its index), a minimum of a face at infinity
+/// (`LimitsAtInfinity`: a unit turning linear or into a step, or two merging), or not converged. Limits are
 /// grouped into limit functions by the L² distance of their functions (`function_tolerance`), each
 /// with its count and basin fraction (95 % Wilson interval).
 ///
@@ -139,25 +140,50 @@ public enum MultiStartStage: Stage {
             checkInterval: settings.checkInterval,
             certifier: {
                 // Per start: skip attempts that cannot succeed until E_tr falls below the last landing level + gap.
+                // An attempt that ran Levenberg–Marquardt and landed nowhere (a start drifting along a flat valley or
+                // towards infinity) is retried at twice the check count, and so are the faces at infinity (several
+                // Levenberg–Marquardt runs): a limit is then located at most twice as late, and the attempts cost
+                // O(log checks) instead of one per check.
                 var skipAbove = Double.infinity
+                var (checks, nextFinite, nextInfinity) = (0, 1, 1)
                 return { (theta: Network, evaluation: KernelEvaluation) -> LimitPoint? in
                     guard earlyStop else { return nil }
-                    let result = LimitSetCertifier.certify(theta, gradientNorm: evaluation.gradientNorm, known: known,
-                                                           settings: certification, skipAbove: skipAbove)
-                    if let level = result.landedLevel { skipAbove = level + certification.energyGap }
-                    return result.point
+                    checks += 1
+                    let (finite, atInfinity) = (checks >= nextFinite, checks >= nextInfinity)
+                    guard finite || atInfinity else { return nil }
+                    let gated = evaluation.gradientNorm <= certification.gradient
+                    // skipAbove −∞ skips the finite attempt.
+                    let result = LimitSetCertifier.certify(theta, gradientNorm: evaluation.gradientNorm, known: known, settings: certification,
+                                                           skipAbove: finite ? skipAbove : -.infinity, atInfinity: atInfinity)
+                    if let point = result.point { return point }
+                    if atInfinity && gated { nextInfinity = 2 * checks }
+                    if finite {
+                        if let level = result.landedLevel {
+                            skipAbove = level + certification.energyGap
+                        } else if gated && evaluation.loss <= skipAbove {
+                            nextFinite = 2 * checks
+                        }
+                    }
+                    return nil
                 }
             },
             finished: { [progress] done in progress.update(done) })
-        // Converged starts (gradient tolerance met before any certificate) are refined here.
-        let limits: [LimitPoint?] = descents.map { descent in
-            descent.certificate ?? (descent.outcome.converged ? LimitSetRefiner.refine(descent.outcome.final, known: known) : nil)
+        // Converged starts (gradient tolerance met before any certificate) are refined here; the others
+        // are asked once more where they go, at the end of their budget.
+        let endCertificates: [LimitPoint?] = descents.map { descent in
+            guard earlyStop, descent.certificate == nil, !descent.outcome.converged, descent.outcome.diverged == nil else { return nil }
+            return LimitSetCertifier.certify(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                                             settings: certification).point
+        }
+        let limits: [LimitPoint?] = zip(descents, endCertificates).map { descent, end in
+            descent.certificate ?? end ?? (descent.outcome.converged ? LimitSetRefiner.refine(descent.outcome.final, known: known) : nil)
         }
         progress.finish()
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
-        let report = MultiStartReport(starts: starts, descents: descents.map(\.outcome), certified: descents.map { $0.certificate != nil },
+        let report = MultiStartReport(starts: starts, descents: descents.map(\.outcome),
+                                      certified: zip(descents, endCertificates).map { $0.certificate != nil || $1 != nil },
                                       limits: limits, known: known, samePointTolerance: settings.samePointTolerance,
                                       functionTolerance: settings.functionTolerance, teacher: dataset.teacher)
         let writer = try context.makeWriter(stage: name)
@@ -168,8 +194,8 @@ public enum MultiStartStage: Stage {
             let functions = report.functions.map { f in
                 String(format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction, f.wilson.lowerBound, f.wilson.upperBound)
             }.joined(separator: "; ")
-            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early, %d converged, %d not converged; %d limit function(s): %@",
-                         settings.targets, starts.count, seconds, report.certifiedCount, report.convergedCount, report.unconvergedCount,
+            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity), %d converged, %d not converged; %d limit function(s): %@",
+                         settings.targets, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.convergedCount, report.unconvergedCount,
                          report.functions.count, functions))
         }
     }
@@ -206,6 +232,7 @@ struct MultiStartReport {
     var certifiedCount: Int { certified.filter { $0 }.count }
     var convergedCount: Int { descents.filter(\.converged).count }
     var unconvergedCount: Int { limits.filter { $0 == nil || $0!.kind == .notConverged }.count }
+    var atInfinityCount: Int { limits.filter { $0?.kind == .atInfinity }.count }
 
     init(starts: [Network], descents: [DescentOutcome], certified: [Bool], limits: [LimitPoint?], known: KnownSets,
          samePointTolerance: Double, functionTolerance: Double, teacher: Network) {

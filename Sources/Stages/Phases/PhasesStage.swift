@@ -109,6 +109,7 @@ public enum PhasesStage: Stage {
             let outcome = limit.interiorOutcome
             var reached = limit.kind.rawValue
             if let gamma = limit.gamma { reached += String(format: " at gamma = %.4g", gamma) }
+            if let face = limit.atInfinity?.face { reached += " (\(face))" }
             reached += ", index \(limit.index)" + (certified != nil ? " (limit set certain at T)" : " (converged)")
             if prediction != .notApplicable { reached += ": \(outcome.rawValue)" }
             lineOutcome = PhasesArtifact.LineOutcome(coefficient: lineArtifact.coefficient, prediction: prediction, reached: reached,

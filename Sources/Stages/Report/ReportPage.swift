@@ -111,7 +111,8 @@ struct ReportPage {
         if multistart.functions.isEmpty { html.append("<tr><td colspan=\"9\">no start converged</td></tr>") }
         html.append("</tbody></table>")
         html.append("<p class=\"small\">\(multistart.starts.filter { $0.function != nil }.count) of \(multistart.starts.count) starts located "
-            + "(\(multistart.certifiedCount) stopped early once their limit set was certain), \(multistart.unconvergedCount) did not converge, "
+            + "(\(multistart.certifiedCount) stopped early once their limit set was certain, \(multistart.atInfinityCount) of them at infinity: "
+            + "the function converges while weights diverge, shown as a finite network computing it), \(multistart.unconvergedCount) did not converge, "
             + "\(multistart.divergedCount) diverged. Limits are grouped into functions by the L² distance of the networks.</p>")
         return html.joined(separator: "\n")
     }
@@ -129,8 +130,9 @@ struct ReportPage {
                 + "count and 95% Wilson interval. Fractions of datasets: one limit function; the limits of lowest <i>E</i><sub>tr</sub> "
                 + "one point modulo symmetry (the theorem as stated); <i>A</i> &gt; 0; the line's prediction for the paper's start "
                 + "agreeing with where its training ended. Fractions of starts (pooled over the cell's datasets): reaching the lowest "
-                + "<i>E</i><sub>tr</sub> found on their dataset; ending on the embedded line <i>L</i>, by the sign of <i>A</i>; not "
-                + "converged within the budget (docs/sweeps.md).</p>")
+                + "<i>E</i><sub>tr</sub> found on their dataset; ending on the embedded line <i>L</i>, by the sign of <i>A</i>; heading "
+                + "to a minimum at infinity (a unit turning linear or into a step, or two units merging: the function converges, the "
+                + "weights diverge); with no limit located within the budget (docs/sweeps.md).</p>")
             for (node, summary) in inputs.sweeps {
                 let names = summary.measureNames
                 html.append("<h3>Sweep <code>\(Format.escape(summary.sweep))</code> (<a href=\"#\(node.anchor)\">\(Format.escape(node.node))</a>, "

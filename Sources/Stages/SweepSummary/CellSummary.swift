@@ -29,6 +29,7 @@ struct CellSummary: Equatable {
     let globalMinimum: Proportion
     let lineBasinNegativeA: Proportion
     let lineBasinPositiveA: Proportion
+    let atInfinity: Proportion
     let unconverged: Proportion
     let unlocated: Proportion
     let positiveA: Proportion
@@ -41,7 +42,7 @@ struct CellSummary: Equatable {
     var measures: [(name: String, value: Proportion)] {
         [("single_function", singleFunction), ("unique_minimum", uniqueMinimum), ("global_minimum", globalMinimum),
          ("line_basin_negative_A", lineBasinNegativeA), ("line_basin_positive_A", lineBasinPositiveA),
-         ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
+         ("at_infinity", atInfinity), ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
     }
 
     static let quantileLevels = [0, 0.25, 0.5, 0.75, 1]
@@ -54,7 +55,8 @@ struct CellSummary: Equatable {
             "global_minimum": "starts reaching the lowest E_tr found",
             "line_basin_negative_A": "starts ending on L, datasets with A < 0",
             "line_basin_positive_A": "starts ending on L, datasets with A > 0",
-            "unconverged": "starts not converged within the budget",
+            "at_infinity": "starts heading to a minimum at infinity (a unit turning linear or a step, or two merging)",
+            "unconverged": "starts with no limit located within the budget",
             "unlocated": "starts converged, limit not located by refinement",
             "positive_A": "datasets with A > 0 (interior of L stable)",
             "prediction_agrees": "paper start: line prediction agrees with outcome",
@@ -72,6 +74,7 @@ struct CellSummary: Equatable {
         let allStarts = sum(sampled, \.starts)
         globalMinimum = Proportion(successes: sum(sampled, \.globalCount), trials: allStarts)
         unconverged = Proportion(successes: sum(sampled, \.unconverged), trials: allStarts)
+        atInfinity = Proportion(successes: sum(sampled, \.infinityCount), trials: allStarts)
         unlocated = Proportion(successes: sum(sampled, \.unlocated), trials: allStarts)
         let negative = sampled.filter { $0.coefficient < 0 }, positive = sampled.filter { $0.coefficient > 0 }
         lineBasinNegativeA = Proportion(successes: sum(negative, \.lineCount), trials: sum(negative, \.starts))

@@ -21,6 +21,8 @@ struct DatasetOutcome: Equatable {
     let unlocated: Int
     /// Starts whose limit lies on the embedded line L.
     let lineCount: Int
+    /// Starts located at infinity (`LimitSetKind.atInfinity`).
+    let infinityCount: Int
     /// Starts whose limit's E_tr is within the tolerance of the lowest E_tr found on the dataset.
     let globalCount: Int
     let functionCount: Int
@@ -43,7 +45,7 @@ struct DatasetOutcome: Equatable {
 
     /// The multi-start's limits of one dataset, summarised.
     struct Limits: Equatable {
-        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, globalCount = 0, functionCount = 0
+        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, infinityCount = 0, globalCount = 0, functionCount = 0
         var singleFunction = false, uniqueMinimum = false
         var lowestTrainingError = Double.nan
     }
@@ -56,6 +58,7 @@ struct DatasetOutcome: Equatable {
         result.unconverged = multistart.starts.filter { !$0.converged && !$0.certified }.count
         result.unlocated = multistart.unconvergedCount - result.unconverged
         result.lineCount = multistart.starts.filter { $0.limitKind == LimitSetKind.embeddedLine.rawValue }.count
+        result.infinityCount = multistart.starts.filter { $0.limitKind == LimitSetKind.atInfinity.rawValue }.count
         let functions = multistart.functions
         result.functionCount = functions.count
         result.singleFunction = functions.count == 1

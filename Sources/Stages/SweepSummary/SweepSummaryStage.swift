@@ -134,7 +134,8 @@ public enum SweepSummaryStage: Stage {
                                              certification: settings.certification, gradientTolerance: settings.gradientTolerance)
         }
         return DatasetOutcome(run: run, n: cell.n, sigma: cell.sigma, seed: seed, coefficient: coefficient, starts: limits.starts,
-                              unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount, globalCount: limits.globalCount,
+                              unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount,
+                              infinityCount: limits.infinityCount, globalCount: limits.globalCount,
                               functionCount: limits.functionCount, singleFunction: limits.singleFunction,
                               uniqueMinimum: limits.uniqueMinimum, lowestTrainingError: limits.lowestTrainingError,
                               prediction: prediction, outcome: reached)
