@@ -55,7 +55,7 @@ struct CellSummary: Equatable {
             "global_minimum": "starts reaching the lowest E_tr found",
             "line_basin_negative_A": "starts ending on L, datasets with A < 0",
             "line_basin_positive_A": "starts ending on L, datasets with A > 0",
-            "at_infinity": "starts heading to a minimum at infinity (a unit turning linear or a step, or two merging)",
+            "at_infinity": "starts ending at infinity (weights diverge, function converges)",
             "unconverged": "starts with no limit located within the budget",
             "unlocated": "starts converged, limit not located by refinement",
             "positive_A": "datasets with A > 0 (interior of L stable)",
