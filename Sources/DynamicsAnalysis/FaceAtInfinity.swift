@@ -21,19 +21,26 @@ public struct Face: Sendable, Equatable, CustomStringConvertible {
     }
 
     public let roles: [Role]
-
-    public init(roles: [Role]) { self.roles = roles }
-
     /// The number of parameters ρ.
-    public var dimension: Int {
-        roles.reduce(0) { total, role in
+    public let dimension: Int
+    /// Offsets of each unit's parameters in ρ (computed once: `evaluate` reads them per sample).
+    let offsets: [Int]
+
+    public init(roles: [Role]) {
+        self.roles = roles
+        var offsets: [Int] = []
+        var k = 0
+        for role in roles {
+            offsets.append(k)
             switch role {
-            case .tanh: return total + 2
-            case .linear, .step: return total + 1
-            case .dipole: return total + 3
-            case .partner: return total
+            case .tanh: k += 2
+            case .linear, .step: k += 1
+            case .dipole: k += 3
+            case .partner: break
             }
         }
+        self.offsets = offsets
+        dimension = k
     }
 
     /// Whether some unit is at infinity (an all-tanh face is the network itself).
@@ -50,22 +57,6 @@ public struct Face: Sendable, Equatable, CustomStringConvertible {
             case .partner: return nil
             }
         }.joined(separator: " + ")
-    }
-
-    /// Offsets of each unit's parameters in ρ.
-    var offsets: [Int] {
-        var offsets: [Int] = []
-        var k = 0
-        for role in roles {
-            offsets.append(k)
-            switch role {
-            case .tanh: k += 2
-            case .linear, .step: k += 1
-            case .dipole: k += 3
-            case .partner: break
-            }
-        }
-        return offsets
     }
 
     /// `g(x; ρ)`, its gradient in ρ (into `gradient`, length `dimension`) and, when `hessian` is
