@@ -24,6 +24,9 @@ SHRINK = {
     "train": {"steps": 2000, "record_every": 10},
     "multistart": {"starts": 2, "max_steps": 2000, "check_interval": 500},
     "eigen": {"region_samples": 10},
+    # The related-paper studies branch from the shrunk run, so their times must fit in it.
+    "projected": {"sgd": {"t0": [1000], "steps": 200}, "gd": {"t0": 1000, "steps": 200}},
+    "saddles": {"max_steps": 2000},
 }
 # The per-node overhead is measured on these stages: their own work is a few milliseconds, so the
 # driver's share is not lost in the noise of long stages (multistart, matplotlib rendering).

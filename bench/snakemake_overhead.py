@@ -23,6 +23,9 @@ SETTINGS = {
     "eigen": {"region_samples": 2},
     "line": {"gamma_points": 21, "scan_points": 20},
     "multistart": {"starts": 1, "max_steps": 300, "check_interval": 100, "eta": 0.05, "gradient_tolerance": 1e-2},
+    # No related-paper studies: their branch times need longer runs, and they are not what is measured.
+    "projected": {"run_targets": []},
+    "saddles": {"run_targets": []},
 }
 
 

@@ -34,6 +34,9 @@ def config(datasets_per_sigma):
         "line": {"gamma_points": 5, "scan_points": 5},
         "eigen": {"region_samples": 2},
         "multistart": {"starts": 1, "max_steps": 50, "check_interval": 50},
+        # No related-paper studies: their branch times need longer runs, and they are not what is measured.
+        "projected": {"run_targets": []},
+        "saddles": {"run_targets": []},
         "sweeps": {"bench": {"n": [10], "sigma": SIGMAS, "seeds": {"first": 1, "count": datasets_per_sigma},
                              "starts": 0, "record_every": 10, "budget": {"train_steps": 50}}},
     }
