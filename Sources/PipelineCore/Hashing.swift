@@ -91,7 +91,7 @@ public enum ArtifactContent {
                 let dataset = try group.dataset(name)
                 hasher.update(token: "dataset \(child) \(dataset.elementType) \(dataset.shape)")
                 switch dataset.elementType {
-                case .float64: hasher.update(values: try dataset.readDoubles().map(\.bitPattern))
+                case .float64: hasher.update(values: try dataset.readDoubles())
                 case .int64: hasher.update(values: try dataset.readInt64s())
                 case .uint8: hasher.update(values: try dataset.readBytes())
                 case .string: for s in try dataset.readStrings() { hasher.update(token: s) }
@@ -111,7 +111,7 @@ public enum ArtifactContent {
         case .string(let s): hasher.update(token: "s " + s)
         case .double(let d): hasher.update(values: [d.bitPattern])
         case .int64(let i): hasher.update(values: [i])
-        case .doubles(let ds): hasher.update(values: ds.map(\.bitPattern))
+        case .doubles(let ds): hasher.update(values: ds)
         case .int64s(let xs): hasher.update(values: xs)
         }
     }
@@ -128,8 +128,21 @@ extension SHA256 {
     /// Adds fixed-width integers in little-endian order.
     mutating func update<T: FixedWidthInteger>(values: [T]) {
         updateCount(values.count)
-        let littleEndian = values.map(\.littleEndian)
-        littleEndian.withUnsafeBytes { update(bufferPointer: $0) }
+        #if _endian(little)
+        values.withUnsafeBytes { update(bufferPointer: $0) }  // already little-endian: no copy of a large dataset
+        #else
+        values.map(\.littleEndian).withUnsafeBytes { update(bufferPointer: $0) }
+        #endif
+    }
+
+    /// Adds doubles as their IEEE 754 bit patterns in little-endian order (as `values: bitPatterns`).
+    mutating func update(values: [Double]) {
+        #if _endian(little)
+        updateCount(values.count)
+        values.withUnsafeBytes { update(bufferPointer: $0) }
+        #else
+        update(values: values.map(\.bitPattern))
+        #endif
     }
 
     private mutating func updateCount(_ count: Int) {
