@@ -24,7 +24,8 @@ public struct LimitAtInfinity: Sendable, Equatable {
 /// 2. leaving the face costs: every unit at infinity has a positive boundary excess
 ///    (`Face.boundaryExcess`), so E_tr falls towards the face;
 /// 3. θ lies just above ρ*: `0 ≤ E_tr(θ) − E_tr(ρ*) ≤ energyGap` (GD is monotone).
-/// Of several faces, the one closest below θ in E_tr is taken. This locates a limit; it does not
+/// Faces are suggested by θ and, when given, by the end of a descent from θ (a start on a nearly flat
+/// plateau suggests none yet). Of several faces, the lowest in E_tr is taken. This locates a limit; it does not
 /// prove it: the tests continue located starts far beyond their stop and check that E_tr keeps
 /// falling towards E_tr(ρ*) and the function towards g(·; ρ*).
 public enum LimitsAtInfinity {
@@ -70,30 +71,46 @@ public enum LimitsAtInfinity {
 
     /// The limit at infinity θ is heading to, as a located `LimitPoint` (kind `.atInfinity`), or
     /// nil when no face meets conditions 1–3.
-    public static func locate(_ net: Network, known: KnownSets, energyGap: Double) -> LimitPoint? {
-        let faces = candidateFaces(net, data: known.data)
-        guard !faces.isEmpty else { return nil }
+    /// - Parameters:
+    ///   - descent: a Levenberg–Marquardt descent from θ (`LimitSetRefiner.descend`). On a nearly flat
+    ///     plateau θ suggests no face yet while the descent is already near one: the faces its end
+    ///     suggests are tried too, from its end, when E_tr stays ≤ E_tr(θ) along its path (sampled
+    ///     `pathSamples` times per step: θ and the face lie in one sublevel component, which GD from θ
+    ///     never leaves).
+    public static func locate(_ net: Network, known: KnownSets, energyGap: Double, descent: LimitPoint? = nil,
+                              pathSamples: Int = 8) -> LimitPoint? {
         let value = TrainingError.value(net, on: known.data)
         let slack = 16 * Double.ulpOfOne * max(abs(value), 1e-300)
+        // Where the faces are approached from: θ, and the descent's end when it suggests faces.
+        var origins: [(near: Network, faces: [Face], path: [[Double]])] = [(net, candidateFaces(net, data: known.data), [net.flat])]
+        if let descent, let end = descent.path.last {
+            let endNetwork = Network(flat: end)
+            let faces = candidateFaces(endNetwork, data: known.data)
+            if !faces.isEmpty, LimitSetCertifier.staysBelow(descent.path, level: value + slack, samples: pathSamples, data: known.data) {
+                origins.append((endNetwork, faces, descent.path))
+            }
+        }
         var best: (point: LimitPoint, level: Double)?
-        for face in faces {
-            let objective = FaceObjective(data: known.data, face: face)
-            let lm = LimitSetRefiner.levenbergMarquardt(objective, from: face.parameters(near: net), settings: known.refiner)
-            guard lm.converged else { continue }
-            let level = objective.value(at: lm.point)
-            let gap = value - level
-            guard gap >= -slack, gap <= energyGap, level < best?.level ?? .infinity,
-                  let analysis = try? HessianAnalysis(objective, at: lm.point, tolerance: known.refiner.eigenvalueTolerance),
-                  analysis.index == 0, analysis.zeroCount == 0 else { continue }
-            let excess = face.boundaryExcess(lm.point, residual: objective.residual(at: lm.point), data: known.data, near: net)
-            guard excess > 0 else { continue }
-            let encoded = face.network(lm.point)
-            let point = LimitPoint(kind: .atInfinity, point: encoded, trainingError: level, gradientNorm: analysis.gradientNorm,
-                                   eigenvalues: analysis.spectrum.values, index: 0, zeroCount: 0, gamma: nil, gammaStable: nil,
-                                   converged: true, iterations: lm.iterations,
-                                   method: "Levenberg-Marquardt on the face at infinity \(face)", path: [net.flat, encoded.flat],
-                                   atInfinity: LimitAtInfinity(face: face, parameters: lm.point, boundaryExcess: excess))
-            best = (point, level)
+        for origin in origins {
+            for face in origin.faces {
+                let objective = FaceObjective(data: known.data, face: face)
+                let lm = LimitSetRefiner.levenbergMarquardt(objective, from: face.parameters(near: origin.near), settings: known.refiner)
+                guard lm.converged else { continue }
+                let level = objective.value(at: lm.point)
+                let gap = value - level
+                guard gap >= -slack, gap <= energyGap, level < best?.level ?? .infinity,
+                      let analysis = try? HessianAnalysis(objective, at: lm.point, tolerance: known.refiner.eigenvalueTolerance),
+                      analysis.index == 0, analysis.zeroCount == 0 else { continue }
+                let excess = face.boundaryExcess(lm.point, residual: objective.residual(at: lm.point), data: known.data, near: origin.near)
+                guard excess > 0 else { continue }
+                let encoded = face.network(lm.point)
+                let point = LimitPoint(kind: .atInfinity, point: encoded, trainingError: level, gradientNorm: analysis.gradientNorm,
+                                       eigenvalues: analysis.spectrum.values, index: 0, zeroCount: 0, gamma: nil, gammaStable: nil,
+                                       converged: true, iterations: lm.iterations,
+                                       method: "Levenberg-Marquardt on the face at infinity \(face)", path: origin.path + [encoded.flat],
+                                       atInfinity: LimitAtInfinity(face: face, parameters: lm.point, boundaryExcess: excess))
+                best = (point, level)
+            }
         }
         return best?.point
     }

@@ -301,6 +301,9 @@ public struct CertificationSettings: Sendable, Equatable {
 /// infinity within `energyGap` below θ, towards which E_tr falls).
 /// The tests compare the counts per limit function with runs to the full gradient tolerance.
 public enum LimitSetCertifier {
+    /// With `followDescent` (the end of a run), the refinement's iteration limit is this many times larger.
+    public static let endOfRunIterationFactor = 10
+
     /// The certified limit point, or nil when the limit set is not yet certain.
     /// - Parameters:
     ///   - net: the current iterate θ.
@@ -309,56 +312,82 @@ public enum LimitSetCertifier {
     ///     gap, no attempt can succeed while E_tr(θ) > E_prev + energyGap: pass that bound to skip.
     ///   - atInfinity: whether to try the faces at infinity when no finite set is certain (a few
     ///     Levenberg–Marquardt runs: callers checking often may try them less often).
+    ///   - followDescent: at the end of a run (budget spent, or the gradient tolerance met away from
+    ///     any critical point): also try the faces the Levenberg–Marquardt descent from θ ends near
+    ///     (`LimitsAtInfinity.locate(_:known:energyGap:descent:pathSamples:)`), and let the
+    ///     refinement run `endOfRunIterationFactor` times longer.
     public static func certify(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
-                               skipAbove: Double = .infinity, atInfinity: Bool = true) -> (point: LimitPoint?, landedLevel: Double?) {
+                               skipAbove: Double = .infinity, atInfinity: Bool = true,
+                               followDescent: Bool = false) -> (point: LimitPoint?, landedLevel: Double?) {
+        var known = known
+        if followDescent {
+            // Across a nearly flat plateau Levenberg–Marquardt needs more iterations to land (measured: ~200 from a
+            // start stalled at n = 400, σ = 0.05, A = −1.3·10⁻⁴); once per start, so the cost does not matter.
+            var refiner = known.refiner
+            refiner.maxIterations *= endOfRunIterationFactor
+            known = known.with(refiner: refiner)
+        }
         let finite = certifyFinite(net, gradientNorm: gradientNorm, known: known, settings: settings, skipAbove: skipAbove)
-        guard finite.point == nil, atInfinity, gradientNorm <= settings.gradient,
-              let atInfinity = LimitsAtInfinity.locate(net, known: known, energyGap: settings.energyGap) else { return finite }
-        return (atInfinity, nil)
+        guard finite.point == nil, atInfinity, gradientNorm <= settings.gradient else { return (finite.point, finite.landedLevel) }
+        // At the end of a run the descent shows where θ is heading while θ itself suggests no face yet: a start
+        // stalled on a nearly flat plateau (near L when A ≈ 0), from which GD leaves towards a unit turning linear
+        // only after ~10⁷–10⁸ more steps. Not earlier: from a start still far from settling, the descent can end on
+        // another face than GD (measured: certified isolated minima were then located at infinity).
+        let descent = followDescent ? finite.descent ?? LimitSetRefiner.descend(net, known: known) : nil
+        guard let located = LimitsAtInfinity.locate(net, known: known, energyGap: settings.energyGap, descent: descent,
+                                                    pathSamples: settings.pathSamples) else { return (nil, finite.landedLevel) }
+        return (located, nil)
     }
 
-    /// Conditions 1–5 above: a limit at a finite minimum set.
+    /// Conditions 1–5 above: a limit at a finite minimum set; `descent` is the Levenberg–Marquardt refinement
+    /// from θ when it ran.
     static func certifyFinite(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
-                              skipAbove: Double) -> (point: LimitPoint?, landedLevel: Double?) {
-        guard gradientNorm <= settings.gradient else { return (nil, nil) }
+                              skipAbove: Double) -> (point: LimitPoint?, landedLevel: Double?, descent: LimitPoint?) {
+        guard gradientNorm <= settings.gradient else { return (nil, nil, nil) }
         let value = TrainingError.value(net, on: known.data)
-        guard value <= skipAbove else { return (nil, nil) }
+        guard value <= skipAbove else { return (nil, nil, nil) }
         let point = LimitSetRefiner.descend(net, known: known)
-        guard point.converged else { return (nil, nil) }
+        guard point.converged else { return (nil, nil, point) }
         let slack = 16 * Double.ulpOfOne * max(abs(value), 1e-300)
         let gap = value - point.trainingError
         // 2. Above the set, and close to its level.
-        guard gap >= -slack else { return (nil, nil) }
-        guard gap <= settings.energyGap else { return (nil, point.trainingError) }
+        guard gap >= -slack else { return (nil, nil, point) }
+        guard gap <= settings.energyGap else { return (nil, point.trainingError, point) }
         // 1. A minimum set that GD with step η does not leave.
-        guard point.index == 0, let largest = point.eigenvalues.last, known.eta * largest < 2 else { return (nil, nil) }
+        guard point.index == 0, let largest = point.eigenvalues.last, known.eta * largest < 2 else { return (nil, nil, point) }
         switch point.kind {
         case .isolatedMinimum, .optimalManifold:
             break
         case .embeddedLine:
-            guard point.gammaStable == true, let gamma = point.gamma, let line = known.line else { return (nil, nil) }
+            guard point.gammaStable == true, let gamma = point.gamma, let line = known.line else { return (nil, nil, point) }
             // Only the zero eigenvalue along L: the transverse curvature is positive.
-            guard point.zeroCount == 1 else { return (nil, nil) }
+            guard point.zeroCount == 1 else { return (nil, nil, point) }
             // 5. Far enough inside its stable segment.
             let distance = Dense.norm(zip(net.flat, point.point.flat).map { $0 - $1 })
             let margin = EmbeddedLine.margin(known.lineSegments, gamma) * 2.0.squareRoot() * abs(line.fit.c)
-            guard margin >= settings.lineMargin * distance else { return (nil, nil) }
+            guard margin >= settings.lineMargin * distance else { return (nil, nil, point) }
         case .otherCriticalPoint, .atInfinity, .notConverged:
-            return (nil, nil)
+            return (nil, nil, point)
         }
         // 4. Below the line's level, θ must be below it too.
         if let level = known.lineLevel, point.kind != .embeddedLine, point.trainingError < level - slack {
-            guard value < level else { return (nil, nil) }
+            guard value < level else { return (nil, nil, point) }
         }
         // 3. One sublevel component: the path stays below E_tr(θ).
-        let path = point.path
+        guard staysBelow(point.path, level: value + slack, samples: settings.pathSamples, data: known.data) else { return (nil, nil, point) }
+        return (point, nil, point)
+    }
+
+    /// Whether E_tr ≤ `level` at `samples` points of every segment of `path` (its ends included): the
+    /// path lies in one component of the sublevel set `{E_tr ≤ level}`.
+    static func staysBelow(_ path: [[Double]], level: Double, samples: Int, data: TrainingSet) -> Bool {
+        let samples = max(samples, 1)
         for (a, b) in zip(path, path.dropFirst()) {
-            for s in 1...max(settings.pathSamples, 1) {
-                let f = Double(s) / Double(max(settings.pathSamples, 1))
-                let sample = Network(flat: zip(a, b).map { $0 + f * ($1 - $0) })
-                if TrainingError.value(sample, on: known.data) > value + slack { return (nil, nil) }
+            for s in 1...samples {
+                let f = Double(s) / Double(samples)
+                if TrainingError.value(Network(flat: zip(a, b).map { $0 + f * ($1 - $0) }), on: data) > level { return false }
             }
         }
-        return (point, nil)
+        return true
     }
 }

@@ -135,4 +135,42 @@ final class LimitsAtInfinityTests: XCTestCase {
         }
         XCTAssertEqual(located, 1, "the start is located at infinity")
     }
+
+    /// A start stalled on the plateau of a nearly flat L (A ≈ −6·10⁻⁴: the full study's n = 25,
+    /// σ = 0.05, seed 1) is located at the end of its budget by following the Levenberg–Marquardt
+    /// descent: θ below is where GD from the study's second start stood after its 8·10⁶ steps
+    /// (‖∇E_tr‖ = 1.2·10⁻⁶, E_tr 8.6·10⁻⁷ below E_1, both units at w ≈ 1.1, so θ itself suggests no
+    /// face). The descent ends near the face `linear + tanh`; an independent C loop continued GD from
+    /// θ and reached it: E_tr fell 3.4·10⁻⁵ to the face's level between 3 and 5·10⁷ more steps, with
+    /// w_1 → 0 (docs/sweeps.md). Here GD is continued for 2·10⁵ steps: E_tr falls, stays above the
+    /// face's minimum, and the unit that turns linear shrinks.
+    func testStalledPlateauStartIsLocatedByItsDescent() throws {
+        let sample = SampledDataset.sample(n: 25, sigma: 0.05, seed: 1, teacher: .paperTeacher)
+        let data = TrainingSet(x: sample.x, y: sample.noisy)
+        let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
+        XCTAssertEqual(line.coefficient, -5.997e-4, accuracy: 1e-6, "the study's dataset")
+        let segments = try EmbeddedLineAnalysis(line: line, eta: 0.01, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance()).stableSegments
+        let known = KnownSets(data: data, eta: 0.01, line: line, lineSegments: segments, teacher: .paperTeacher, width: 2,
+                              refiner: CriticalPointRefinerSettings(), setTolerance: 1e-4)
+        let certification = CertificationSettings(gradient: 0.01, energyGap: 1e-3, lineMargin: 2, pathSamples: 8)
+        let stalled = Network(flat: [1.0174307630897905, 1.1803123635062889, 1.1600627543534303, 0.7832520475733707])
+        let gradientNorm = TrainingError.gradient(stalled, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot()
+        XCTAssertEqual(TrainingError.value(stalled, on: data) - line.trainingError, -8.6e-7, accuracy: 0.1e-7)
+
+        XCTAssertNil(LimitSetCertifier.certify(stalled, gradientNorm: gradientNorm, known: known, settings: certification).point,
+                     "during the run: no finite minimum set, and θ suggests no face")
+        let limit = try XCTUnwrap(LimitSetCertifier.certify(stalled, gradientNorm: gradientNorm, known: known, settings: certification,
+                                                            followDescent: true).point)
+        XCTAssertEqual(limit.kind, .atInfinity)
+        XCTAssertEqual(limit.atInfinity?.face, Face(roles: [.linear, .tanh]))
+        XCTAssertEqual(limit.trainingError - line.trainingError, -3.367e-5, accuracy: 0.001e-5)
+
+        let kernel = GradientDescentKernel(data: data, width: 2, learningRate: 0.01)
+        var theta = stalled
+        _ = kernel.run(&theta, steps: 200_000)
+        let after = TrainingError.value(theta, on: data)
+        XCTAssertLessThan(after, TrainingError.value(stalled, on: data), "E_tr keeps falling")
+        XCTAssertGreaterThan(after, limit.trainingError, "never below the face's minimum")
+        XCTAssertLessThan(abs(theta.w[0]), abs(stalled.w[0]), "the unit turning linear shrinks")
+    }
 }

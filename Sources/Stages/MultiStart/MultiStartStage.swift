@@ -173,10 +173,16 @@ public enum MultiStartStage: Stage {
         let endCertificates: [LimitPoint?] = descents.map { descent in
             guard earlyStop, descent.certificate == nil, !descent.outcome.converged, descent.outcome.diverged == nil else { return nil }
             return LimitSetCertifier.certify(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
-                                             settings: certification).point
+                                             settings: certification, followDescent: true).point
         }
         let limits: [LimitPoint?] = zip(descents, endCertificates).map { descent, end in
-            descent.certificate ?? end ?? (descent.outcome.converged ? LimitSetRefiner.refine(descent.outcome.final, known: known) : nil)
+            if let located = descent.certificate ?? end { return located }
+            guard descent.outcome.converged else { return nil }
+            let refined = LimitSetRefiner.refine(descent.outcome.final, known: known)
+            // On a nearly flat plateau the gradient tolerance can be met far from any critical point: ask where it goes.
+            guard refined.kind == .notConverged, earlyStop else { return refined }
+            return LimitSetCertifier.certify(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                                             settings: certification, followDescent: true).point ?? refined
         }
         progress.finish()
         let elapsed = clock.now - began

@@ -99,7 +99,8 @@ public enum PhasesStage: Stage {
         let prediction = lineArtifact.prediction.destination
         let final = training.final
         let finalGradient = TrainingError.gradient(final, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let certified = LimitSetCertifier.certify(final, gradientNorm: finalGradient, known: known, settings: settings.certification).point
+        let certified = LimitSetCertifier.certify(final, gradientNorm: finalGradient, known: known, settings: settings.certification,
+                                                   followDescent: true).point
         let limit = certified ?? (report.convergenceTime != nil ? LimitSetRefiner.refine(final, known: known) : nil)
         let unknown = report.convergenceTime == nil ? "not converged (\(destination.rawValue))"
             : "unknown: the run met the gradient criterion, but the refinement of theta_T did not converge"

@@ -79,7 +79,8 @@ struct DatasetOutcome: Equatable {
     /// point when the run converged (‖∇E_tr‖ below `gradientTolerance`), else nil (still moving).
     static func outcome(final: Network, gradientNorm: Double, known: KnownSets, certification: CertificationSettings,
                         gradientTolerance: Double) -> InteriorOutcome? {
-        let certified = LimitSetCertifier.certify(final, gradientNorm: gradientNorm, known: known, settings: certification).point
+        let certified = LimitSetCertifier.certify(final, gradientNorm: gradientNorm, known: known, settings: certification,
+                                                   followDescent: true).point
         guard let limit = certified ?? (gradientNorm < gradientTolerance ? LimitSetRefiner.refine(final, known: known) : nil),
               limit.kind != .notConverged else { return nil }
         return limit.interiorOutcome
