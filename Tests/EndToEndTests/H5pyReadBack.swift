@@ -7,8 +7,9 @@ import XCTest
 /// One Python process serves a whole list of files; a file that crashes or hangs h5py is
 /// reported as such and the rest are read by a new process.
 enum H5pyReadBack {
-    /// The Python interpreter (`MLP_PYTHON`, as for the render stage, else `python3`).
-    static var python: String { ProcessInfo.processInfo.environment["MLP_PYTHON"] ?? "python3" }
+    /// The Python interpreter (`MLP_PYTHON`, as for the render stage, else the project's `.venv`, where
+    /// scripts/setup-debian.sh installs h5py: a bare `python3` has none on a fresh machine, and the test skipped).
+    static var python: String { ProcessInfo.processInfo.environment["MLP_PYTHON"] ?? projectPython }
 
     static var isAvailable: Bool { toolAvailable([python, "-c", "import h5py, numpy"]) }
 
