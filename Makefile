@@ -41,16 +41,17 @@ status: build
 	$(DRIVER) status --config $(CONFIG)
 
 # Unit tests (every test target but EndToEndTests) first, then the end-to-end tests, which run the
-# built executables on small projects.
-test:
+# built executables on small projects, and the shipped CI sweep on the release build (built first)
+# through the driver and through Snakemake (SweepReleaseTests, MLP_SWEEP_TESTS=1).
+test: build
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
-	$(SWIFT_TEST) --filter $(E2E_TESTS)
+	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
 
 test-unit:
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
 
-test-e2e:
-	$(SWIFT_TEST) --filter $(E2E_TESTS)
+test-e2e: build
+	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
 
 # Paper-scale end-to-end checks on the release build (a few minutes; skipped by test-e2e): the
 # authors' data's limit sets and multistart time, the early stop against every start run to the

@@ -5,14 +5,16 @@ import XCTest
 /// The shipped CI sweep (`pipeline.sweep-ci.json`: n ∈ {25, 100}, σ ∈ {0.2, 0.8}, 6 datasets ×
 /// 16 starts) end to end on the release build: every node fresh after one run, a second run
 /// with nothing to do, and the summary equal to the independent reference. Needs the release
-/// build's speed: `make test-slow` runs it with `MLP_RELEASE_TESTS=1`, otherwise it is skipped.
+/// build's speed: `make test` builds it and runs these with `MLP_SWEEP_TESTS=1` (`make test-slow` with
+/// `MLP_RELEASE_TESTS=1`), otherwise they are skipped. Then the same sweep through Snakemake.
 final class SweepReleaseTests: XCTestCase {
     private var driver: String { packageRoot.appendingPathComponent(".build/release/pipeline").path }
     private var project: URL?
 
     override func setUpWithError() throws {
-        guard ProcessInfo.processInfo.environment["MLP_RELEASE_TESTS"] == "1" else {
-            throw XCTSkip("CI sweep on the release build: run `make test-slow`")
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["MLP_SWEEP_TESTS"] == "1" || environment["MLP_RELEASE_TESTS"] == "1" else {
+            throw XCTSkip("CI sweep on the release build: run `make test` or `make test-slow`")
         }
         guard FileManager.default.isExecutableFile(atPath: driver) else { throw XCTSkip("\(driver) is missing: run `make build`") }
     }
@@ -22,14 +24,57 @@ final class SweepReleaseTests: XCTestCase {
         super.tearDown()
     }
 
-    func testCISweepIsFreshAfterOneRunAndMatchesTheReference() throws {
+    /// A project holding the shipped CI sweep (store `results`) and the authors' data beside it; the
+    /// configuration's path.
+    private func makeCISweepProject() throws -> String {
         let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.sweep-ci.json"))) as? [String: Any])
         let project = makeProject(setting(config, "store", "results"))
         self.project = project
         let data = project.appendingPathComponent("data/maleknia-sato")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: authorsDataFile, to: data.appendingPathComponent("data.dat"))
-        let path = project.appendingPathComponent("pipeline.json").path
+        return project.appendingPathComponent("pipeline.json").path
+    }
+
+    /// Every current node's [key, content hash] (`pipeline status --json`).
+    private func contentHashes(_ config: String) throws -> [String: [String]] {
+        let status = try runProduct(driver, ["status", "--json", "--config", config])
+        let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: nodes.compactMap { node in
+            guard let key = node["key"] as? String, let hash = node["content_hash"] as? String else { return nil }
+            return (node["node"] as! String, [key, hash])
+        })
+    }
+
+    /// The sweep's 97 nodes (24 datasets × dataset, train, line, multistart, and the summary) computed by
+    /// the exported Snakefile (`snakemake --cores 2`, release build) into a second store have the keys and
+    /// content hashes the driver's run gives them; a second Snakemake run has nothing to do.
+    func testCISweepThroughSnakemakeMatchesTheDriver() throws {
+        let snakemake = packageRoot.appendingPathComponent(".venv/bin/snakemake").path
+        guard FileManager.default.isExecutableFile(atPath: snakemake) else { throw XCTSkip("snakemake is not installed in .venv: run scripts/setup-debian.sh") }
+        let native = try makeCISweepProject()
+        let project = try XCTUnwrap(self.project)
+        let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
+        let snake = project.appendingPathComponent("snake.json")
+        write(jsonText(setting(config, "store", "snake")), to: snake)
+        let run = try runProduct(driver, ["run", "sweep-summary", "-j", "2", "--config", native])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let snakefile = project.appendingPathComponent("Snakefile").path
+        let export = try runProduct(driver, ["export", "snakemake", "sweep-summary", "--config", snake.path, "-o", snakefile])
+        XCTAssertEqual(export.status, 0, export.stdout + export.stderr)
+        let command = ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path, "--cores", "2"]
+        let first = try runTool(command)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let (a, b) = (try contentHashes(native), try contentHashes(snake.path))
+        XCTAssertEqual(b.count, 97, "24 datasets × 4 stages and the summary")
+        XCTAssertEqual(a, b)
+        let second = try runTool(command)
+        XCTAssertTrue((second.stdout + second.stderr).contains("Nothing to be done"), second.stdout + second.stderr)
+    }
+
+    func testCISweepIsFreshAfterOneRunAndMatchesTheReference() throws {
+        let path = try makeCISweepProject()
+        let project = try XCTUnwrap(self.project)
 
         let first = try runProduct(driver, ["run", "-j", "2", "--config", path])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
