@@ -63,13 +63,6 @@ final class SnakemakeEngineTests: XCTestCase {
         return try runTool(command)
     }
 
-    /// Every node's (key, content hash) from `pipeline status --json`; nil entries for nodes not current.
-    private func contentHashes(_ config: String) throws -> [String: [String?]] {
-        let status = try driver(["status", "--json", "--config", config])
-        let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: nodes.map { ($0["node"] as! String, [$0["key"] as? String, $0["content_hash"] as? String]) })
-    }
-
     /// The artifact files (stage/key.h5) in a store.
     private func artifacts(_ store: String) -> Set<String> {
         Set(snapshotNames(project.appendingPathComponent(store)).filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") && !$0.contains("/.") })
@@ -104,7 +97,7 @@ final class SnakemakeEngineTests: XCTestCase {
         let first = try runSnakemake(snake, ["--cores", "2"])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(artifacts("snake").count, 28, "2 datasets, 3 runs × 5 stages, 2 sweep datasets × 4 stages, sweep-summary, figure-data, render")
-        assertSameHashes(try contentHashes(native), try contentHashes(snake))
+        assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: snake))
 
         // Nothing to do the second time: no job starts.
         let second = try runSnakemake(snake, ["--cores", "2"])
@@ -124,7 +117,7 @@ final class SnakemakeEngineTests: XCTestCase {
                                      "multistart[b-noisy]", "figure-data", "render"]
         XCTAssertEqual(try computed(native, store: "native", since: beforeNative), expected, rerun.stdout)
         XCTAssertEqual(try computed(snake, store: "snake", since: beforeSnake), expected, third.stdout + third.stderr)
-        assertSameHashes(try contentHashes(native), try contentHashes(snake))
+        assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: snake))
         let fourth = try runSnakemake(snake, ["--cores", "2"])
         XCTAssertTrue((fourth.stdout + fourth.stderr).contains("Nothing to be done"), fourth.stdout + fourth.stderr)
     }
@@ -144,7 +137,7 @@ final class SnakemakeEngineTests: XCTestCase {
         if result.status == 77 { throw XCTSkip(result.stderr.split(separator: "\n").last.map(String.init) ?? "no local SLURM here") }
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         print("snakemake through SLURM: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-        assertSameHashes(try contentHashes(native), try contentHashes(slurm))
+        assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: slurm))
         // The jobs really went through the scheduler (grouped: a few jobs for 28 nodes).
         let log = try String(contentsOf: scratch.appendingPathComponent("log/slurmctld.log"), encoding: .utf8)
         let allocations = log.components(separatedBy: "Allocate JobId=").count - 1

@@ -125,6 +125,18 @@ public func currentArtifact(_ node: String, config: URL) throws -> URL {
     return URL(fileURLWithPath: path)
 }
 
+/// Every node's [key, content hash] as `pipeline status --json` reports them (nil for a node that
+/// is not current), from `driver` (default: this build's `pipeline`): two stores made by two
+/// engines are compared with it.
+/// - Throws: `MissingArtifact` when the status cannot be read.
+public func nodeHashes(config: String, driver: String = "pipeline") throws -> [String: [String?]] {
+    let status = try runProduct(driver, ["status", "--json", "--config", config])
+    guard status.status == 0, let nodes = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]] else {
+        throw MissingArtifact(description: "pipeline status --config \(config) failed: \(status.stdout)\(status.stderr)")
+    }
+    return Dictionary(uniqueKeysWithValues: nodes.map { ($0["node"] as! String, [$0["key"] as? String, $0["content_hash"] as? String]) })
+}
+
 /// The test side of the stages' `MLP_TEST_HANDSHAKE` hook: a stage stops between its last write
 /// and the rename into place until `resume()`, so tests kill it or hold the store lock by
 /// handshake, not by timing.
