@@ -14,6 +14,9 @@ public enum LimitSetKind: String, Sendable, CaseIterable {
     /// No critical point: parameters diverge while the function approaches a strict minimum of a
     /// face at infinity (a unit turning linear or into a step, or two merging; `LimitsAtInfinity`).
     case atInfinity = "at infinity"
+    /// No critical point: GD settles on an attracting periodic orbit `θ = G^k(θ)`, k ≥ 2, of its map
+    /// `G(θ) = θ − η∇E_tr(θ)` (`PeriodicOrbits`), E_tr alternating for ever.
+    case periodicOrbit = "periodic orbit of GD"
     /// No critical point was reached or certified.
     case notConverged = "not converged"
 }
@@ -89,6 +92,8 @@ public struct LimitPoint: Sendable {
     /// For `.atInfinity`: the face and its minimum (the eigenvalues above are the face's Hessian
     /// there, `point` a finite network computing the face's function); nil otherwise.
     public var atInfinity: LimitAtInfinity? = nil
+    /// For `.periodicOrbit`: the orbit (`point` is its point of lowest E_tr); nil otherwise.
+    public var orbit: PeriodicOrbit? = nil
 }
 
 extension LimitPoint {
@@ -339,6 +344,15 @@ public enum LimitSetCertifier {
         return (located, nil)
     }
 
+    /// Where a run goes that ended before its limit set was certain (its budget spent, or the gradient tolerance
+    /// met away from any critical point): `certify(…, followDescent: true)`, else the attracting periodic orbit of GD
+    /// it has settled on (`PeriodicOrbits.locate`), else nil.
+    public static func certifyEndOfRun(_ net: Network, gradientNorm: Double, known: KnownSets,
+                                       settings: CertificationSettings) -> LimitPoint? {
+        certify(net, gradientNorm: gradientNorm, known: known, settings: settings, followDescent: true).point
+            ?? PeriodicOrbits.locate(net, known: known)
+    }
+
     /// Conditions 1–5 above: a limit at a finite minimum set; `descent` is the Levenberg–Marquardt refinement
     /// from θ when it ran.
     static func certifyFinite(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
@@ -366,7 +380,7 @@ public enum LimitSetCertifier {
             let distance = Dense.norm(zip(net.flat, point.point.flat).map { $0 - $1 })
             let margin = EmbeddedLine.margin(known.lineSegments, gamma) * 2.0.squareRoot() * abs(line.fit.c)
             guard margin >= settings.lineMargin * distance else { return (nil, nil, point) }
-        case .otherCriticalPoint, .atInfinity, .notConverged:
+        case .otherCriticalPoint, .atInfinity, .periodicOrbit, .notConverged:
             return (nil, nil, point)
         }
         // 4. Below the line's level, θ must be below it too.

@@ -5,7 +5,8 @@ Usage: sweep_summary_reference.py STORE SUMMARY_ARTIFACT
 
 Reads the summary artifact's inputs (its `inputs` provenance attribute names every dataset, train,
 line and multistart artifact by key), recomputes every per-dataset and per-cell number from the
-raw per-start arrays and the data — E_tr of each limit from x and y, limit functions by the
+raw per-start arrays and the data — E_tr of each limit from x and y, each periodic orbit of GD
+(G^k(p) = p, least period, E_tr range, spectral radius of D(G^k) by central differences), limit functions by the
 Gauss-Hermite L2 distance of the networks, points modulo symmetry by a canonical form, A from
 (w*, c*) and the residuals, where the training run's final point lies relative to the interior of
 L, and the 95% Wilson score intervals — and compares them with what the artifact holds. Prints
@@ -83,6 +84,54 @@ def interior_outcome(theta, w_star, c_star, tolerance=1e-2):
     return "leaves"
 
 
+def gd_map(theta, x, y, eta):
+    """One step of full-batch GD on E_tr = mean((f - y)^2)."""
+    m = len(theta) // 2
+    w, v = theta[:m], theta[m:]
+    t = np.tanh(np.outer(x, w))
+    r = t @ v - y
+    gw = 2 / len(x) * np.sum((r[:, None] * v * (1 - t * t)) * x[:, None], axis=0)
+    gv = 2 / len(x) * np.sum(r[:, None] * t, axis=0)
+    return theta - eta * np.concatenate([gw, gv])
+
+
+def gd_power(theta, k, x, y, eta):
+    for _ in range(k):
+        theta = gd_map(theta, x, y, eta)
+    return theta
+
+
+def orbit_problems(point, period, multiplier, largest_error, final, x, y, eta):
+    """What is wrong with a recorded periodic orbit of GD: G^k(p) = p with least period k, p the orbit's point of
+    lowest E_tr, its largest E_tr as recorded, the spectral radius of D(G^k) at p (central differences) as recorded
+    and below 1, and GD's own last iterate on the orbit."""
+    problems = []
+    orbit = [point]
+    for _ in range(period):
+        orbit.append(gd_map(orbit[-1], x, y, eta))
+    scale = max(1.0, float(np.linalg.norm(point)))
+    if np.linalg.norm(orbit[period] - point) > 1e-11 * scale:
+        problems.append(f"|G^{period}(p) - p| = {np.linalg.norm(orbit[period] - point):.3g}")
+    for j in range(1, period):
+        if period % j == 0 and np.linalg.norm(orbit[j] - point) <= 1e-8 * scale:
+            problems.append(f"period {period} is not least: |G^{j}(p) - p| = {np.linalg.norm(orbit[j] - point):.3g}")
+    errors = [train_error(q, x, y) for q in orbit[:period]]
+    if min(errors[1:]) < errors[0]:
+        problems.append(f"p is not the orbit's point of lowest E_tr: {errors}")
+    if abs(max(errors) - largest_error) > 1e-9 * abs(largest_error):
+        problems.append(f"largest E_tr {max(errors)!r}, recorded {largest_error!r}")
+    h = 1e-6
+    d = len(point)
+    jacobian = np.column_stack([(gd_power(point + h * e, period, x, y, eta) - gd_power(point - h * e, period, x, y, eta)) / (2 * h)
+                                for e in np.eye(d)])
+    radius = float(np.max(np.abs(np.linalg.eigvals(jacobian))))
+    if not radius < 1 or abs(radius - multiplier) > 1e-6:
+        problems.append(f"spectral radius of D(G^k) {radius!r}, recorded {multiplier!r}")
+    if min(np.linalg.norm(final - q) for q in orbit[:period]) > 1e-6 * scale:
+        problems.append("GD's last iterate is not on the orbit")
+    return problems
+
+
 def quantiles(values):
     if not values:
         return [math.nan] * 5
@@ -103,7 +152,7 @@ def main():
         stage = entry["node"].split("[")[0]
         return h5py.File(os.path.join(store, stage, entry["key"] + ".h5"), "r")
 
-    mismatches, checked, outcome_skipped = [], 0, 0
+    mismatches, checked, outcome_skipped, checked_orbits = [], 0, 0, 0
 
     def compare(what, ours, theirs, rtol=1e-9, atol=1e-12):
         nonlocal checked
@@ -119,7 +168,7 @@ def main():
         data = artifact(f"dataset.{run}")
         x, y = data["x"][...], data["y_noisy"][...]
         row = {"run": run, "n": int(d["n"][k]), "sigma": float(d["sigma"][k]), "A": math.nan,
-               "starts": 0, "unconverged": 0, "unlocated": 0, "line": 0, "infinity": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
+               "starts": 0, "unconverged": 0, "unlocated": 0, "line": 0, "infinity": 0, "periodic": 0, "global": 0, "single": 0, "unique": 0, "agrees": None}
         multistart = artifact(f"multistart.{run}")
         if multistart is not None:
             s = multistart["starts"]
@@ -132,17 +181,27 @@ def main():
             row["unlocated"] = len(kinds) - len(located) - row["unconverged"]
             row["line"] = sum(kind == "embedded line" for kind in kinds)
             row["infinity"] = sum(kind == "at infinity" for kind in kinds)
-            energies = {i: train_error(limits[i], x, y) for i in located}
+            row["periodic"] = sum(kind == "periodic orbit of GD" for kind in kinds)
+            # A periodic orbit of GD has no single E_tr (it alternates): not a candidate for the lowest level.
+            energies = {i: train_error(limits[i], x, y) for i in located if kinds[i] != "periodic orbit of GD"}
+            eta = json.loads(text(multistart.attrs["config"]))["eta"]
+            for i in located:
+                if kinds[i] == "periodic orbit of GD":
+                    checked_orbits += 1
+                    for problem in orbit_problems(limits[i], int(s["limit_period"][i]), float(s["limit_multiplier"][i]),
+                                                  float(s["limit_E_tr_max"][i]), s["final"][i], x, y, eta):
+                        mismatches.append(f"{run} start {i}: {problem}")
             if located:
-                lowest = min(energies.values())
-                best = [i for i in located if energies[i] <= lowest + tolerance]
-                row["global"] = len(best)
                 # Limit functions: leader clustering by the L2 distance of the networks.
                 leaders = []
                 for i in located:
                     if not any(function_distance(limits[i], limits[j]) <= 1e-10 for j in leaders):
                         leaders.append(i)
                 row["single"] = int(len(leaders) == 1)
+            if energies:
+                lowest = min(energies.values())
+                best = [i for i in energies if energies[i] <= lowest + tolerance]
+                row["global"] = len(best)
                 forms = [canonical(limits[i]) for i in best]
                 row["unique"] = int(all(kinds[i] == "isolated minimum" for i in best)
                                     and all(np.max(np.abs(f - forms[0])) < 1e-6 for f in forms))
@@ -172,7 +231,7 @@ def main():
                 row["agrees"] = None if prediction.startswith("not applicable") else (prediction == words[mine])
             compare(f"{run} prediction", prediction, text(d["prediction"][k]))
         compare(f"{run} A", row["A"], float(d["A"][k]), rtol=1e-9)
-        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("unlocated", "unlocated"), ("line_count", "line"), ("infinity_count", "infinity"), ("global_count", "global"),
+        for name, key in (("starts", "starts"), ("unconverged", "unconverged"), ("unlocated", "unlocated"), ("line_count", "line"), ("infinity_count", "infinity"), ("periodic_count", "periodic"), ("global_count", "global"),
                           ("single_function", "single"), ("unique_minimum", "unique")):
             compare(f"{run} {name}", row[key], int(d[name][k]))
         per_dataset.append(row)
@@ -194,6 +253,7 @@ def main():
             "line_basin_negative_A": (sum(r["line"] for r in negative), sum(r["starts"] for r in negative)),
             "line_basin_positive_A": (sum(r["line"] for r in positive), sum(r["starts"] for r in positive)),
             "at_infinity": (sum(r["infinity"] for r in sampled), sum(r["starts"] for r in sampled)),
+            "periodic_orbit": (sum(r["periodic"] for r in sampled), sum(r["starts"] for r in sampled)),
             "unconverged": (sum(r["unconverged"] for r in sampled), sum(r["starts"] for r in sampled)),
             "unlocated": (sum(r["unlocated"] for r in sampled), sum(r["starts"] for r in sampled)),
             "positive_A": (sum(a > 0 for a in known), len(known)),
@@ -220,7 +280,7 @@ def main():
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
         return value
-    print(json.dumps(plain({"checked": checked, "outcomes_not_compared": outcome_skipped, "mismatches": mismatches, "cells": cells}),
+    print(json.dumps(plain({"checked": checked, "orbits_checked": checked_orbits, "outcomes_not_compared": outcome_skipped, "mismatches": mismatches, "cells": cells}),
                      allow_nan=False))
     return 1 if mismatches else 0
 

@@ -12,6 +12,9 @@ import MLPNumerics
 ///   limit_kind (N strings: `LimitSetKind`), limit (N × d: the refined limit on its set, NaN when
 ///   not converged; at infinity a finite network computing the limit function, `Face.network`),
 ///   limit_face (N strings: the face of a limit at infinity, e.g. "tanh + linear"; "" otherwise),
+///   limit_period (N, int64: the least period k of a periodic orbit of GD, 0 otherwise),
+///   limit_multiplier (N: spectral radius of DG^k on that orbit, < 1; NaN otherwise),
+///   limit_E_tr_max (N: the orbit's largest E_tr, `limit_E_tr` being its smallest; NaN otherwise),
 ///   limit_E_tr (N), limit_index (N, int64, −1 when none), gamma (N: γ on L, folded
 ///   γ ≥ 1/2, NaN off L), gamma_stable (N, int64: 1 in a GD-stable segment, 0 not, −1 off L),
 ///   critical_point (N, int64: which distinct isolated/other critical point modulo symmetry, −1
@@ -27,7 +30,7 @@ import MLPNumerics
 /// - `/line`: the embedded line used — attributes `w_star`, `c_star`, `E_tr`, `A`, `eta`, dataset
 ///   `stable_segments` (K × 2) for the multistart η; or attribute `skipped` (width ≠ 2).
 /// - Root attributes `starts`, `converged_count`, `certified_count`, `at_infinity_count` (located at
-///   infinity, a subset of the certified), `unconverged_count`,
+///   infinity, a subset of the certified), `periodic_count` (on a periodic orbit of GD, likewise), `unconverged_count`,
 ///   `unconverged_wilson_low/high`, `diverged_count`, `function_count`, `critical_point_count`,
 ///   `early_stop` (0/1), `optimal_manifold_applies` (0/1: M is a set of global minima here), and the
 ///   run-record attributes `timing_wall_seconds`, `timing_runs_per_second`,
@@ -47,6 +50,8 @@ public struct MultiStartArtifact {
         public let limitKind: String
         /// The face of a limit at infinity (`Face.description`), nil otherwise.
         public let limitFace: String?
+        /// The least period of a periodic orbit of GD, nil otherwise.
+        public let limitPeriod: Int?
         /// The refined limit on its set; nil when not converged.
         public let limit: Network?
         public let limitIndex: Int?
@@ -80,6 +85,8 @@ public struct MultiStartArtifact {
     public let certifiedCount: Int
     /// Starts located at infinity (a subset of the certified).
     public let atInfinityCount: Int
+    /// Starts located on a periodic orbit of GD (a subset of the certified).
+    public let periodicCount: Int
     public let earlyStop: Bool
     /// The line's GD-stable segments for the multistart η (empty when L does not apply).
     public let lineSegments: [ClosedRange<Double>]
@@ -111,9 +118,15 @@ public struct MultiStartArtifact {
         try s.createDataset("final_E_tr", doubles: report.descents.map(\.trainingError))
         try s.createDataset("final_grad_norm", doubles: report.descents.map(\.gradientNorm))
         try describe(s.createDataset("limit_kind", strings: report.limits.map { ($0?.kind ?? .notConverged).rawValue }),
-                     "isolated minimum, embedded line, optimal manifold M, other critical point, at infinity or not converged")
+                     "isolated minimum, embedded line, optimal manifold M, other critical point, at infinity, periodic orbit of GD or not converged")
         try describe(s.createDataset("limit_face", strings: report.limits.map { $0?.atInfinity?.face.description ?? "" }),
                      "for a limit at infinity, the role of each unit on its face (tanh, linear: w -> 0 with v w -> p, step: |w| -> inf, dipole(i,j): two units merging with v_i = -v_j -> inf); empty otherwise")
+        try describe(s.createDataset("limit_period", int64s: report.limits.map { Int64($0?.orbit?.period ?? 0) }),
+                     "least period k >= 2 of the periodic orbit of GD (theta = G^k(theta), G(theta) = theta - eta grad E_tr) the start settled on; 0 otherwise")
+        try describe(s.createDataset("limit_multiplier", doubles: report.limits.map { $0?.orbit?.multiplierRadius ?? .nan }),
+                     "spectral radius of the Jacobian of G^k on that orbit (< 1: attracting); NaN otherwise")
+        try describe(s.createDataset("limit_E_tr_max", doubles: report.limits.map { $0?.orbit?.trainingErrors.max() ?? .nan }),
+                     "largest E_tr on that orbit (limit_E_tr is its smallest, at the limit point recorded); NaN otherwise")
         try s.createDataset("limit", doubles: report.limits.flatMap { $0.map { $0.kind == .notConverged ? nan : $0.point.flat } ?? nan }, shape: [n, d])
             .setAttribute("description", .string("the limit refined to a critical point on its set (projected onto L or M there); NaN when not converged"))
         try s.createDataset("limit_E_tr", doubles: report.limits.map { $0.map(\.trainingError) ?? .nan })
@@ -177,6 +190,7 @@ public struct MultiStartArtifact {
         try root.setAttribute("converged_count", .int64(Int64(report.convergedCount)))
         try root.setAttribute("certified_count", .int64(Int64(report.certifiedCount)))
         try root.setAttribute("at_infinity_count", .int64(Int64(report.atInfinityCount)))
+        try root.setAttribute("periodic_count", .int64(Int64(report.periodicCount)))
         try root.setAttribute("unconverged_count", .int64(Int64(unconverged)))
         try root.setAttribute("unconverged_wilson_low", .double(wilson.lowerBound))
         try root.setAttribute("unconverged_wilson_high", .double(wilson.upperBound))
@@ -210,6 +224,7 @@ public struct MultiStartArtifact {
         let grad = try s.dataset("final_grad_norm").readDoubles()
         let kinds = try s.dataset("limit_kind").readStrings()
         let faces = try s.dataset("limit_face").readStrings()
+        let periods = try s.dataset("limit_period").readInt64s()
         let index = try s.dataset("limit_index").readInt64s()
         let gamma = try s.dataset("gamma").readDoubles()
         let stable = try s.dataset("gamma_stable").readInt64s()
@@ -220,6 +235,7 @@ public struct MultiStartArtifact {
             return Start(initial: Network(flat: first[i]), final: Network(flat: last[i]), converged: converged[i] != 0,
                          certified: certified[i] != 0, diverged: diverged[i] != 0, steps: Int(steps[i]),
                          finalTrainingError: loss[i], finalGradientNorm: grad[i], limitKind: kinds[i], limitFace: faces[i].isEmpty ? nil : faces[i],
+                         limitPeriod: periods[i] > 0 ? Int(periods[i]) : nil,
                          limit: hasLimit ? Network(flat: limit[i]) : nil, limitIndex: index[i] >= 0 ? Int(index[i]) : nil,
                          gamma: gamma[i].isNaN ? nil : gamma[i], gammaStable: stable[i] >= 0 ? stable[i] != 0 : nil,
                          criticalPoint: critical[i] >= 0 ? Int(critical[i]) : nil, function: function[i] >= 0 ? Int(function[i]) : nil)
@@ -260,6 +276,7 @@ public struct MultiStartArtifact {
         divergedCount = try root.int("diverged_count")
         certifiedCount = try root.int("certified_count")
         atInfinityCount = try root.int("at_infinity_count")
+        periodicCount = try root.int("periodic_count")
         earlyStop = try root.int("early_stop") != 0
         wallSeconds = try root.double("timing_wall_seconds")
     }

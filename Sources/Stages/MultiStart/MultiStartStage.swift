@@ -12,7 +12,8 @@ import PipelineCore
 /// and located (`LimitSetRefiner`): an isolated minimum (which one, modulo symmetry), a point of
 /// the embedded line L (its γ, and whether γ is in a GD-stable segment), a point of the optimal
 /// manifold M (noiseless data), another critical point (its index), a minimum of a face at infinity
-/// (`LimitsAtInfinity`: a unit turning linear or into a step, or two merging), or not converged. Limits are
+/// (`LimitsAtInfinity`: a unit turning linear or into a step, or two merging), an attracting periodic orbit
+/// of GD at the end of the budget (`PeriodicOrbits`: where η·λ_max > 2 near a minimum), or not converged. Limits are
 /// grouped into limit functions by the L² distance of their functions (`function_tolerance`), each
 /// with its count and basin fraction (95 % Wilson interval).
 ///
@@ -169,11 +170,11 @@ public enum MultiStartStage: Stage {
             },
             finished: { [progress] done in progress.update(done) })
         // Converged starts (gradient tolerance met before any certificate) are refined here; the others
-        // are asked once more where they go, at the end of their budget.
+        // are asked once more where they go at the end of their budget, a periodic orbit of GD included.
         let endCertificates: [LimitPoint?] = descents.map { descent in
             guard earlyStop, descent.certificate == nil, !descent.outcome.converged, descent.outcome.diverged == nil else { return nil }
-            return LimitSetCertifier.certify(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
-                                             settings: certification, followDescent: true).point
+            return LimitSetCertifier.certifyEndOfRun(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                                                     settings: certification)
         }
         let limits: [LimitPoint?] = zip(descents, endCertificates).map { descent, end in
             if let located = descent.certificate ?? end { return located }
@@ -181,8 +182,8 @@ public enum MultiStartStage: Stage {
             let refined = LimitSetRefiner.refine(descent.outcome.final, known: known)
             // On a nearly flat plateau the gradient tolerance can be met far from any critical point: ask where it goes.
             guard refined.kind == .notConverged, earlyStop else { return refined }
-            return LimitSetCertifier.certify(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
-                                             settings: certification, followDescent: true).point ?? refined
+            return LimitSetCertifier.certifyEndOfRun(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                                                     settings: certification) ?? refined
         }
         progress.finish()
         let elapsed = clock.now - began
@@ -200,8 +201,8 @@ public enum MultiStartStage: Stage {
             let functions = report.functions.map { f in
                 String(format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction, f.wilson.lowerBound, f.wilson.upperBound)
             }.joined(separator: "; ")
-            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity), %d converged, %d not converged; %d limit function(s): %@",
-                         settings.targets, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.convergedCount, report.unconvergedCount,
+            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity, %d periodic orbits of GD), %d converged, %d not converged; %d limit function(s): %@",
+                         settings.targets, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.periodicCount, report.convergedCount, report.unconvergedCount,
                          report.functions.count, functions))
         }
     }
@@ -239,6 +240,7 @@ struct MultiStartReport {
     var convergedCount: Int { descents.filter(\.converged).count }
     var unconvergedCount: Int { limits.filter { $0 == nil || $0!.kind == .notConverged }.count }
     var atInfinityCount: Int { limits.filter { $0?.kind == .atInfinity }.count }
+    var periodicCount: Int { limits.filter { $0?.kind == .periodicOrbit }.count }
 
     init(starts: [Network], descents: [DescentOutcome], certified: [Bool], limits: [LimitPoint?], known: KnownSets,
          samePointTolerance: Double, functionTolerance: Double, teacher: Network) {

@@ -99,8 +99,7 @@ public enum PhasesStage: Stage {
         let prediction = lineArtifact.prediction.destination
         let final = training.final
         let finalGradient = TrainingError.gradient(final, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let certified = LimitSetCertifier.certify(final, gradientNorm: finalGradient, known: known, settings: settings.certification,
-                                                   followDescent: true).point
+        let certified = LimitSetCertifier.certifyEndOfRun(final, gradientNorm: finalGradient, known: known, settings: settings.certification)
         let limit = certified ?? (report.convergenceTime != nil ? LimitSetRefiner.refine(final, known: known) : nil)
         let unknown = report.convergenceTime == nil ? "not converged (\(destination.rawValue))"
             : "unknown: the run met the gradient criterion, but the refinement of theta_T did not converge"
@@ -111,6 +110,8 @@ public enum PhasesStage: Stage {
             var reached = limit.kind.rawValue
             if let gamma = limit.gamma { reached += String(format: " at gamma = %.4g", gamma) }
             if let face = limit.atInfinity?.face { reached += " (\(face))" }
+            if let orbit = limit.orbit { reached += String(format: " (period %d, E_tr %.6g to %.6g)", orbit.period,
+                                                           orbit.trainingErrors.min()!, orbit.trainingErrors.max()!) }
             reached += ", index \(limit.index)" + (certified != nil ? " (limit set certain at T)" : " (converged)")
             if prediction != .notApplicable { reached += ": \(outcome.rawValue)" }
             lineOutcome = PhasesArtifact.LineOutcome(coefficient: lineArtifact.coefficient, prediction: prediction, reached: reached,

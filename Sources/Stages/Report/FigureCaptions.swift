@@ -106,7 +106,7 @@ struct FigureCaption {
                 + "Fractions of datasets: one limit function; lowest limits one point modulo symmetry; <i>A</i> &gt; 0; the line's "
                 + "prediction for the paper's start agreeing with its outcome. Fractions of starts: reaching the lowest "
                 + "<i>E</i><sub>tr</sub> found; ending on <i>L</i> (by the sign of <i>A</i>); heading to a minimum at infinity; "
-                + "no limit located.",
+                + "settling on a periodic orbit of GD; no limit located.",
             lookFor: "Theorem 3.1 predicts fractions near 1 for one function and one point at large <i>n</i> or small σ; a line "
                 + "basin above 0 where <i>A</i> &gt; 0 means \"almost every start\" fails there. The unconverged fraction should "
                 + "stay small: starts whose weights diverge are located at infinity, not counted there (docs/sweeps.md).",

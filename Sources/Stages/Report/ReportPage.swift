@@ -112,7 +112,8 @@ struct ReportPage {
         html.append("</tbody></table>")
         html.append("<p class=\"small\">\(multistart.starts.filter { $0.function != nil }.count) of \(multistart.starts.count) starts located "
             + "(\(multistart.certifiedCount) stopped early once their limit set was certain, \(multistart.atInfinityCount) of them at infinity: "
-            + "the function converges while weights diverge, shown as a finite network computing it), \(multistart.unconvergedCount) did not converge, "
+            + "the function converges while weights diverge, shown as a finite network computing it; \(multistart.periodicCount) on a periodic orbit "
+            + "of GD, E<sub>tr</sub> alternating for ever, shown by its point of lowest E<sub>tr</sub>), \(multistart.unconvergedCount) did not converge, "
             + "\(multistart.divergedCount) diverged. Limits are grouped into functions by the L² distance of the networks.</p>")
         return html.joined(separator: "\n")
     }
@@ -132,7 +133,8 @@ struct ReportPage {
                 + "agreeing with where its training ended. Fractions of starts (pooled over the cell's datasets): reaching the lowest "
                 + "<i>E</i><sub>tr</sub> found on their dataset; ending on the embedded line <i>L</i>, by the sign of <i>A</i>; heading "
                 + "to a minimum at infinity (a unit turning linear or into a step, or two units merging: the function converges, the "
-                + "weights diverge); with no limit located within the budget (docs/sweeps.md).</p>")
+                + "weights diverge); on a periodic orbit of GD (where η·λ<sub>max</sub> &gt; 2 near a minimum, <i>E</i><sub>tr</sub> "
+                + "alternates for ever; not counted among the lowest); with no limit located within the budget (docs/sweeps.md).</p>")
             for (node, summary) in inputs.sweeps {
                 let names = summary.measureNames
                 html.append("<h3>Sweep <code>\(Format.escape(summary.sweep))</code> (<a href=\"#\(node.anchor)\">\(Format.escape(node.node))</a>, "

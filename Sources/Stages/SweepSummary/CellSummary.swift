@@ -30,6 +30,7 @@ struct CellSummary: Equatable {
     let lineBasinNegativeA: Proportion
     let lineBasinPositiveA: Proportion
     let atInfinity: Proportion
+    let periodicOrbit: Proportion
     let unconverged: Proportion
     let unlocated: Proportion
     let positiveA: Proportion
@@ -42,7 +43,7 @@ struct CellSummary: Equatable {
     var measures: [(name: String, value: Proportion)] {
         [("single_function", singleFunction), ("unique_minimum", uniqueMinimum), ("global_minimum", globalMinimum),
          ("line_basin_negative_A", lineBasinNegativeA), ("line_basin_positive_A", lineBasinPositiveA),
-         ("at_infinity", atInfinity), ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
+         ("at_infinity", atInfinity), ("periodic_orbit", periodicOrbit), ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
     }
 
     static let quantileLevels = [0, 0.25, 0.5, 0.75, 1]
@@ -56,6 +57,7 @@ struct CellSummary: Equatable {
             "line_basin_negative_A": "starts ending on L, datasets with A < 0",
             "line_basin_positive_A": "starts ending on L, datasets with A > 0",
             "at_infinity": "starts ending at infinity (weights diverge, function converges)",
+            "periodic_orbit": "starts ending on a periodic orbit of GD (E_tr alternating)",
             "unconverged": "starts with no limit located within the budget",
             "unlocated": "starts converged, limit not located by refinement",
             "positive_A": "datasets with A > 0 (interior of L stable)",
@@ -75,6 +77,7 @@ struct CellSummary: Equatable {
         globalMinimum = Proportion(successes: sum(sampled, \.globalCount), trials: allStarts)
         unconverged = Proportion(successes: sum(sampled, \.unconverged), trials: allStarts)
         atInfinity = Proportion(successes: sum(sampled, \.infinityCount), trials: allStarts)
+        periodicOrbit = Proportion(successes: sum(sampled, \.periodicCount), trials: allStarts)
         unlocated = Proportion(successes: sum(sampled, \.unlocated), trials: allStarts)
         let negative = sampled.filter { $0.coefficient < 0 }, positive = sampled.filter { $0.coefficient > 0 }
         lineBasinNegativeA = Proportion(successes: sum(negative, \.lineCount), trials: sum(negative, \.starts))

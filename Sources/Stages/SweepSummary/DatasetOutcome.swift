@@ -23,7 +23,10 @@ struct DatasetOutcome: Equatable {
     let lineCount: Int
     /// Starts located at infinity (`LimitSetKind.atInfinity`).
     let infinityCount: Int
-    /// Starts whose limit's E_tr is within the tolerance of the lowest E_tr found on the dataset.
+    /// Starts located on a periodic orbit of GD (`LimitSetKind.periodicOrbit`).
+    let periodicCount: Int
+    /// Starts whose limit's E_tr is within the tolerance of the lowest E_tr found on the dataset (over the
+    /// limits that have one E_tr: periodic orbits of GD, whose E_tr alternates, are not minima).
     let globalCount: Int
     let functionCount: Int
     /// The located limits form one limit function.
@@ -45,7 +48,7 @@ struct DatasetOutcome: Equatable {
 
     /// The multi-start's limits of one dataset, summarised.
     struct Limits: Equatable {
-        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, infinityCount = 0, globalCount = 0, functionCount = 0
+        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, infinityCount = 0, periodicCount = 0, globalCount = 0, functionCount = 0
         var singleFunction = false, uniqueMinimum = false
         var lowestTrainingError = Double.nan
     }
@@ -59,12 +62,14 @@ struct DatasetOutcome: Equatable {
         result.unlocated = multistart.unconvergedCount - result.unconverged
         result.lineCount = multistart.starts.filter { $0.limitKind == LimitSetKind.embeddedLine.rawValue }.count
         result.infinityCount = multistart.starts.filter { $0.limitKind == LimitSetKind.atInfinity.rawValue }.count
+        result.periodicCount = multistart.starts.filter { $0.limitKind == LimitSetKind.periodicOrbit.rawValue }.count
         let functions = multistart.functions
         result.functionCount = functions.count
         result.singleFunction = functions.count == 1
-        guard let lowest = functions.map(\.trainingError).min() else { return result }
+        let levels = functions.indices.filter { functions[$0].kind != LimitSetKind.periodicOrbit.rawValue }
+        guard let lowest = levels.map({ functions[$0].trainingError }).min() else { return result }
         result.lowestTrainingError = lowest
-        let global = functions.indices.filter { functions[$0].trainingError <= lowest + tolerance }
+        let global = levels.filter { functions[$0].trainingError <= lowest + tolerance }
         result.globalCount = global.reduce(0) { $0 + functions[$1].count }
         // One function of lowest E_tr, an isolated minimum, reached as one critical point modulo symmetry.
         if global.count == 1, functions[global[0]].kind == LimitSetKind.isolatedMinimum.rawValue {
@@ -79,8 +84,7 @@ struct DatasetOutcome: Equatable {
     /// point when the run converged (‖∇E_tr‖ below `gradientTolerance`), else nil (still moving).
     static func outcome(final: Network, gradientNorm: Double, known: KnownSets, certification: CertificationSettings,
                         gradientTolerance: Double) -> InteriorOutcome? {
-        let certified = LimitSetCertifier.certify(final, gradientNorm: gradientNorm, known: known, settings: certification,
-                                                   followDescent: true).point
+        let certified = LimitSetCertifier.certifyEndOfRun(final, gradientNorm: gradientNorm, known: known, settings: certification)
         guard let limit = certified ?? (gradientNorm < gradientTolerance ? LimitSetRefiner.refine(final, known: known) : nil),
               limit.kind != .notConverged else { return nil }
         return limit.interiorOutcome

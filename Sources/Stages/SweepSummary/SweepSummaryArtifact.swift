@@ -10,7 +10,7 @@ import PipelineCore
 ///   (per dataset), `measures` (the cell measures' names, comma-separated, in order).
 /// - `/datasets/{run (D strings), n (D, int64), sigma (D), seed (D, int64), A (D; NaN unknown),
 ///   starts, unconverged (neither converged nor certified within the budget), unlocated (converged,
-///   limit not located), line_count, infinity_count (located at infinity), global_count, function_count (D, int64), single_function,
+///   limit not located), line_count, infinity_count (located at infinity), periodic_count (on a periodic orbit of GD), global_count, function_count (D, int64), single_function,
 ///   unique_minimum (D, int64 0/1), lowest_E_tr (D), prediction, outcome (D strings: an
 ///   `InteriorOutcome` raw value, "" when unknown), agrees (D, int64: 1, 0, −1 unknown)}`.
 /// - `/cells/{n (C, int64), sigma (C), datasets (C, int64), A_quantiles (C × 5: min, quartiles,
@@ -36,7 +36,7 @@ public struct SweepSummaryArtifact {
         try d.createDataset("sigma", doubles: datasets.map(\.sigma))
         try d.createDataset("seed", int64s: datasets.map { Int64($0.seed) })
         try d.createDataset("A", doubles: datasets.map(\.coefficient))
-        for (name, value) in [("starts", \DatasetOutcome.starts), ("unconverged", \.unconverged), ("unlocated", \.unlocated), ("line_count", \.lineCount), ("infinity_count", \.infinityCount),
+        for (name, value) in [("starts", \DatasetOutcome.starts), ("unconverged", \.unconverged), ("unlocated", \.unlocated), ("line_count", \.lineCount), ("infinity_count", \.infinityCount), ("periodic_count", \.periodicCount),
                               ("global_count", \.globalCount), ("function_count", \.functionCount)] as [(String, KeyPath<DatasetOutcome, Int>)] {
             try d.createDataset(name, int64s: datasets.map { Int64($0[keyPath: value]) })
         }

@@ -135,7 +135,7 @@ public enum SweepSummaryStage: Stage {
         }
         return DatasetOutcome(run: run, n: cell.n, sigma: cell.sigma, seed: seed, coefficient: coefficient, starts: limits.starts,
                               unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount,
-                              infinityCount: limits.infinityCount, globalCount: limits.globalCount,
+                              infinityCount: limits.infinityCount, periodicCount: limits.periodicCount, globalCount: limits.globalCount,
                               functionCount: limits.functionCount, singleFunction: limits.singleFunction,
                               uniqueMinimum: limits.uniqueMinimum, lowestTrainingError: limits.lowestTrainingError,
                               prediction: prediction, outcome: reached)
