@@ -30,7 +30,8 @@ public struct PeriodicOrbit: Sendable, Equatable {
 /// residual) finds the orbit; the least period is read off the converged orbit (period 1, a critical
 /// point, is not an orbit); the orbit must attract (spectral radius ρ of `DG^k` below 1), θ must lie
 /// within `reach·‖G(θ) − θ‖` of it, and GD from θ must approach it over `confirmationCycles` more
-/// periods by at least half of what ρ predicts.
+/// periods by at least half of what ρ predicts (or stay within the rounding floor 16·tolerance/(1 − ρ)
+/// of it, as far as the orbit's position is known).
 public enum PeriodicOrbits {
     public static let maximumPeriod = 8
     public static let closeness = 0.01
@@ -49,8 +50,10 @@ public enum PeriodicOrbits {
               let proposed = (2...maximumPeriod).first(where: { distance(ahead[$0], theta) <= closeness * step }) else { return nil }
         func tolerance(_ x: [Double]) -> Double { max(eta * known.refiner.gradientTolerance, 64 * Double.ulpOfOne * max(1, Dense.norm(x))) }
 
-        // Newton on F(x) = G^k(x) − x, to rounding level: GD's iterate may still be ~10⁻¹⁰ from an orbit whose
-        // multiplier is close to 1 while its residual is already ~10⁻¹⁴ (measured), so Newton runs whatever θ's residual.
+        // Newton on F(x) = G^k(x) − x, to rounding level: GD's iterate may still be ~10⁻⁹ from an orbit whose
+        // multiplier is close to 1 while its residual is already ~10⁻¹⁴ (measured), so Newton runs whatever θ's
+        // residual, and stops once the residual is within tolerance and no longer halves (DG^k − I is then
+        // ill-conditioned, and further steps only move x by rounding / (1 − ρ)).
         let d = theta.count
         var x = theta
         var residual = distance(ahead[proposed], theta)
@@ -61,6 +64,7 @@ public enum PeriodicOrbits {
             for i in 0..<d { system[i * d + i] -= 1 }
             let f = zip(orbit[proposed], x).map { $0 - $1 }
             guard let delta = try? GeneralMatrix.solve(system, dimension: d, f.map { -$0 }) else { return nil }
+            let previous = residual
             var accepted = false
             var s = 1.0
             for _ in 0..<30 {
@@ -74,7 +78,7 @@ public enum PeriodicOrbits {
             }
             guard accepted else { break }
             iterations += 1
-            if s * Dense.norm(delta) <= 16 * Double.ulpOfOne * max(1, Dense.norm(x)) { break }
+            if residual <= tolerance(x) && !(2 * residual <= previous) { break }
         }
         guard residual <= tolerance(x) else { return nil }
 
@@ -86,8 +90,8 @@ public enum PeriodicOrbits {
         guard let radius = try? GeneralMatrix.spectralRadius(jacobian, dimension: d), radius < 1 else { return nil }
 
         // θ must lie close to the orbit next to the orbit's own step (`reach`), and GD from θ must approach it as
-        // the multiplier says (at least half the predicted contraction over `confirmationCycles` periods, unless θ is
-        // on it to rounding). Not close: a start drifting along a near-continuum of 2-cycles (multiplier 1 − 2·10⁻⁷,
+        // the multiplier says (at least half the predicted contraction over `confirmationCycles` periods), unless it
+        // is on it as far as rounding can tell: the orbit is only known to rounding / (1 − ρ). Not close: a start drifting along a near-continuum of 2-cycles (multiplier 1 − 2·10⁻⁷,
         // measured), where Newton lands on a cycle 0.03–1.5 away and GD does not approach it.
         let phases = Array(points.prefix(period))
         let before = phases.map { distance($0, theta) }.min()!
@@ -95,7 +99,8 @@ public enum PeriodicOrbits {
         let later = iterates(theta, count: confirmationCycles * period, data: data, eta: eta, keep: false).last!
         let after = phases.map { distance($0, later) }.min()!
         let predicted = pow(radius, Double(confirmationCycles))
-        guard after <= 16 * tolerance(x) || after <= before * (1 - (1 - predicted) / 2) else { return nil }
+        let floor = 16 * tolerance(x) / max(1 - radius, Double.ulpOfOne)
+        guard after <= floor || after <= before * (1 - (1 - predicted) / 2) else { return nil }
 
         // The phase of lowest E_tr represents the orbit.
         let errors = phases.map { TrainingError.value(Network(flat: $0), on: data) }

@@ -29,7 +29,7 @@ struct DatasetOutcome: Equatable {
     /// limits that have one E_tr: periodic orbits of GD, whose E_tr alternates, are not minima).
     let globalCount: Int
     let functionCount: Int
-    /// The located limits form one limit function.
+    /// The located limits form one limit function (not a periodic orbit of GD, which alternates between functions).
     let singleFunction: Bool
     /// The limits of lowest E_tr are one isolated minimum, one point modulo symmetry (Theorem 3.1 as stated).
     let uniqueMinimum: Bool
@@ -65,7 +65,8 @@ struct DatasetOutcome: Equatable {
         result.periodicCount = multistart.starts.filter { $0.limitKind == LimitSetKind.periodicOrbit.rawValue }.count
         let functions = multistart.functions
         result.functionCount = functions.count
-        result.singleFunction = functions.count == 1
+        // A periodic orbit of GD alternates between functions: one group of them is not one limit function.
+        result.singleFunction = functions.count == 1 && !functions[0].kind.contains(LimitSetKind.periodicOrbit.rawValue)
         let levels = functions.indices.filter { functions[$0].kind != LimitSetKind.periodicOrbit.rawValue }
         guard let lowest = levels.map({ functions[$0].trainingError }).min() else { return result }
         result.lowestTrainingError = lowest
