@@ -91,8 +91,9 @@ public enum PeriodicOrbits {
 
         // θ must lie close to the orbit next to the orbit's own step (`reach`), and GD from θ must approach it as
         // the multiplier says (at least half the predicted contraction over `confirmationCycles` periods), unless it
-        // is on it as far as rounding can tell: the orbit is only known to rounding / (1 − ρ). Not close: a start drifting along a near-continuum of 2-cycles (multiplier 1 − 2·10⁻⁷,
-        // measured), where Newton lands on a cycle 0.03–1.5 away and GD does not approach it.
+        // is on it as far as rounding can tell: the orbit is only known to rounding / (1 − ρ). Not close: a start
+        // drifting along a near-continuum of 2-cycles (multiplier 1 − 2·10⁻⁷, measured), where Newton lands on a
+        // cycle 0.03–1.5 away and GD does not approach it.
         let phases = Array(points.prefix(period))
         let before = phases.map { distance($0, theta) }.min()!
         guard before <= reach * step else { return nil }
