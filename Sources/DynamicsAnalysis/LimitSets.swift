@@ -377,7 +377,7 @@ public enum LimitSetCertifier {
             // Only the zero eigenvalue along L: the transverse curvature is positive.
             guard point.zeroCount == 1 else { return (nil, nil, point) }
             // 5. Far enough inside its stable segment.
-            let distance = Dense.norm(zip(net.flat, point.point.flat).map { $0 - $1 })
+            let distance = Dense.distance(net.flat, point.point.flat)
             let margin = EmbeddedLine.margin(known.lineSegments, gamma) * 2.0.squareRoot() * abs(line.fit.c)
             guard margin >= settings.lineMargin * distance else { return (nil, nil, point) }
         case .otherCriticalPoint, .atInfinity, .periodicOrbit, .notConverged:

@@ -45,9 +45,9 @@ public enum PeriodicOrbits {
         let (data, eta) = (known.data, known.eta)
         let theta = net.flat
         let ahead = iterates(theta, count: maximumPeriod, data: data, eta: eta)
-        let step = distance(ahead[1], theta)
+        let step = Dense.distance(ahead[1], theta)
         guard step > 0, step.isFinite,
-              let proposed = (2...maximumPeriod).first(where: { distance(ahead[$0], theta) <= closeness * step }) else { return nil }
+              let proposed = (2...maximumPeriod).first(where: { Dense.distance(ahead[$0], theta) <= closeness * step }) else { return nil }
         func tolerance(_ x: [Double]) -> Double { max(eta * known.refiner.gradientTolerance, 64 * Double.ulpOfOne * max(1, Dense.norm(x))) }
 
         // Newton on F(x) = G^k(x) − x, to rounding level: GD's iterate may still be ~10⁻⁹ from an orbit whose
@@ -56,7 +56,7 @@ public enum PeriodicOrbits {
         // ill-conditioned, and further steps only move x by rounding / (1 − ρ)).
         let d = theta.count
         var x = theta
-        var residual = distance(ahead[proposed], theta)
+        var residual = Dense.distance(ahead[proposed], theta)
         var iterations = 0
         while iterations < newtonIterations {
             let (orbit, jacobian) = cycle(x, period: proposed, data: data, eta: eta)
@@ -69,7 +69,7 @@ public enum PeriodicOrbits {
             var s = 1.0
             for _ in 0..<30 {
                 let trial = zip(x, delta).map { $0 + s * $1 }
-                let trialResidual = distance(iterates(trial, count: proposed, data: data, eta: eta)[proposed], trial)
+                let trialResidual = Dense.distance(iterates(trial, count: proposed, data: data, eta: eta)[proposed], trial)
                 if trialResidual.isFinite && (trialResidual < residual || trialResidual <= tolerance(trial)) {
                     (x, residual, accepted) = (trial, trialResidual, true)
                     break
@@ -84,9 +84,10 @@ public enum PeriodicOrbits {
 
         // The least period of the converged orbit; 1 would be a critical point.
         let orbit = iterates(x, count: proposed, data: data, eta: eta)
-        guard let period = (1...proposed).first(where: { proposed % $0 == 0 && distance(orbit[$0], x) <= 16 * tolerance(x) }),
+        guard let period = (1...proposed).first(where: { proposed % $0 == 0 && Dense.distance(orbit[$0], x) <= 16 * tolerance(x) }),
               period >= 2 else { return nil }
-        let (points, jacobian) = cycle(x, period: period, data: data, eta: eta)
+        let points = Array(orbit.prefix(period + 1))
+        let jacobian = jacobian(along: points, data: data, eta: eta)
         guard let radius = try? GeneralMatrix.spectralRadius(jacobian, dimension: d), radius < 1 else { return nil }
 
         // θ must lie close to the orbit next to the orbit's own step (`reach`), and GD from θ must approach it as
@@ -95,10 +96,10 @@ public enum PeriodicOrbits {
         // drifting along a near-continuum of 2-cycles (multiplier 1 − 2·10⁻⁷, measured), where Newton lands on a
         // cycle 0.03–1.5 away and GD does not approach it.
         let phases = Array(points.prefix(period))
-        let before = phases.map { distance($0, theta) }.min()!
+        let before = phases.map { Dense.distance($0, theta) }.min()!
         guard before <= reach * step else { return nil }
         let later = iterates(theta, count: confirmationCycles * period, data: data, eta: eta, keep: false).last!
-        let after = phases.map { distance($0, later) }.min()!
+        let after = phases.map { Dense.distance($0, later) }.min()!
         let predicted = pow(radius, Double(confirmationCycles))
         let floor = 16 * tolerance(x) / max(1 - radius, Double.ulpOfOne)
         guard after <= floor || after <= before * (1 - (1 - predicted) / 2) else { return nil }
@@ -138,16 +139,20 @@ public enum PeriodicOrbits {
     /// The orbit segment x, G(x), …, G^period(x) and the Jacobian `DG^period(x) = Π_j (I − ηH(G^j x))`
     /// (row-major, the latest factor on the left).
     public static func cycle(_ x: [Double], period: Int, data: TrainingSet, eta: Double) -> (points: [[Double]], jacobian: [Double]) {
-        let d = x.count
         let points = iterates(x, count: period, data: data, eta: eta)
+        return (points, jacobian(along: points, data: data, eta: eta))
+    }
+
+    /// `Π_j (I − ηH(points[j]))` over all points but the last (the chain rule along an orbit segment).
+    static func jacobian(along points: [[Double]], data: TrainingSet, eta: Double) -> [Double] {
+        let d = points[0].count
         var jacobian = (0..<(d * d)).map { $0 / d == $0 % d ? 1.0 : 0.0 }
-        for j in 0..<period {
-            var factor = TrainingError.hessian(Network(flat: points[j]), on: data).map { -eta * $0 }
+        for point in points.dropLast() {
+            var factor = TrainingError.hessian(Network(flat: point), on: data).map { -eta * $0 }
             for i in 0..<d { factor[i * d + i] += 1 }
             jacobian = GeneralMatrix.multiply(factor, jacobian, dimension: d)
         }
-        return (points, jacobian)
+        return jacobian
     }
 
-    private static func distance(_ a: [Double], _ b: [Double]) -> Double { Dense.norm(zip(a, b).map { $0 - $1 }) }
 }

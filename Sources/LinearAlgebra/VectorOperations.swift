@@ -8,6 +8,12 @@ public enum Dense {
         return s
     }
 
+    /// The Euclidean distance `‖a − b‖₂`. - Precondition: equal lengths.
+    public static func distance(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count, "distance: length mismatch")
+        return norm(zip(a, b).map { $0 - $1 })
+    }
+
     /// The Euclidean norm `‖a‖₂`, scaled to avoid overflow/underflow.
     public static func norm(_ a: [Double]) -> Double {
         let scale = a.reduce(0) { max($0, abs($1)) }

@@ -65,9 +65,11 @@ struct DatasetOutcome: Equatable {
         result.periodicCount = multistart.starts.filter { $0.limitKind == LimitSetKind.periodicOrbit.rawValue }.count
         let functions = multistart.functions
         result.functionCount = functions.count
-        // A periodic orbit of GD alternates between functions: one group of them is not one limit function.
-        result.singleFunction = functions.count == 1 && !functions[0].kind.contains(LimitSetKind.periodicOrbit.rawValue)
-        let levels = functions.indices.filter { functions[$0].kind != LimitSetKind.periodicOrbit.rawValue }
+        // A periodic orbit of GD alternates between functions (one group of them is not one limit function) and has
+        // no single E_tr (it is no candidate for the lowest).
+        let periodic = functions.map { $0.kind.contains(LimitSetKind.periodicOrbit.rawValue) }
+        result.singleFunction = functions.count == 1 && !periodic[0]
+        let levels = functions.indices.filter { !periodic[$0] }
         guard let lowest = levels.map({ functions[$0].trainingError }).min() else { return result }
         result.lowestTrainingError = lowest
         let global = levels.filter { functions[$0].trainingError <= lowest + tolerance }
