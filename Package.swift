@@ -10,25 +10,52 @@ import PackageDescription
 /// arithmetic is the same on every target (explicit FMAs, fixed reduction order), so are artifacts.
 let targetCPU = ProcessInfo.processInfo.environment["MLP_TARGET_CPU"] ?? "native"
 let nativeRelease: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-march=\(targetCPU)"], .when(configuration: .release)),
+    .unsafeFlags(["-Xcc", "-march=\(targetCPU)"], .when(configuration: .release))
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// Every `Sources/stage-<name>/` is a stage executable whose `main.swift` is
-/// `StageMain.run(<Name>Stage.self, builtFrom: builtSourceDigests)`; found here, not listed.
-/// SwiftPM caches the evaluated manifest by this file's content, so a new stage folder is seen
-/// only once this file changes: keep the list in step (docs/stages.md, "Adding a stage").
-/// Stages: dataset, train, line, eigen, phases, multistart, projected, saddles, sweep-summary, figure-data, render, html-report.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-let stageExecutables: [Target] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Sources").path)) ?? [])
-    .filter { $0.hasPrefix("stage-") }.sorted()
-    .map { .executableTarget(name: $0, dependencies: ["Stages", "PipelineCore", "BuildProvenance"]) }
+/// A pipeline stage: its module `Sources/Stages/<module>/` (defining `<module>Stage`), its executable
+/// `Sources/Stages/<module>/main/` and the modules it imports. A stage's code identity is the closure
+/// of its executable in this graph (`CodeTablePlugin`): what it imports is what re-keys it.
+struct StageModule {
+    let module: String
+    let executable: String
+    let imports: [Target.Dependency]
+    /// Folders of the stage that are not Swift (files it executes, e.g. the renderer's Python).
+    var notSwift: [String] = []
+}
+
+/// The stages. Adding one is a folder under Sources/Stages/ and one line here.
+let stages: [StageModule] = [
+    StageModule(module: "Dataset", executable: "stage-dataset", imports: ["Study"]),
+    StageModule(module: "Train", executable: "stage-train", imports: ["Dataset"]),
+    StageModule(module: "Line", executable: "stage-line", imports: ["Dataset", "Refinement"]),
+    StageModule(module: "Eigen", executable: "stage-eigen", imports: ["Train", "Refinement"]),
+    StageModule(module: "Phases", executable: "stage-phases", imports: ["Eigen", "Line"]),
+    StageModule(module: "MultiStart", executable: "stage-multistart", imports: ["Line"]),
+    StageModule(module: "Projected", executable: "stage-projected", imports: ["Eigen"]),
+    StageModule(module: "Saddles", executable: "stage-saddles", imports: ["Line"]),
+    StageModule(module: "SweepSummary", executable: "stage-sweep-summary", imports: ["Train", "MultiStart"]),
+    StageModule(module: "FigureData", executable: "stage-figure-data",
+                imports: ["Phases", "MultiStart", "Projected", "Saddles", "SweepSummary"]),
+    StageModule(module: "Render", executable: "stage-render", imports: [], notSwift: ["mlp_render"]),
+    StageModule(module: "Report", executable: "stage-html-report", imports: ["FigureData", "Render"]),
+]
+
+let stageTargets: [Target] = stages.flatMap { stage -> [Target] in
+    [
+        .target(name: stage.module, dependencies: ["PipelineCore", "HDF5Kit"] + stage.imports,
+                path: "Sources/Stages/\(stage.module)", exclude: ["main"] + stage.notSwift),
+        .executableTarget(name: stage.executable, dependencies: [.target(name: stage.module), "PipelineCore", "BuildProvenance"],
+                          path: "Sources/Stages/\(stage.module)/main"),
+    ]
+}
 
 let package = Package(
     name: "mlp-dynamics",
     products: [
-        .executable(name: "pipeline", targets: ["pipeline"]),
+        .executable(name: "pipeline", targets: ["pipeline"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,20 +75,28 @@ let package = Package(
         // Header only: eight-lane FMA and clamps as single LLVM vector operations (the GD kernel).
         .systemLibrary(name: "CVectorMath"),
 
-        // MARK: Libraries
+        // MARK: Libraries: the mathematics and HDF5
         .target(name: "HDF5Kit", dependencies: ["CHDF5"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
         .target(name: "MLPNumerics", dependencies: ["CVectorMath"], swiftSettings: nativeRelease),
         .target(name: "DynamicsAnalysis", dependencies: ["MLPNumerics", "LinearAlgebra"], swiftSettings: nativeRelease),
+
+        // MARK: The engine: what stages link, and what only the driver links
         .target(name: "PipelineCore", dependencies: ["HDF5Kit", .product(name: "Crypto", package: "swift-crypto"), argumentParser]),
+        .target(name: "PipelineEngine", dependencies: ["PipelineCore", "HDF5Kit"]),
+        .plugin(name: "CodeTablePlugin", capability: .buildTool()),
+        .target(name: "BuildProvenance", dependencies: ["PipelineCore"], plugins: ["CodeTablePlugin"]),
 
-        // MARK: Stages (one folder each) and what each binary was built from
-        .target(name: "Stages", dependencies: ["PipelineCore", "HDF5Kit", "MLPNumerics", "DynamicsAnalysis"]),
-        .plugin(name: "SourceDigestPlugin", capability: .buildTool(), path: "Sources/SourceDigestPlugin"),
-        .target(name: "BuildProvenance", plugins: ["SourceDigestPlugin"]),
+        // MARK: The study: datasets, runs, sweeps, and the analysis settings stages share
+        .target(name: "Study", dependencies: ["PipelineCore", "MLPNumerics"]),
+        .target(name: "Refinement", dependencies: ["PipelineCore", "HDF5Kit", "MLPNumerics", "DynamicsAnalysis", "Study"]),
 
-        // MARK: Executables: the driver and one per stage
-        .executableTarget(name: "pipeline", dependencies: ["PipelineCore", "Stages", "MLPNumerics", "BuildProvenance", argumentParser]),
+        // MARK: The driver and its list of stages
+        .plugin(name: "StageListPlugin", capability: .buildTool()),
+        .target(name: "StageRegistry", dependencies: ["PipelineCore", "BuildProvenance"] + stages.map { .target(name: $0.module) },
+                plugins: ["StageListPlugin"]),
+        .executableTarget(name: "pipeline", dependencies: ["PipelineEngine", "PipelineCore", "StageRegistry", "BuildProvenance",
+                                                           "HDF5Kit", argumentParser]),
         .executableTarget(name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
 
         // MARK: Tests
@@ -71,6 +106,10 @@ let package = Package(
         .testTarget(name: "MLPNumericsTests", dependencies: ["MLPNumerics", "TestSupport"]),
         .testTarget(name: "DynamicsAnalysisTests", dependencies: ["DynamicsAnalysis", "MLPNumerics", "TestSupport"]),
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore", "HDF5Kit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Stages", "PipelineCore", "HDF5Kit", "MLPNumerics", "TestSupport"]),
-    ] + stageExecutables
+        .testTarget(name: "PipelineEngineTests", dependencies: ["PipelineEngine", "PipelineCore", "HDF5Kit", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["StageRegistry", "PipelineEngine", "PipelineCore", "Study", "TestSupport"]
+                    + stages.map { .target(name: $0.module) }),
+        .testTarget(name: "EndToEndTests", dependencies: ["StageRegistry", "PipelineCore", "HDF5Kit", "MLPNumerics", "TestSupport"]
+                    + stages.map { .target(name: $0.module) }),
+    ] + stageTargets
 )

@@ -269,7 +269,7 @@ public enum LimitSetRefiner {
 }
 
 /// Settings of the early stop (`LimitSetCertifier`).
-public struct CertificationSettings: Sendable, Equatable {
+public struct CertificationSettings: Codable, Sendable, Equatable {
     /// Try a certificate only when ‖∇E_tr‖ ≤ this.
     public var gradient: Double
     /// The largest `E_tr(θ) − E_tr(θ*)` accepted (θ* the critical point the certificate lands on).

@@ -6,11 +6,11 @@ import Glibc
 
 /// Directory creation with the operating system's reason on failure (Foundation's errors on
 /// Linux often carry only "The operation could not be completed").
-enum Directories {
+public enum Directories {
     /// Creates `url` and its missing parents, like `mkdir -p`.
     /// - Throws: `StoreError` naming the first path that could not be created and why, e.g.
     ///   `cannot create directory /a/file/b: Not a directory`.
-    static func create(_ url: URL, verb: String = "create directory") throws {
+    public static func create(_ url: URL, verb: String = "create directory") throws {
         var path = ""
         for component in url.standardizedFileURL.path.split(separator: "/") {
             path += "/" + component

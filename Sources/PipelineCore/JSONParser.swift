@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Foundation's decoders report errors as coding paths and reject overflowing numbers such as
 /// `1e999` outright; this parser keeps them as ±infinity so the schema check can name the key.
-struct JSONParser {
+public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var path: [String] = []
 
-    init(_ data: Data) { bytes = Array(data) }
+    public init(_ data: Data) { bytes = Array(data) }
 
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
@@ -21,7 +21,7 @@ struct JSONParser {
 
     /// The members of a top-level object, those named in `skipping` passed over without building
     /// their values (a node record's `config` and `inputs`, when only its key and hashes are read).
-    mutating func parseObjectMembers(skipping: Set<String>) throws -> [String: JSONValue] {
+    public mutating func parseObjectMembers(skipping: Set<String>) throws -> [String: JSONValue] {
         skipWhitespace()
         guard peek(UInt8(ascii: "{")) else { throw error("expected an object") }
         index += 1

@@ -5,11 +5,11 @@ import HDF5Kit
 /// What a stage executable is given by the driver (or by a person running it alone): its slice,
 /// inputs, output path and provenance; and what it gives back (the artifact, progress).
 public struct StageContext: ParsableArguments {
-    @Option(help: "The node's config slice, as JSON.")
-    public var slice: String
+    @Option(help: "The node's settings, as the JSON the driver encoded them in (its config slice).")
+    public var slice: String = ""
 
     @Option(help: "Where to write the artifact (written to a temporary file first, then renamed).")
-    public var output: String
+    public var output: String = ""
 
     @Option(name: .customLong("input"), help: ArgumentHelp("An input artifact, as ROLE=PATH (repeatable).", valueName: "role=path"))
     public var inputs: [String] = []
@@ -29,18 +29,33 @@ public struct StageContext: ParsableArguments {
     @Flag(help: "Print nothing but errors.")
     public var quiet = false
 
+    @Flag(help: "Print the code identity this executable was built with (what the driver keys its nodes by) and exit.")
+    public var codeIdentity = false
+
     public init() {}
 
     public func validate() throws {
+        if codeIdentity { return }
+        guard !slice.isEmpty else { throw ValidationError("Missing expected argument '--slice <slice>'") }
+        guard !output.isEmpty else { throw ValidationError("Missing expected argument '--output <output>'") }
         _ = try parsedSlice()
         _ = try inputPaths()
     }
 
     /// The config slice.
     public func parsedSlice() throws -> JSONValue {
-        do { return try JSONValue.parse(Data(slice.utf8), source: "--slice") } catch let error as ConfigError {
+        do { return try JSONValue.parse(sliceData(), source: "--slice") } catch let error as ConfigError {
             throw ValidationError(error.message)
         }
+    }
+
+    /// The slice's bytes, for decoding the settings.
+    public func sliceData() -> Data { Data(slice.utf8) }
+
+    /// The provenance the driver passed, nil for a manual run.
+    /// - Throws: `ConfigError` when it is not valid JSON or lacks a member.
+    public func provenanceRecord() throws -> Provenance? {
+        try provenance.map { try Provenance(json: try JSONValue.parse(Data($0.utf8), source: "--provenance")) }
     }
 
     /// Input paths by role.
@@ -73,8 +88,8 @@ public struct StageContext: ParsableArguments {
     ///   estimated: a store too small for it is refused now rather than mid-run.
     public func makeWriter(stage: String, expectedBytes: Int64? = nil) throws -> ArtifactWriter {
         let record: Provenance
-        if let provenance {
-            record = try Provenance(json: try JSONValue.parse(Data(provenance.utf8), source: "--provenance"))
+        if let provenance = try provenanceRecord() {
+            record = provenance
         } else {
             record = Provenance(stage: stage, instance: "", key: URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent,
                                 config: try parsedSlice(), inputs: .object(try inputPaths().mapValues { .string($0) }),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HDF5Kit
 import PipelineCore
+import PipelineEngine
 
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,8 +46,8 @@ struct ArchiveCommand: ParsableCommand {
         try reportingErrors {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: top, withIntermediateDirectories: true)
-            try fm.copyItem(at: pipeline.config.file, to: top.appendingPathComponent("pipeline.json"))
-            if let schema = pipeline.layout.schemaURL {
+            try fm.copyItem(at: pipeline.configuration.file, to: top.appendingPathComponent("pipeline.json"))
+            if let schema = ProjectLayout.current().schemaURL {
                 try fm.copyItem(at: schema, to: top.appendingPathComponent("pipeline.schema.json"))
             }
         }
@@ -61,7 +62,7 @@ struct ArchiveCommand: ParsableCommand {
                 return try archivedFileHash(of: artifact, copy: destination)
             }
             guard let fileHash else {
-                warn("error: \(relative(artifact, to: pipeline.config.baseDirectory)) does not match its recorded file hash, or has none; run `pipeline verify`, then `pipeline run`")
+                warn("error: \(relative(artifact, to: pipeline.configuration.baseDirectory)) does not match its recorded file hash, or has none; run `pipeline verify`, then `pipeline run`")
                 throw ExitCode(1)
             }
             var results = [relativePath, relativePath + ".sha256"]
@@ -72,7 +73,7 @@ struct ArchiveCommand: ParsableCommand {
             }
             if let folder = node.definition.publishedFolder {
                 let published = top.appendingPathComponent("results/\(folder)")
-                try reportingErrors { try PublishedFiles.publish(destination, to: published) }
+                try reportingErrors { try Publisher.publish(destination, to: published) }
                 results += try reportingErrors { try ArchiveCrate.files(under: published) }.map { "results/\(folder)/\($0)" }
             }
             let provenance = try reportingErrors { try ArchiveCommand.provenance(of: destination) }
@@ -80,7 +81,7 @@ struct ArchiveCommand: ParsableCommand {
                 id: e.id, key: key, contentHash: contentHash, summary: node.definition.summary, executable: node.definition.executable,
                 codeIdentity: provenance.codeIdentity, created: provenance.created,
                 inputs: Dictionary(node.inputs.map { ($0.key, $0.value.description) }, uniquingKeysWith: { a, _ in a }),
-                results: results, dataFiles: e.id.stage == "dataset" ? dataFiles.filter { $0.dataset == e.id.instance }.map(\.path) : []))
+                results: results, dataFiles: dataFiles.filter { $0.node == e.id.description }.map(\.path)))
             entries.append(.object([
                 "node": .string(e.id.description), "stage": .string(e.id.stage), "instance": .string(e.id.instance),
                 "key": .string(key), "content_hash": .string(contentHash), "path": .string(relativePath),
@@ -93,7 +94,7 @@ struct ArchiveCommand: ParsableCommand {
         ])
         try reportingErrors {
             try Data((manifest.prettyText + "\n").utf8).write(to: top.appendingPathComponent("manifest.json"))
-            let crate = ArchiveCrate(top: top, nodes: nodes, dataFiles: dataFiles, configName: pipeline.config.file.lastPathComponent,
+            let crate = ArchiveCrate(top: top, nodes: nodes, dataFiles: dataFiles, configName: pipeline.configuration.file.lastPathComponent,
                                      authors: author, license: license, gitCommit: pipeline.gitCommit, datePublished: ArtifactWriter.creationTime())
             try Data((try crate.metadata().prettyText + "\n").utf8).write(to: top.appendingPathComponent("ro-crate-metadata.json"))
         }
@@ -119,27 +120,27 @@ struct ArchiveCommand: ParsableCommand {
         return recorded
     }
 
-    /// Copies each imported data file (and the README beside it, if any) to its configured path
-    /// inside the archive, or to `data/<dataset>/<name>` when that path leaves the project.
+    /// Copies each file a node reads from outside the store (and the README beside it, if any) to
+    /// its configured path inside the archive, or to `data/<node>/<name>` when that path leaves the
+    /// project.
     private func copyDataFiles(_ pipeline: Pipeline, into top: URL) throws -> [ArchiveCrate.DataFile] {
         var result: [ArchiveCrate.DataFile] = []
         let fm = FileManager.default
-        for dataset in pipeline.config.datasets.keys.sorted() {
-            guard let url = pipeline.config.dataFile(ofDataset: dataset) else { continue }
-            let configured = pipeline.config.datasets[dataset]?["file"]?["path"]?.stringValue ?? url.lastPathComponent
-            let inside = !configured.hasPrefix("/") && !configured.split(separator: "/").contains("..")
-            let path = inside ? URL(fileURLWithPath: configured, relativeTo: URL(fileURLWithPath: "/")).path.dropFirst().description
-                              : "data/\(dataset)/\(url.lastPathComponent)"
-            let destination = top.appendingPathComponent(path)
-            if !fm.fileExists(atPath: destination.path) {
-                try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try fm.copyItem(at: url, to: destination)
-                let readme = url.deletingLastPathComponent().appendingPathComponent("README.md")
-                let readmeCopy = destination.deletingLastPathComponent().appendingPathComponent("README.md")
-                if fm.fileExists(atPath: readme.path), !fm.fileExists(atPath: readmeCopy.path) { try fm.copyItem(at: readme, to: readmeCopy) }
+        for node in pipeline.nodes {
+            for file in node.files {
+                let inside = !file.path.hasPrefix("/") && !file.path.split(separator: "/").contains("..")
+                let path = inside ? URL(fileURLWithPath: file.path, relativeTo: URL(fileURLWithPath: "/")).path.dropFirst().description
+                                  : "data/\(WorkflowStamps.fileName(node.id.instance))/\(file.url.lastPathComponent)"
+                let destination = top.appendingPathComponent(path)
+                if !fm.fileExists(atPath: destination.path) {
+                    try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try fm.copyItem(at: file.url, to: destination)
+                    let readme = file.url.deletingLastPathComponent().appendingPathComponent("README.md")
+                    let readmeCopy = destination.deletingLastPathComponent().appendingPathComponent("README.md")
+                    if fm.fileExists(atPath: readme.path), !fm.fileExists(atPath: readmeCopy.path) { try fm.copyItem(at: readme, to: readmeCopy) }
+                }
+                result.append(ArchiveCrate.DataFile(path: path, node: node.id.description, source: file.source))
             }
-            result.append(ArchiveCrate.DataFile(path: path, dataset: dataset,
-                                                source: pipeline.config.datasets[dataset]?["file"]?["source"]?.stringValue))
         }
         return result
     }

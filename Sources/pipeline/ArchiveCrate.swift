@@ -1,6 +1,7 @@
 import Foundation
 import HDF5Kit
 import PipelineCore
+import PipelineEngine
 
 /// The RO-Crate 1.1 metadata of an archive (`ro-crate-metadata.json`): the root dataset (with
 /// author and license for the user to fill in), every file with its SHA-256, size and
@@ -26,10 +27,11 @@ struct ArchiveCrate {
         let dataFiles: [String]
     }
 
-    /// An imported data file.
+    /// A file outside the store a node read (an imported dataset), as archived.
     struct DataFile {
         let path: String
-        let dataset: String
+        /// The node that read it, e.g. `dataset[authors]`.
+        let node: String
         let source: String?
     }
 
@@ -134,7 +136,7 @@ struct ArchiveCrate {
             if let source = file.source, !source.isEmpty, sources.insert(source).inserted {
                 contextual.append(.object(["@id": .string(source), "@type": .string("CreativeWork"), "url": .string(source),
                                            "name": .string(URL(string: source)?.lastPathComponent ?? source),
-                                           "description": .string("Where the imported data comes from (datasets.\(file.dataset).file.source in the configuration)")]))
+                                           "description": .string("Where the file \(file.path) read by \(file.node) comes from (its source in the configuration)")]))
             }
         }
 
@@ -161,7 +163,7 @@ struct ArchiveCrate {
             } else if path == "manifest.json" {
                 entity["description"] = .string("Keys, content hashes and file SHA-256 of the archived artifacts (`pipeline verify --manifest`)")
             } else if let data = dataFiles.first(where: { $0.path == path }) {
-                entity["description"] = .string("Imported data file of dataset \(data.dataset) (raw, unchanged)")
+                entity["description"] = .string("Data file read by \(data.node) (raw, unchanged)")
                 if let source = data.source, !source.isEmpty { entity["isBasedOn"] = ref(source) }
             } else if let node = madeBy[path] {
                 entity["description"] = .string(ArchiveCrate.describe(path, node: node))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PipelineCore
+import PipelineEngine
 
 /// Prints the effective configuration: the document after schema validation, every default filled in.
 struct ConfigCommand: ParsableCommand {
@@ -17,6 +18,6 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         let pipeline = try options.load()
-        print(pipeline.config.document.prettyText)
+        print(pipeline.configuration.document.prettyText)
     }
 }

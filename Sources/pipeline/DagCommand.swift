@@ -1,5 +1,6 @@
 import ArgumentParser
 import PipelineCore
+import PipelineEngine
 
 struct DagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,7 @@ struct DagCommand: ParsableCommand {
             return
         }
         if pipeline.nodes.count > DagCommand.summaryThreshold && !all {
-            print(DagCommand.summary(pipeline))
+            print(try reportingErrors { try DagCommand.summary(pipeline) })
             return
         }
         for node in pipeline.nodes {
@@ -40,8 +41,9 @@ struct DagCommand: ParsableCommand {
         }
     }
 
-    /// Nodes per stage (with their inputs' stages) and each sweep's grid and budgets.
-    static func summary(_ pipeline: Pipeline) -> String {
+    /// Nodes per stage (with their inputs' stages), then what each stage says of its nodes (a
+    /// sweep's grid).
+    static func summary(_ pipeline: Pipeline) throws -> String {
         var lines = ["\(pipeline.nodes.count) nodes (pipeline dag --all lists them)", ""]
         lines.append("stage".padded(16) + "nodes".leftPadded(7) + "  inputs per node")
         var counts: [String: Int] = [:], inputs: [String: Set<String>] = [:]
@@ -54,23 +56,8 @@ struct DagCommand: ParsableCommand {
             lines.append(stage.name.padded(16) + String(counts[stage.name]!).leftPadded(7)
                 + "  " + (from.isEmpty ? "(no inputs)" : "← " + from.joined(separator: ", ")))
         }
-        let config = pipeline.config
-        lines.append("")
-        lines.append("runs: \(config.runs.keys.sorted().joined(separator: ", ")) (datasets: \(config.datasets.keys.sorted().joined(separator: ", ")))")
-        let checkInterval = config.section("multistart")["check_interval"]?.intValue ?? 1
-        for sweep in config.sweeps.values.sorted(by: { $0.name < $1.name }) {
-            lines.append("sweep \(sweep.name): n ∈ {\(sweep.n.map(String.init).joined(separator: ", "))} × σ ∈ {\(sweep.sigma.map(JSONValue.format).joined(separator: ", "))}"
-                + " × \(sweep.seeds.count) dataset seed(s) (\(sweep.seeds.first!)…\(sweep.seeds.last!)) = \(sweep.cells.count * sweep.seeds.count) datasets;"
-                + " paper init: \(sweep.paperInit ? "yes" : "no"), starts: \(sweep.starts); nodes named \(sweep.name)-n<n>-s<σ>-d<seed>")
-            for cell in sweep.cells {
-                lines.append("  n = \(cell.n), σ = \(JSONValue.format(cell.sigma)): train.steps \(sweep.paperInit ? String(sweep.trainSteps(cell)) : "-"),"
-                    + " multistart.max_steps \(sweep.starts > 0 ? String(sweep.multistartSteps(cell, checkInterval: checkInterval)) : "-")")
-            }
-        }
+        let described = try pipeline.stages.flatMap { try $0.describe(pipeline.configuration) }
+        if !described.isEmpty { lines += [""] + described }
         return lines.joined(separator: "\n")
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

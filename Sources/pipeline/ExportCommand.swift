@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,7 @@ struct ExportSnakemakeCommand: ParsableCommand {
             try pipeline.store.prepareForWriting()
             let changed = try WorkflowStamps.writeDefinitions(of: pipeline, nodes: nodes)
             let configPath = URL(fileURLWithPath: options.config).standardizedFileURL.path
-            let driver = pipeline.layout.executable("pipeline")
+            let driver = ProjectLayout.current().executable("pipeline")
             let text = Snakefile.text(pipeline: pipeline, nodes: nodes, driver: driver, configPath: configPath)
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

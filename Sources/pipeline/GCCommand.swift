@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HDF5Kit
 import PipelineCore
+import PipelineEngine
 
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,8 @@ import Foundation
 import BuildProvenance
 import HDF5Kit
 import PipelineCore
-import Stages
+import PipelineEngine
+import StageRegistry
 
 @main
 struct PipelineCommand: ParsableCommand {
@@ -41,7 +42,9 @@ struct ConfigOptions: ParsableArguments {
     /// missing schema or a store path that is not a directory, one message and code 3.
     func load() throws -> Pipeline {
         do {
-            let pipeline = try Pipeline(configPath: config, stages: PipelineStages.all, builtDigests: builtSourceDigests)
+            let layout = ProjectLayout.current()
+            let pipeline = try Pipeline.load(configPath: config, stages: StageRegistry.stages,
+                                             code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
             try pipeline.store.checkDirectory()
             return pipeline
         } catch let error as ConfigError {
@@ -53,6 +56,9 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 }
+
+/// Runs each stage as its executable beside the driver.
+func stageExecutor() -> NodeExecutor { ProcessExecutor(binDirectory: ProjectLayout.current().binDirectory) }
 
 /// Prints a message to standard error.
 func warn(_ message: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 #if canImport(Glibc)
 import Glibc
@@ -74,7 +75,7 @@ struct RestoreCommand: ParsableCommand {
                 let target = store.appendingPathComponent(entry.storePath)
                 guard fm.fileExists(atPath: target.path) else { return nil }
                 return (try? Hashing.sha256(fileAt: target)) == entry.sha256 ? nil
-                    : "\(relative(target, to: pipeline.config.baseDirectory)): the store already holds another file under this key"
+                    : "\(relative(target, to: pipeline.configuration.baseDirectory)): the store already holds another file under this key"
             }
             guard conflicts.isEmpty else { refuse(conflicts) }
             for entry in check.artifacts {
@@ -92,11 +93,11 @@ struct RestoreCommand: ParsableCommand {
                 if fm.fileExists(atPath: log.path), !fm.fileExists(atPath: storeLog.path) { try RestoreCommand.place(log, at: storeLog) }
             }
             for (folder, entry) in check.publishers {
-                try PublishedFiles.publish(store.appendingPathComponent(entry.storePath), to: pipeline.store.publishedURL(folder))
+                try Publisher.publish(store.appendingPathComponent(entry.storePath), to: pipeline.store.publishedURL(folder))
             }
         }
         print("restored \(restored) artifact(s)\(present > 0 ? " (\(present) already in the store)" : "") from \(archive) into "
-            + "\(relative(pipeline.store.directory, to: pipeline.config.baseDirectory))/; every file matched its SHA-256")
+            + "\(relative(pipeline.store.directory, to: pipeline.configuration.baseDirectory))/; every file matched its SHA-256")
 
         // 4. What the configuration makes of them.
         let evaluations = try reportingErrors { try pipeline.status() }
@@ -250,7 +251,7 @@ struct ArchiveCheck {
             let url = top.appendingPathComponent("results/\(artifact.storePath)")
             guard fm.fileExists(atPath: url.path), !problems.contains(where: { $0.hasPrefix("results/\(artifact.storePath)") }) else { continue }
             do {
-                for difference in try PublishedFiles.differences(of: top.appendingPathComponent("results/\(folder)"), from: url) {
+                for difference in try Publisher.differences(of: top.appendingPathComponent("results/\(folder)"), from: url) {
                     problems.append("results/\(folder)/\(difference)")
                 }
             } catch {

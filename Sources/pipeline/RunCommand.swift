@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +47,7 @@ struct RunCommand: ParsableCommand {
             runnerOptions.dryRun = dryRun
             // A dry run of a large DAG (a sweep) prints the counts and the estimate, not a line per node.
             let quiet = dryRun && pipeline.nodes.count > DagCommand.summaryThreshold
-            return try Runner(pipeline: pipeline, options: runnerOptions, live: isatty(STDOUT_FILENO) != 0) { line in
+            return try Runner(pipeline: pipeline, options: runnerOptions, executor: stageExecutor(), live: isatty(STDOUT_FILENO) != 0) { line in
                 if !quiet { print(line); fflush(stdout) }
             }.run()
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 struct RunNodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct RunNodeCommand: ParsableCommand {
             var runnerOptions = Runner.Options()
             runnerOptions.only = [target.id]
             runnerOptions.wait = !noWait
-            return try Runner(pipeline: pipeline, options: runnerOptions) { print($0); fflush(stdout) }.run()
+            return try Runner(pipeline: pipeline, options: runnerOptions, executor: stageExecutor()) { print($0); fflush(stdout) }.run()
         }
         guard let result = reports.first(where: { $0.id == target.id }), [.fresh, .ran].contains(result.outcome) else { throw ExitCode(1) }
         if stamp {

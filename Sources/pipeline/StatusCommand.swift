@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,13 +24,15 @@ struct StatusCommand: ParsableCommand {
                     "key": e.key.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
                     "content_hash": e.state == .fresh ? e.contentHash.map { .string($0) } ?? .null : .null,
                     "artifact": e.artifact.map { .string($0.path) } ?? .null,
+                    "wall_seconds": e.state == .fresh ? e.artifact.flatMap { RunLog.wallSeconds(in: RunLog.url(forArtifact: $0)) }
+                        .map { .number($0) } ?? .null : .null,
                     "reasons": .array(e.reasons.map { .string($0) }),
                 ])
             }
             print(JSONValue.array(items).prettyText)
             return
         }
-        let base = pipeline.config.baseDirectory.standardizedFileURL.path + "/"
+        let base = pipeline.configuration.baseDirectory.standardizedFileURL.path + "/"
         var text = ""
         for e in evaluations {
             let key = e.key.map { String($0.prefix(12)) } ?? "(pending)"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipelineCore
+import PipelineEngine
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +56,7 @@ struct VerifyCommand: ParsableCommand {
         var count = 0
         for evaluation in try pipeline.status() where evaluation.state == .fresh {
             guard let folder = pipeline.node(evaluation.id)?.definition.publishedFolder, let artifact = evaluation.artifact else { continue }
-            for difference in try PublishedFiles.differences(of: pipeline.store.publishedURL(folder), from: artifact) {
+            for difference in try Publisher.differences(of: pipeline.store.publishedURL(folder), from: artifact) {
                 count += 1
                 print("stale    \(folder)/\(difference) (pipeline run restores it from \(evaluation.id))")
             }

@@ -1,5 +1,6 @@
 import HDF5Kit
 import MLPNumerics
+import Study
 
 /// The dataset stage's artifact.
 ///
@@ -31,8 +32,11 @@ public struct DatasetArtifact {
     }
 
     /// The training set of a run: noisy (D_σ) or clean (D_0) targets on the same x.
-    public func trainingSet(targets: String) -> TrainingSet {
-        TrainingSet(x: x, y: targets == "clean" ? clean : noisy)
+    public func trainingSet(targets: Targets) -> TrainingSet {
+        switch targets {
+        case .noisy: return TrainingSet(x: x, y: noisy)
+        case .clean: return TrainingSet(x: x, y: clean)
+        }
     }
 
     /// Writes the layout into an artifact's root group.

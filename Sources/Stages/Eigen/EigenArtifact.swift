@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
+import Refinement
 
 /// The eigen stage's artifact: the Hessian of E_tr along the trajectory, the refined final point
 /// and the region checks.

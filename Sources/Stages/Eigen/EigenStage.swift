@@ -1,51 +1,46 @@
+import Dataset
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
 import MLPNumerics
 import PipelineCore
+import Refinement
+import Study
+import Train
 
 /// Hessian spectra along one run, its final point refined to a critical point, and Monte-Carlo
 /// index checks on the named regions.
 ///
-/// Slice: the `eigen` section plus the run's `targets` and `width` (`train.width`); inputs
-/// `dataset` and `train`. Layout: `EigenArtifact`.
+/// One node per training run of `runs`. Settings: the `eigen` section and the run's targets and
+/// width (`train.width`); inputs `dataset` and `train`. Layout: `EigenArtifact`.
 public enum EigenStage: Stage {
     public static let name = "eigen"
-    public static let scope = StageScope.run
     public static let summary = "Hessian spectrum, index, alignment and stability along the log grid; refined final critical point; region checks"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width"]
-    public static let sourcePaths = ["Sources/Stages/Eigen"] + Refinement.analysisSources
 
-    public struct Settings {
-        let targets: String
-        let alignmentDepth: Int
-        let tolerance: EigenvalueTolerance
-        let refiner: CriticalPointRefinerSettings
-        let regionSamples: Int
-        let regionSeed: UInt64
+    public struct Settings: Codable, Equatable {
+        public var targets: Targets
+        public var alignmentDepth: Int
+        public var newton: NewtonSettings
+        public var regionSamples: Int
+        public var regionSeed: UInt64
     }
 
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.run(run)!
-        var slice = config.section(name).objectValue ?? [:]
-        slice["targets"] = .string(spec.targets)
-        slice["width"] = config.section(TrainStage.name)["width"]
-        // set_tolerance lives in this section for the stages that locate points on known sets; eigen does not.
-        slice["set_tolerance"] = nil
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset),
-                                                        "train": NodeID(stage: TrainStage.name, instance: run)])
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        let width = try slice.int("width")
-        let depth = try slice.int("alignment_depth")
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let width = try config.int("train.width")
+        let depth = try config.int("eigen.alignment_depth")
         guard depth <= 2 * width else {
-            throw slice.failure("alignment_depth", "exceeds the parameter dimension 2·train.width = \(2 * width)")
+            throw config.failure("eigen.alignment_depth", "exceeds the parameter dimension 2·train.width = \(2 * width)")
         }
-        return Settings(targets: try slice.string("targets"), alignmentDepth: depth,
-                        tolerance: EigenvalueTolerance(relative: try slice.double("zero_tolerance_relative")),
-                        refiner: try Refinement.settings(slice, prefix: ""),
-                        regionSamples: try slice.int("region_samples"), regionSeed: try slice.seed("region_seed"))
+        let settings = Settings(targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
+                                regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"))
+        return try StudyConfig.of(config).ownRuns.map { run in
+            var node = settings
+            node.targets = run.targets
+            return NodeSpec(instance: run.name, settings: node, inputs: [
+                "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                "train": NodeID(stage: TrainStage.name, instance: run.name),
+            ])
+        }
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -56,13 +51,13 @@ public enum EigenStage: Stage {
         let d = 2 * curve.width
         let depth = min(settings.alignmentDepth, d)
 
-        let progress = context.progress("eigen \(settings.targets)", total: curve.t.count)
+        let progress = context.progress("eigen \(settings.targets.rawValue)", total: curve.t.count)
         let analyses = try curve.t.indices.map { n in
             progress.update(n)
-            return try HessianAnalysis(network: curve.network(at: n), data: data, tolerance: settings.tolerance, alignmentDepth: depth)
+            return try HessianAnalysis(network: curve.network(at: n), data: data, tolerance: settings.newton.eigenvalueTolerance, alignmentDepth: depth)
         }
         progress.finish()
-        let refinement = CriticalPointRefiner.refine(final, on: data, settings: settings.refiner)
+        let refinement = CriticalPointRefiner.refine(final, on: data, settings: settings.newton.refiner)
 
         let record = CriticalPointRecord(label: "final", refinement: refinement, data: data, teacher: dataset.teacher)
         // Region checks are defined for the paper's minimal model only.
@@ -72,7 +67,7 @@ public enum EigenStage: Stage {
                 // One stream per family, so adding a family leaves the others' samples unchanged.
                 let seed = settings.regionSeed &+ UInt64(ordinal)
                 let result = try RegionChecks.check(family, on: data, teacherW: dataset.teacher.w[0], teacherV: dataset.teacher.v[0],
-                                                    sampleCount: settings.regionSamples, seed: seed, tolerance: settings.tolerance)
+                                                    sampleCount: settings.regionSamples, seed: seed, tolerance: settings.newton.eigenvalueTolerance)
                 return EigenArtifact.RegionResult(family: family, result: result, seed: seed)
             }
         }
@@ -82,7 +77,7 @@ public enum EigenStage: Stage {
         try writer.commit()
         if !context.quiet {
             let indices = analyses.map(\.index)
-            print("eigen \(settings.targets): \(analyses.count) points, index \(indices.first.map(String.init) ?? "-") → \(indices.last.map(String.init) ?? "-"); "
+            print("eigen \(settings.targets.rawValue): \(analyses.count) points, index \(indices.first.map(String.init) ?? "-") → \(indices.last.map(String.init) ?? "-"); "
                   + "final refined: index \(record.index), |grad| = \(String(format: "%.3g", record.gradientNorm)), \(record.reason)")
         }
     }

@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Projected
 
 /// Figure "alignment" (suspicious alignment, Deng et al.): per run of the projected study, one
 /// panel per experiment (method, branch time t0, η) with the excess E_tr of the plain,
@@ -16,16 +17,16 @@ enum AlignmentFigure {
             try group.setAttribute("dominant_dimension", .int64(Int64(artifact.dominantDimension)))
             try group.setAttribute("refresh_every", .int64(Int64(artifact.refreshEvery)))
             try group.setAttribute("reference_E_tr", .double(artifact.reference))
-            let names = artifact.ratios.map { "\($0.method)_t\($0.t0)_eta\($0.eta)" }
+            let names = artifact.ratios.map { "\($0.method.rawValue)_t\($0.t0)_eta\($0.eta)" }
             try group.setAttribute("experiments", .string(names.joined(separator: ",")))
             let k = artifact.dominantDimension
             for name in names {
                 let variants = artifact.branches.filter { $0.experiment.name == name }
                 guard let first = variants.first else { continue }
                 let experiment = first.experiment
-                let panel = try group.createPanel(name, title: "\(experiment.method == "sgd" ? "online SGD" : "GD"), "
+                let panel = try group.createPanel(name, title: "\(experiment.method == .sgd ? "online SGD" : "GD"), "
                                                   + "$t_0$ = \(experiment.t0), $\\eta$ = \(experiment.eta)")
-                try panel.setAttribute("method", .string(experiment.method))
+                try panel.setAttribute("method", .string(experiment.method.rawValue))
                 try panel.setAttribute("t0", .int64(Int64(experiment.t0)))
                 try panel.setAttribute("eta", .double(experiment.eta))
                 // Every variant is recorded on the same grid; a diverged one stops early (a prefix).
@@ -44,7 +45,7 @@ enum AlignmentFigure {
                                          ArrayMeta(label: "$\\chi_{\(k)}$", unit: "",
                                                    description: "chi_k = |P_k grad E_tr| / |grad E_tr| of the full-batch gradient along the \(v) branch (k = \(k))"))
                 }
-                if experiment.method == "sgd", let plain = variants.first(where: { $0.projection == .plain }) {
+                if experiment.method == .sgd, let plain = variants.first(where: { $0.projection == .plain }) {
                     try panel.writeArray("chi_stochastic_plain", plain.record.stochasticAlignment,
                                          ArrayMeta(label: "$\\chi_{\(k)}$ (one-sample gradient)", unit: "",
                                                    description: "chi_k of the one-sample gradient of each plain SGD step"))
@@ -62,7 +63,7 @@ enum AlignmentFigure {
 
     private static func writeRatios(_ rows: [ProjectedArtifact.Ratio], into group: HDF5Group) throws {
         let table = try group.createPanel("ratios", title: "Final excess E_tr per variant and its ratio to plain")
-        try table.writeStrings("method", rows.map(\.method), ArrayMeta(label: "method", unit: "", description: "sgd (online) or gd (full batch)"))
+        try table.writeStrings("method", rows.map(\.method.rawValue), ArrayMeta(label: "method", unit: "", description: "sgd (online) or gd (full batch)"))
         try table.writeArray("t0", rows.map { Double($0.t0) }, ArrayMeta(label: "$t_0$", unit: "steps", description: "branch time on the run's trajectory"))
         try table.writeArray("eta", rows.map(\.eta), ArrayMeta(label: "$\\eta$", unit: "", description: "step size of the branches"))
         try table.writeArray("start_excess", rows.map(\.startExcess), ArrayMeta(label: "excess at $t_0$", unit: "", description: "excess E_tr at the branch point"))

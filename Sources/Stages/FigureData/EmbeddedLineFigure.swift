@@ -1,5 +1,6 @@
 import DynamicsAnalysis
 import HDF5Kit
+import MultiStart
 
 /// Figure "embedded_line": per run, the transverse eigenvalue and λ_max of the Hessian along the
 /// embedded line L against γ, the threshold 2/η, the GD-stable segments, the sign changes, and the

@@ -1,41 +1,44 @@
 import PipelineCore
+import Study
 
-/// The figure-data slice: `pipeline.json`'s `figures` section plus the runs to draw.
-public struct FigureDataSettings {
-    struct Run {
-        let name: String
-        let dataset: String
-        let targets: String
+/// The figure-data stage's settings: the `figures` section plus the runs to draw and the sweeps
+/// and related-paper studies to include.
+public struct FigureDataSettings: Codable, Equatable {
+    /// A run as the figures name it: which dataset and which targets.
+    public struct Run: Codable, Equatable {
+        public let name: String
+        public let dataset: String
+        public let targets: Targets
     }
 
-    let trajectoryMaxPoints: Int
-    let functionGridPoints: Int
-    let functionXRange: (min: Double, max: Double)
-    let planeMargin: Double
+    public var trajectoryMaxPoints: Int
+    public var functionGridPoints: Int
+    /// [min, max] with min < max.
+    public var functionXRange: [Double]
+    public var planeMargin: Double
     /// Noisy runs first (the paper's D_σ before D_0), then by name.
-    let runs: [Run]
+    public var runs: [Run]
     /// The sweeps whose summaries are drawn (inputs `sweep.<name>`), sorted.
-    let sweeps: [String]
+    public var sweeps: [String]
     /// The runs with a node of the related-paper studies (inputs `projected.<run>`, `saddles.<run>`).
-    let projectedRuns: [String]
-    let saddlesRuns: [String]
+    public var projectedRuns: [String]
+    public var saddlesRuns: [String]
 
-    /// - Throws: `ConfigError` naming the first missing or invalid key.
-    init(_ slice: SliceReader) throws {
-        trajectoryMaxPoints = try slice.int("trajectory_max_points")
-        functionGridPoints = try slice.int("function_grid_points")
-        let range = try slice.doubles("function_x_range")
-        guard range.count == 2, range[0] < range[1] else { throw slice.failure("function_x_range", "must be [min, max] with min < max") }
-        functionXRange = (range[0], range[1])
-        planeMargin = try slice.double("plane_margin")
-        guard let runObjects = slice.value("runs")?.objectValue, !runObjects.isEmpty else {
-            throw slice.failure("runs", "at least one run is needed")
+    var functionRange: (min: Double, max: Double) { (functionXRange[0], functionXRange[1]) }
+
+    /// - Throws: `ConfigError` at `figures.function_x_range` unless it is [min, max] with min < max.
+    init(_ config: Configuration, study: StudyConfig, projectedRuns: [String], saddlesRuns: [String]) throws {
+        trajectoryMaxPoints = try config.int("figures.trajectory_max_points")
+        functionGridPoints = try config.int("figures.function_grid_points")
+        functionXRange = try config.doubles("figures.function_x_range")
+        guard functionXRange.count == 2, functionXRange[0] < functionXRange[1] else {
+            throw config.failure("figures.function_x_range", "must be [min, max] with min < max")
         }
-        runs = try runObjects.keys.map { name in
-            Run(name: name, dataset: try slice.string("runs.\(name).dataset"), targets: try slice.string("runs.\(name).targets"))
-        }.sorted { ($0.targets == "noisy" ? 0 : 1, $0.name) < ($1.targets == "noisy" ? 0 : 1, $1.name) }
-        sweeps = (slice.value("sweeps")?.arrayValue ?? []).compactMap(\.stringValue)
-        projectedRuns = (slice.value("studies.projected")?.arrayValue ?? []).compactMap(\.stringValue)
-        saddlesRuns = (slice.value("studies.saddles")?.arrayValue ?? []).compactMap(\.stringValue)
+        planeMargin = try config.double("figures.plane_margin")
+        runs = study.ownRuns.map { Run(name: $0.name, dataset: $0.dataset, targets: $0.targets) }
+            .sorted { ($0.targets == .noisy ? 0 : 1, $0.name) < ($1.targets == .noisy ? 0 : 1, $1.name) }
+        sweeps = study.sweeps.keys.sorted()
+        self.projectedRuns = projectedRuns
+        self.saddlesRuns = saddlesRuns
     }
 }

@@ -1,6 +1,16 @@
+import Dataset
+import Eigen
 import Foundation
 import HDF5Kit
+import Line
+import MultiStart
+import Phases
 import PipelineCore
+import Projected
+import Saddles
+import Study
+import SweepSummary
+import Train
 
 /// Collects, from every run, exactly the arrays the figures plot, one group per figure, each
 /// array with attributes label (matplotlib mathtext), unit ("" when dimensionless) and
@@ -16,53 +26,30 @@ import PipelineCore
 /// `saddles.<run>` for the runs they are made for) alignment and saddle_to_saddle.
 public enum FigureDataStage: Stage {
     public static let name = "figure-data"
-    public static let scope = StageScope.global
     public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
-    public static let configSection: String? = "figures"
-    public static let sliceOrigins = ["runs": "runs", "sweeps": "sweeps", "studies": "runs"]
-    public static let sourcePaths = ["Sources/Stages/FigureData", "Sources/Stages/Shared", "Sources/Stages/Dataset/DatasetArtifact.swift",
-                                     "Sources/Stages/Train/TrainingArtifact.swift", "Sources/Stages/Eigen/EigenArtifact.swift",
-                                     "Sources/Stages/Phases/PhasesArtifact.swift", "Sources/Stages/MultiStart/MultiStartArtifact.swift",
-                                     "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
-                                     "Sources/Stages/SweepSummary/SweepSummaryArtifact.swift", "Sources/Stages/SweepSummary/CellSummary.swift",
-                                     "Sources/Stages/Projected/ProjectedArtifact.swift", "Sources/Stages/Projected/ProjectedStage.swift",
-                                     "Sources/Stages/Saddles/SaddlesArtifact.swift", "Sources/Stages/Saddles/SaddlesStage.swift",
-                                     "Sources/MLPNumerics", "Sources/CVectorMath", "Sources/DynamicsAnalysis"]
     /// The stages whose artifacts of every run the figures draw on.
     static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
 
     public typealias Settings = FigureDataSettings
 
-    public static func node(_ config: PipelineConfig, instance: String) throws -> NodeSpec {
-        var slice = config.section("figures").objectValue ?? [:]
-        var runs: [String: JSONValue] = [:]
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let study = try StudyConfig.of(config)
         var inputs: [String: NodeID] = [:]
-        for (name, run) in config.runs {
-            runs[name] = .object(["dataset": .string(run.dataset), "targets": .string(run.targets)])
+        for run in study.ownRuns {
             for stage in perRunInputs {
-                inputs["\(stage).\(name)"] = NodeID(stage: stage, instance: stage == DatasetStage.name ? run.dataset : name)
+                inputs["\(stage).\(run.name)"] = NodeID(stage: stage, instance: stage == DatasetStage.name ? run.dataset : run.name)
             }
         }
-        slice["runs"] = .object(runs)
         // The related-paper studies, for the runs they are made for.
-        var studies: [String: JSONValue] = [:]
-        for stage in [ProjectedStage.name, SaddlesStage.name] {
-            let names = StudyRuns.names(stage, in: config)
-            if names.isEmpty { continue }
-            studies[stage] = .array(names.map { .string($0) })
-            for run in names { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
+        let projected = try ProjectedStage.instances(config).map(\.instance)
+        let saddles = try SaddlesStage.instances(config).map(\.instance)
+        for (stage, runs) in [(ProjectedStage.name, projected), (SaddlesStage.name, saddles)] {
+            for run in runs { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
         }
-        if !studies.isEmpty { slice["studies"] = .object(studies) }
         // A sweep's summary is drawn by its own figures; its runs never enter the paper's.
-        if !config.sweeps.isEmpty {
-            slice["sweeps"] = .array(config.sweeps.keys.sorted().map { .string($0) })
-            for name in config.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
-        }
-        return NodeSpec(slice: .object(slice), inputs: inputs)
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        try FigureDataSettings(slice)
+        for name in study.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
+        let settings = try FigureDataSettings(config, study: study, projectedRuns: projected, saddlesRuns: saddles)
+        return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

@@ -1,5 +1,6 @@
 import HDF5Kit
 import MLPNumerics
+import Train
 
 /// Figure "functions": per run, the teacher f*, the initial and final students on a grid, and the data.
 enum FunctionsFigure {
@@ -7,7 +8,7 @@ enum FunctionsFigure {
         let figure = try root.createPanel("functions", title: "Teacher, students and data")
         try figure.setAttribute("runs", .string(runs.map(\.run.name).joined(separator: ",")))
         let n = settings.functionGridPoints
-        let (lo, hi) = settings.functionXRange
+        let (lo, hi) = settings.functionRange
         let grid = (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }
         for inputs in runs {
             let name = inputs.run.name
@@ -25,7 +26,7 @@ enum FunctionsFigure {
                                  ArrayMeta(label: "$f(x;\\theta_T)$", unit: "", description: "student at t = T = \(steps), run '\(name)'"))
             try panel.writeArray("data_x", data.x, ArrayMeta(label: "$x_k$", unit: "", description: "training inputs"))
             try panel.writeArray("data_y", data.y, ArrayMeta(label: "$y_k$", unit: "",
-                                                             description: "training targets of run '\(name)' (\(inputs.run.targets))"))
+                                                             description: "training targets of run '\(name)' (\(inputs.run.targets.rawValue))"))
         }
     }
 }

@@ -1,5 +1,7 @@
 import DynamicsAnalysis
 import HDF5Kit
+import Phases
+import Train
 
 /// Figure "learning_curves": per run, E_tr and E_gen against t (log–log; t = 0 is left out), the
 /// detected phase segments, and the early-stopping point t* = argmin E_gen.

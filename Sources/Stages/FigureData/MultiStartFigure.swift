@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
+import MultiStart
 
 /// Figure "multistart": per run, the located limits of the random starts grouped into limit
 /// functions (basin fraction and 95 % Wilson interval each), in the (w_1, w_2) and (v_1, v_2)

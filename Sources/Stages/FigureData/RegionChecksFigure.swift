@@ -1,3 +1,4 @@
+import Eigen
 import HDF5Kit
 
 /// Figure "region_checks": per run, for each sampled region family, the histogram of the number

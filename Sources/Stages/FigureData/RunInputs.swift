@@ -1,4 +1,6 @@
+import Dataset
 import HDF5Kit
+import Line
 import MLPNumerics
 import PipelineCore
 
@@ -21,7 +23,7 @@ struct RunInputs {
         let counts = Dictionary(grouping: settings.runs, by: \.targets).mapValues(\.count)
         return try settings.runs.map { run in
             let dataset = try DatasetArtifact(reading: try stage.openInput("dataset.\(run.name)"))
-            var title = run.targets == "clean" ? "$D_0$" : "$D_\\sigma$ ($\\sigma$ = \(shortNumber(dataset.sigma)))"
+            var title = run.targets == .clean ? "$D_0$" : "$D_\\sigma$ ($\\sigma$ = \(shortNumber(dataset.sigma)))"
             if counts[run.targets, default: 0] > 1 { title += " [\(run.name)]" }
             return RunInputs(run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"),
                              eigen: try stage.openInput("eigen.\(run.name)"), phases: try stage.openInput("phases.\(run.name)"),

@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Saddles
 
 /// Figure "saddle_to_saddle" (Zhang, Saxe & Latham): per run of the saddles study, one panel per
 /// width m with every start's learning curve (E_tr against t) and its effective width along it,

@@ -1,3 +1,4 @@
+import Eigen
 import HDF5Kit
 
 /// Figure "spectrum": per run, the Hessian spectrum along the log grid with its index, the

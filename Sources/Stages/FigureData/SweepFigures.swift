@@ -1,5 +1,6 @@
 import HDF5Kit
 import PipelineCore
+import SweepSummary
 
 /// Figures "sweep_cells" and "sweep_line_basin", present only when the configuration has sweeps:
 /// per sweep, the summary's measures over the (n, σ) grid with their Wilson intervals (heat maps),

@@ -1,5 +1,7 @@
 import HDF5Kit
 import MLPNumerics
+import Refinement
+import Train
 
 /// Figure "trajectories": per run, the (w_1, w_2) and (v_1, v_2) planes with the trajectory (a
 /// point every k steps, thinned in log t), the singular lines, the projected optimal region, and

@@ -1,8 +1,11 @@
 import DynamicsAnalysis
 import Foundation
+import Dataset
 import HDF5Kit
 import MLPNumerics
 import PipelineCore
+import Refinement
+import Study
 
 /// The best width-1 fit of a run's data and the line L of critical points that embeds it into
 /// width 2 (SCIENCE.md, "The embedded one-neuron line"): the coefficient A, the Hessian spectrum
@@ -10,69 +13,35 @@ import PipelineCore
 /// where λ_max < 2/η for the run's η (`train.eta`), the GD-stable segments, and the predicted
 /// destination of the run's initial point.
 ///
-/// Slice: the `line` section plus the run's `targets`, `eta` (`train.eta`) and `refine` (the eigen
-/// section's Newton settings); input `dataset`. Layout: `LineArtifact`.
+/// One node per run that trains from the initial point (the line's prediction is for that start).
+/// Settings: the `line` section (`LineSettings`), the run's targets and η (`train.eta`) and the
+/// eigen section's Newton settings; input `dataset`. Layout: `LineArtifact`.
 public enum LineStage: Stage {
     public static let name = "line"
-    public static let scope = StageScope.run
     public static let summary = "best width-1 fit, coefficient A, the embedded line's spectrum, sign changes and GD-stable segments"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "eta": "train.eta", "refine": "eigen"]
-    public static let sourcePaths = ["Sources/Stages/Line"] + Refinement.analysisSources
 
-    /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (the line's
-    /// prediction is for that start).
-    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { run.sweep?.paperInit ?? true }
-
-    public struct Settings {
-        let targets: String
-        let eta: Double
-        let gammaPoints: Int
-        let gammaMargin: Double
-        let scanPoints: Int
-        let scanRange: ClosedRange<Double>
-        let refiner: CriticalPointRefinerSettings
+    public struct Settings: Codable, Equatable {
+        public var targets: Targets
+        public var eta: Double
+        public var line: LineSettings
+        public var newton: NewtonSettings
     }
 
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.run(run)!
-        var slice = config.section(name).objectValue ?? [:]
-        slice["targets"] = .string(spec.targets)
-        slice["eta"] = config.section(TrainStage.name)["eta"]
-        // The line's fit uses the Newton settings, not the set tolerance.
-        var refine = Refinement.slice(config).objectValue ?? [:]
-        refine["set_tolerance"] = nil
-        slice["refine"] = .object(refine)
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset)])
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        Settings(targets: try slice.string("targets"), eta: try slice.double("eta"),
-                        gammaPoints: try slice.int("gamma_points"), gammaMargin: try slice.double("gamma_margin"),
-                        scanPoints: try slice.int("scan_points"), scanRange: try scanRange(slice, key: "scan_range"),
-                        refiner: try Refinement.settings(slice, prefix: "refine."))
-    }
-
-    /// `line.scan_range` checked: `[min, max]` with `0 < min < max` (also read by the multistart stage).
-    static func scanRange(_ slice: SliceReader, key: String) throws -> ClosedRange<Double> {
-        let range = try slice.doubles(key)
-        guard range.count == 2, range[0] > 0, range[0] < range[1] else {
-            throw slice.failure(key, "must be [min, max] with 0 < min < max")
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let settings = Settings(targets: .noisy, eta: try config.double("train.eta"), line: try LineSettings(config),
+                                newton: try NewtonSettings(config))
+        return try StudyConfig.of(config).allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
+            var node = settings
+            node.targets = run.targets
+            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
-        return range[0]...range[1]
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let dataset = try DatasetArtifact(reading: try context.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
-        let fit = WidthOneFit.fit(data, settings: settings.refiner, scanPoints: settings.scanPoints, scanRange: settings.scanRange)
-        let line = EmbeddedLine(fit: fit, data: data)
-        let analysis: EmbeddedLineAnalysis
-        do {
-            analysis = try EmbeddedLineAnalysis(line: line, eta: settings.eta, gridPoints: settings.gammaPoints,
-                                                gridMargin: settings.gammaMargin, tolerance: settings.refiner.eigenvalueTolerance)
-        } catch {
-            throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
-        }
+        let analysis = try settings.line.analysis(of: data, eta: settings.eta, newton: settings.newton)
+        let fit = analysis.line.fit
         let prediction = LinePrediction(analysis)
         let writer = try context.makeWriter(stage: name)
         try LineArtifact.write(to: writer.root, analysis: analysis, teacher: dataset.teacher, prediction: prediction)
@@ -80,9 +49,43 @@ public enum LineStage: Stage {
         if !context.quiet {
             let segments = analysis.stableSegments.map { String(format: "[%.4g, %.4g]", $0.lowerBound, $0.upperBound) }.joined(separator: " ∪ ")
             print(String(format: "line %@: w* = %.10g, c* = %.10g, E_1 = %.8g, A = %.6g; sign changes at γ = %@; GD-stable (η = %g): %@; paper start: %@",
-                         settings.targets, fit.w, fit.c, fit.trainingError, line.coefficient,
+                         settings.targets.rawValue, fit.w, fit.c, fit.trainingError, analysis.line.coefficient,
                          analysis.signChanges.map { String(format: "%.3g", $0) }.joined(separator: ", "), settings.eta,
                          segments.isEmpty ? "none" : segments, prediction.destination.rawValue))
+        }
+    }
+}
+
+/// The `line` section: the width-1 scan and the γ grid along L. Also read by the multistart stage,
+/// which computes the same line with its own η.
+public struct LineSettings: Codable, Equatable {
+    public var gammaPoints: Int
+    public var gammaMargin: Double
+    public var scanPoints: Int
+    /// [min, max] with 0 < min < max.
+    public var scanRange: [Double]
+
+    /// - Throws: `ConfigError` at `line.scan_range` unless it is [min, max] with 0 < min < max.
+    public init(_ config: Configuration) throws {
+        gammaPoints = try config.int("line.gamma_points")
+        gammaMargin = try config.double("line.gamma_margin")
+        scanPoints = try config.int("line.scan_points")
+        scanRange = try config.doubles("line.scan_range")
+        guard scanRange.count == 2, scanRange[0] > 0, scanRange[0] < scanRange[1] else {
+            throw config.failure("line.scan_range", "must be [min, max] with 0 < min < max")
+        }
+    }
+
+    /// The best width-1 fit of `data`, its embedded line and the line's analysis at step η.
+    /// - Throws: `StageFailure` when the Hessian along the line is not finite.
+    public func analysis(of data: TrainingSet, eta: Double, newton: NewtonSettings) throws -> EmbeddedLineAnalysis {
+        let fit = WidthOneFit.fit(data, settings: newton.refiner, scanPoints: scanPoints, scanRange: scanRange[0]...scanRange[1])
+        let line = EmbeddedLine(fit: fit, data: data)
+        do {
+            return try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: gammaPoints, gridMargin: gammaMargin,
+                                            tolerance: newton.eigenvalueTolerance)
+        } catch {
+            throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
         }
     }
 }

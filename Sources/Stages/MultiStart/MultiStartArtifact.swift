@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
+import Refinement
 
 /// The multistart stage's artifact: N seeded random starts trained by GD, each limit located on
 /// its set, and the limits grouped into limit functions.
@@ -102,7 +103,7 @@ public struct MultiStartArtifact {
                       segments: [ClosedRange<Double>], eta: Double, earlyStop: Bool, seconds: Double) throws {
         let n = report.starts.count
         let d = report.starts.first?.flat.count ?? 0
-        let columns = TrainingArtifact.columnNames(d / 2)
+        let columns = Network.columnNames(width: d / 2)
         func describe(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
         let nan = [Double](repeating: .nan, count: d)
 

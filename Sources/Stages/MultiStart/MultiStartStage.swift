@@ -1,8 +1,12 @@
+import Dataset
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Line
 import MLPNumerics
 import PipelineCore
+import Refinement
+import Study
 
 /// Trains many seeded random starts and reports their limits as limit sets and limit functions
 /// (Theorem 3.1: almost every start should reach the same function).
@@ -27,115 +31,73 @@ import PipelineCore
 /// `MultiStartArtifact`.
 public enum MultiStartStage: Stage {
     public static let name = "multistart"
-    public static let scope = StageScope.run
     public static let summary = "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit functions with basin fractions"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "width": "train.width", "refine": "eigen", "line": "line"]
-    public static let sourcePaths = ["Sources/Stages/MultiStart"] + Refinement.analysisSources
 
-    /// The certificate's keys (also read by the phases stage for the run's final point).
-    static let certificateKeys = ["certify_gradient", "certify_energy_gap", "certify_line_margin", "certify_path_samples"]
-
-    /// Every run of `runs`; a sweep's run when the sweep has starts.
-    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { (run.sweep?.starts ?? 1) > 0 }
-
-    public struct Settings {
-        let targets: String
-        let width: Int
-        let starts: Int
-        let normal: Bool
-        let scale: Double
-        let seed: UInt64
-        let eta: Double
-        let maxSteps: Int
-        let gradientTolerance: Double
-        let checkInterval: Int
-        let earlyStop: Bool
-        let certification: CertificationSettings
+    public struct Settings: Codable, Equatable {
+        public var targets: Targets
+        public var width: Int
+        public var starts: Int
+        public var distribution: Distribution
+        public var scale: Double
+        public var seed: UInt64
+        public var eta: Double
+        public var maxSteps: Int
+        public var gradientTolerance: Double
+        public var checkInterval: Int
+        public var earlyStop: Bool
+        /// The early stop's certificate; nil without the early stop.
+        public var certification: CertificationSettings?
         /// Refined critical points on no known set this close modulo symmetry are one point.
-        let samePointTolerance: Double
-        let functionTolerance: Double
-        let setTolerance: Double
-        let refiner: CriticalPointRefinerSettings
+        public var samePointTolerance: Double
+        public var functionTolerance: Double
+        public var setTolerance: Double
+        public var newton: NewtonSettings
         /// The line section: the width-1 scan and the γ grid.
-        let scanPoints: Int
-        let scanRange: ClosedRange<Double>
-        let gammaPoints: Int
-        let gammaMargin: Double
+        public var line: LineSettings
 
-        /// The starts θ_0^(1..N): all 2m·N weights drawn in order from one seeded stream, each
-        /// i.i.d. uniform on [−scale, scale] or normal N(0, scale²).
+        /// The starts θ_0^(1..N): all 2m·N weights drawn in order from one seeded stream.
         func initialPoints() -> [Network] {
             var random = PortableRandom(seed: seed)
-            return (0..<starts).map { _ in
-                Network(flat: (0..<(2 * width)).map { _ in normal ? scale * random.nextNormal() : random.nextUniform(in: -scale, scale) })
+            return (0..<starts).map { _ in Network(flat: distribution.draw(2 * width, scale: scale, from: &random)) }
+        }
+    }
+
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let settings = try Settings(config)
+        return try StudyConfig.of(config).allRuns.filter { ($0.sweep?.starts ?? 1) > 0 }.map { run in
+            var node = settings
+            node.targets = run.targets
+            if let sweep = run.sweep {
+                node.starts = sweep.starts
+                node.maxSteps = sweep.multistartSteps
             }
+            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
     }
 
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.run(run)!
-        var slice = config.section(name).objectValue ?? [:]
-        slice["targets"] = .string(spec.targets)
-        if let sweep = spec.sweep {
-            slice["starts"] = .number(Double(sweep.starts))
-            slice["max_steps"] = .number(Double(sweep.multistartSteps))
-        }
-        slice["width"] = config.section(TrainStage.name)["width"]
-        slice["refine"] = Refinement.slice(config)
-        slice["line"] = config.section(LineStage.name)
-        // The certificate's settings matter only with the early stop.
-        if slice["early_stop"]?.boolValue == false {
-            for key in certificateKeys { slice[key] = nil }
-        }
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset)])
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        let width = try slice.int("width")
-        guard width <= Symmetry.maximumEnumeratedWidth else {
-            throw slice.failure("width", "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
-        }
-        let (interval, budget) = (try slice.int("check_interval"), try slice.int("max_steps"))
-        guard interval <= budget else { throw slice.failure("check_interval", "exceeds multistart.max_steps = \(budget)") }
-        let earlyStop = try slice.bool("early_stop")
-        let certification = earlyStop
-            ? try Refinement.certification(slice, prefix: "")
-            : CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
-        return Settings(targets: try slice.string("targets"), width: width, starts: try slice.int("starts"),
-                        normal: try slice.string("distribution") == "normal", scale: try slice.double("scale"),
-                        seed: try slice.seed("seed"), eta: try slice.double("eta"), maxSteps: budget,
-                        gradientTolerance: try slice.double("gradient_tolerance"), checkInterval: interval,
-                        earlyStop: earlyStop, certification: certification,
-                        samePointTolerance: try slice.double("same_point_tolerance"),
-                        functionTolerance: try slice.double("function_tolerance"),
-                        setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
-                        refiner: try Refinement.settings(slice, prefix: "refine."),
-                        scanPoints: try slice.int("line.scan_points"), scanRange: try LineStage.scanRange(slice, key: "line.scan_range"),
-                        gammaPoints: try slice.int("line.gamma_points"), gammaMargin: try slice.double("line.gamma_margin"))
+    /// At most `starts × max_steps` GD steps: an upper bound, as starts end once their limit set is certain
+    /// (on the paper's data after ~1 % of the budget).
+    public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
+        let steps = Double(node.settings.starts) * Double(node.settings.maxSteps)
+        let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
+        return Cost(seconds: 0.1 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0), counts: ["GD steps": steps])
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let dataset = try DatasetArtifact(reading: try context.openInput("dataset"))
         let data = dataset.trainingSet(targets: settings.targets)
-        let fit = WidthOneFit.fit(data, settings: settings.refiner, scanPoints: settings.scanPoints, scanRange: settings.scanRange)
-        let line = EmbeddedLine(fit: fit, data: data)
-        let segments: [ClosedRange<Double>]
-        do {
-            segments = try EmbeddedLineAnalysis(line: line, eta: settings.eta, gridPoints: settings.gammaPoints,
-                                                gridMargin: settings.gammaMargin, tolerance: settings.refiner.eigenvalueTolerance).stableSegments
-        } catch {
-            throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
-        }
+        let analysis = try settings.line.analysis(of: data, eta: settings.eta, newton: settings.newton)
+        let (line, segments) = (analysis.line, analysis.stableSegments)
         let known = KnownSets(data: data, eta: settings.eta, line: line, lineSegments: segments, teacher: dataset.teacher,
-                              width: settings.width, refiner: settings.refiner, setTolerance: settings.setTolerance)
+                              width: settings.width, refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
         let starts = settings.initialPoints()
         let kernel = GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta)
 
-        let progress = context.progress("multistart \(settings.targets) (starts)", total: starts.count)
+        let progress = context.progress("multistart \(settings.targets.rawValue) (starts)", total: starts.count)
         let clock = ContinuousClock()
         let began = clock.now
-        let certification = settings.certification
         let earlyStop = settings.earlyStop
+        let certification = settings.certification ?? CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
         let descents = MultiStartDescent.descend(
             kernel, from: starts, maxSteps: settings.maxSteps, gradientTolerance: settings.gradientTolerance,
             checkInterval: settings.checkInterval,
@@ -202,7 +164,7 @@ public enum MultiStartStage: Stage {
                 String(format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction, f.wilson.lowerBound, f.wilson.upperBound)
             }.joined(separator: "; ")
             print(String(format: "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity, %d periodic orbits of GD), %d converged, %d not converged; %d limit function(s): %@",
-                         settings.targets, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.periodicCount, report.convergedCount, report.unconvergedCount,
+                         settings.targets.rawValue, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.periodicCount, report.convergedCount, report.unconvergedCount,
                          report.functions.count, functions))
         }
     }
@@ -271,5 +233,31 @@ struct MultiStartReport {
                             representative: representative, members: members, trainingError: representative.trainingError,
                             generalizationError: GeneralizationError.value(representative.point, teacher: teacher))
         }
+    }
+}
+
+extension MultiStartStage.Settings {
+    /// The `multistart` section with `train.width`, the eigen section's Newton settings and the line
+    /// section, checked: width ≤ 7 (limits are compared modulo m!·2^m symmetries), `check_interval ≤
+    /// max_steps`. The certificate's settings are read only with the early stop.
+    init(_ config: Configuration) throws {
+        let width = try config.int("train.width")
+        guard width <= Symmetry.maximumEnumeratedWidth else {
+            throw config.failure("train.width", "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; "
+                + "it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
+        }
+        let (interval, budget) = (try config.int("multistart.check_interval"), try config.int("multistart.max_steps"))
+        guard interval <= budget else { throw config.failure("multistart.check_interval", "exceeds multistart.max_steps = \(budget)") }
+        let earlyStop = try config.bool("multistart.early_stop")
+        self.init(targets: .noisy, width: width, starts: try config.int("multistart.starts"),
+                  distribution: try config.choice(Distribution.self, "multistart.distribution"),
+                  scale: try config.double("multistart.scale"), seed: try config.seed("multistart.seed"),
+                  eta: try config.double("multistart.eta"), maxSteps: budget,
+                  gradientTolerance: try config.double("multistart.gradient_tolerance"), checkInterval: interval,
+                  earlyStop: earlyStop, certification: earlyStop ? try CertificationSettings(config) : nil,
+                  samePointTolerance: try config.double("multistart.same_point_tolerance"),
+                  functionTolerance: try config.double("multistart.function_tolerance"),
+                  setTolerance: try NewtonSettings.setTolerance(config), newton: try NewtonSettings(config),
+                  line: try LineSettings(config))
     }
 }

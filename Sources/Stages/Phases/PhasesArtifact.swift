@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
+import Refinement
 
 /// The phases stage's artifact: the learning curve cut into labelled segments, the escapes, and
 /// one refined critical point per segment.

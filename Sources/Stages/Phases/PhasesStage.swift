@@ -1,8 +1,14 @@
+import Dataset
 import DynamicsAnalysis
+import Eigen
 import Foundation
 import HDF5Kit
+import Line
 import MLPNumerics
 import PipelineCore
+import Refinement
+import Study
+import Train
 
 /// Cuts one run's learning curve into phases (plateau, transition, near-optimal saddle, approach,
 /// converged), finds t*, the escapes and where the run is heading, and refines one critical point
@@ -12,55 +18,44 @@ import PipelineCore
 /// on noiseless data). The run's final point, when the run converged, is refined and located too:
 /// whether the run stayed on the interior of L, next to the line stage's prediction.
 ///
-/// Slice: the `phases` section plus the run's `targets`, `refine` (the eigen section's Newton
-/// settings and `set_tolerance`) and `certify` (the multistart section's `certify_*`); inputs
-/// `dataset`, `train`, `eigen`, `line`. Rules:
-/// docs/phases.md. Layout: `PhasesArtifact`.
+/// One node per training run of `runs`. Settings: the `phases` section, the run's targets, the
+/// eigen section's Newton settings and `set_tolerance`, and the multistart section's certificate
+/// (`certify_*`); inputs `dataset`, `train`, `eigen`, `line`. Rules: docs/phases.md. Layout:
+/// `PhasesArtifact`.
 public enum PhasesStage: Stage {
     public static let name = "phases"
-    public static let scope = StageScope.run
     public static let summary = "phase segments, t*, escapes, convergence time and the saddles passed (refined per segment)"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "refine": "eigen", "certify": "multistart"]
-    public static let sourcePaths = ["Sources/Stages/Phases", "Sources/Stages/Eigen/EigenArtifact.swift", "Sources/Stages/Line/LineArtifact.swift",
-                                     "Sources/Stages/Line/LineStage.swift"] + Refinement.analysisSources
 
-    public struct Settings {
-        let targets: String
-        let detection: PhaseDetectionSettings
+    public struct Settings: Codable, Equatable {
+        public var targets: Targets
+        public var detection: PhaseDetectionSettings
         /// How close to M counts as "near the optimal region" for the destination rule.
-        let nearOptimalDistance: Double
-        /// nil when representatives are not refined.
-        let refiner: CriticalPointRefinerSettings?
+        public var nearOptimalDistance: Double
+        /// Whether each segment's representative is refined.
+        public var refineRepresentatives: Bool
         /// Refines the final point and locates points on the known sets.
-        let locator: CriticalPointRefinerSettings
-        let setTolerance: Double
+        public var newton: NewtonSettings
+        public var setTolerance: Double
         /// When the final point's limit set counts as certain (`multistart.certify_*`).
-        let certification: CertificationSettings
+        public var certification: CertificationSettings
     }
 
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.run(run)!
-        var slice = config.section(name).objectValue ?? [:]
-        slice["targets"] = .string(spec.targets)
-        slice["refine"] = Refinement.slice(config)
-        let multistart = config.section(MultiStartStage.name)
-        slice["certify"] = .object(Dictionary(uniqueKeysWithValues: MultiStartStage.certificateKeys.map { ($0, multistart[$0] ?? .null) }))
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset),
-                                                        "train": NodeID(stage: TrainStage.name, instance: run),
-                                                        "eigen": NodeID(stage: EigenStage.name, instance: run),
-                                                        "line": NodeID(stage: LineStage.name, instance: run)])
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        Settings(targets: try slice.string("targets"),
-                 detection: PhaseDetectionSettings(
-                    slopeWindowDecades: try slice.double("slope_window_decades"), fastDropSlope: try slice.double("fast_drop_slope"),
-                    gradientTolerance: try slice.double("gradient_tolerance"), minimumSegmentPoints: try slice.int("minimum_segment_points")),
-                 nearOptimalDistance: try slice.double("near_optimal_distance"),
-                 refiner: try slice.bool("refine_representatives") ? try Refinement.settings(slice, prefix: "refine.") : nil,
-                 locator: try Refinement.settings(slice, prefix: "refine."),
-                 setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
-                 certification: try Refinement.certification(slice, prefix: "certify."))
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let settings = Settings(targets: .noisy, detection: try PhaseDetectionSettings(config),
+                                nearOptimalDistance: try config.double("phases.near_optimal_distance"),
+                                refineRepresentatives: try config.bool("phases.refine_representatives"),
+                                newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
+                                certification: try CertificationSettings(config))
+        return try StudyConfig.of(config).ownRuns.map { run in
+            var node = settings
+            node.targets = run.targets
+            return NodeSpec(instance: run.name, settings: node, inputs: [
+                "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                "train": NodeID(stage: TrainStage.name, instance: run.name),
+                "eigen": NodeID(stage: EigenStage.name, instance: run.name),
+                "line": NodeID(stage: LineStage.name, instance: run.name),
+            ])
+        }
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -92,7 +87,7 @@ public enum PhasesStage: Stage {
 
         let lineArtifact = try LineArtifact(reading: try context.openInput("line"))
         let known = KnownSets(data: data, eta: lineArtifact.eta, line: lineArtifact.line(on: data), lineSegments: lineArtifact.stableSegments,
-                              teacher: dataset.teacher, width: curve.width, refiner: settings.locator, setTolerance: settings.setTolerance)
+                              teacher: dataset.teacher, width: curve.width, refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
         // Where the run ended relative to L, next to the line's prediction: the limit set of θ_T when
         // it is certain (LimitSetCertifier, multistart.certify_*), else the refined θ_T when the run
         // converged, else unknown.
@@ -119,7 +114,8 @@ public enum PhasesStage: Stage {
         }
 
         var representatives: [PhasesArtifact.Representative] = []
-        if let refiner = settings.refiner {
+        if settings.refineRepresentatives {
+            let refiner = settings.newton.refiner
             for (n, segment) in report.segments.enumerated() {
                 // The segment's grid point closest to criticality is the best Newton start.
                 let members = times.indices.filter { times[$0] >= segment.startTime && times[$0] <= segment.endTime }
@@ -137,7 +133,7 @@ public enum PhasesStage: Stage {
         try writer.commit()
         if !context.quiet {
             let summary = report.segments.map { "\($0.phase.rawValue) [\(Int($0.startTime)), \(Int($0.endTime))] index \($0.index)" }
-            print("phases \(settings.targets): " + summary.joined(separator: "; ")
+            print("phases \(settings.targets.rawValue): " + summary.joined(separator: "; ")
                   + String(format: "; t* = %.0f, E_gen* = %.3g", report.earlyStoppingTime, report.earlyStoppingGeneralizationError))
         }
     }

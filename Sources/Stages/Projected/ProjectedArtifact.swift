@@ -1,6 +1,7 @@
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Study
 
 /// The projected stage's artifact.
 ///
@@ -24,7 +25,7 @@ public struct ProjectedArtifact {
 
     /// The summary of one experiment.
     public struct Ratio: Equatable {
-        public let method: String
+        public let method: DescentMethod
         public let t0: Int
         public let eta: Double
         public let startExcess: Double
@@ -78,7 +79,7 @@ public struct ProjectedArtifact {
             let name = branch.experiment.name
             let experiment = try (try? group.group(name)) ?? group.createGroup(name)
             if (try? experiment.string("method")) == nil {
-                try experiment.setAttribute("method", .string(branch.experiment.method))
+                try experiment.setAttribute("method", .string(branch.experiment.method.rawValue))
                 try experiment.setAttribute("t0", .int64(Int64(branch.experiment.t0)))
                 try experiment.setAttribute("eta", .double(branch.experiment.eta))
                 try experiment.setAttribute("steps", .int64(Int64(branch.experiment.steps)))
@@ -96,7 +97,7 @@ public struct ProjectedArtifact {
         }
         let rows = ratios
         let table = try root.createGroup("ratios")
-        try described(table.createDataset("method", strings: rows.map(\.method)), "sgd or gd")
+        try described(table.createDataset("method", strings: rows.map(\.method.rawValue)), "sgd or gd")
         try described(table.createDataset("t0", int64s: rows.map { Int64($0.t0) }), "branch time")
         try described(table.createDataset("eta", doubles: rows.map(\.eta)), "learning rate")
         try described(table.createDataset("start_excess", doubles: rows.map(\.startExcess)), "excess E_tr at t0")
@@ -131,7 +132,11 @@ public struct ProjectedArtifact {
         for name in try group.memberNames() {
             let experiment = try group.group(name)
             order[name] = try experiment.int("order")
-            let spec = ProjectedStage.Experiment(method: try experiment.string("method"), t0: try experiment.int("t0"),
+            let method = try experiment.string("method")
+            guard let descent = DescentMethod(rawValue: method) else {
+                throw HDF5Error(operation: "read \(name)/method", message: "unknown method '\(method)'")
+            }
+            let spec = ProjectedStage.Experiment(method: descent, t0: try experiment.int("t0"),
                                                  eta: try experiment.double("eta"), steps: try experiment.int("steps"))
             for projection in StepProjection.allCases {
                 let variant = try experiment.group(projection.rawValue)

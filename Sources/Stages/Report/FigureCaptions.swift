@@ -1,3 +1,13 @@
+import Dataset
+import Eigen
+import Line
+import MultiStart
+import Phases
+import Projected
+import Saddles
+import SweepSummary
+import Train
+
 /// What each figure shows and what to look for, and which stages' artifacts it draws on (per
 /// run; figure-data and render are in every figure's chain). Keyed by the figure-data names.
 struct FigureCaption {

@@ -1,5 +1,7 @@
 import Foundation
 import PipelineCore
+import Refinement
+import Train
 
 /// The "reproduces the paper" table: each claim of Maleknia & Sato that one run measures, the
 /// paper's statement, the value computed from the run's artifacts, and whether they agree.
@@ -58,7 +60,7 @@ struct PaperComparison {
     }
 
     var rows: [Row] {
-        run.run.targets == "clean" ? cleanRows : noisyRows
+        run.run.targets == .clean ? cleanRows : noisyRows
     }
 
     private func verdict(_ passes: Bool) -> Verdict {

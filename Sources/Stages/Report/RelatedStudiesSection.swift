@@ -1,5 +1,7 @@
 import DynamicsAnalysis
 import Foundation
+import Projected
+import Saddles
 
 /// The report's section on the two related papers, read from the `projected` and `saddles`
 /// artifacts: what each paper claims, what this pipeline measured, and whether they agree by a
@@ -40,7 +42,7 @@ struct RelatedStudiesSection {
                         + "<th>bulk / plain</th><th>late χ<sub>\(k)</sub> (plain)</th><th>claim</th></tr></thead><tbody>"]
         for row in artifact.ratios {
             let ratios = row.ratioToPlain
-            html.append("<tr><td>\(row.method == "sgd" ? "online SGD" : "GD")</td><td>\(Format.time(Double(row.t0)))</td>"
+            html.append("<tr><td>\(row.method == .sgd ? "online SGD" : "GD")</td><td>\(Format.time(Double(row.t0)))</td>"
                 + "<td>\(Format.number(row.eta))</td><td>\(Format.number(row.startThreshold, digits: 4))</td>"
                 + "<td>\(Format.number(row.startExcess))</td>"
                 + row.finalExcess.map { "<td>\(Format.number($0))</td>" }.joined()
@@ -57,7 +59,7 @@ struct RelatedStudiesSection {
     static func alignmentVerdict(_ row: ProjectedArtifact.Ratio) -> String {
         let ratios = row.ratioToPlain
         let parts: [(String, Bool)]
-        if row.method == "sgd" {
+        if row.method == .sgd {
             parts = [("dominant ≥ ½ plain", ratios[1] >= 0.5), ("bulk ≤ plain/10", ratios[2] <= 0.1)]
         } else if row.eta < row.startThreshold {
             parts = [("η &lt; 2/λ<sub>max</sub>: the excess falls", row.finalExcess[0] < row.startExcess),

@@ -1,9 +1,20 @@
+import Dataset
+import Eigen
 import Foundation
 import HDF5Kit
+import Line
+import MultiStart
+import Phases
 import PipelineCore
+import Projected
+import Saddles
+import SweepSummary
+import Train
 
-/// What an input artifact says about how it was made: its root provenance attributes, its
-/// run-record attributes (`timing_*`) and the wall time the driver wrote at the end of its log.
+/// What an input artifact says about how it was made: its root provenance attributes. Not its
+/// creation time, run-record attributes (`timing_*`) or the wall time in its log: those are
+/// measurements of the machine, and the page must be the same for the same inputs
+/// (`pipeline status --json` lists each node's wall time).
 struct NodeProvenance {
     /// `train[noisy]`, `figure-data`.
     let node: String
@@ -15,15 +26,10 @@ struct NodeProvenance {
     let gitCommit: String
     let hdf5Version: String
     let projectVersion: String
-    let created: String
     /// The config slice.
     let config: JSONValue
     /// Input role → the input node's name and key.
     let inputs: [(role: String, node: String, key: String)]
-    /// `timing_*` attributes (name without the prefix → value).
-    let timings: [(name: String, value: Double)]
-    /// From the log's last line; nil when not recorded.
-    let wallSeconds: Double?
     /// The artifact's file name in the store, `<stage>/<key>.h5`.
     var storePath: String { "\(stage)/\(key).h5" }
 
@@ -39,16 +45,11 @@ struct NodeProvenance {
         gitCommit = text("git_commit")
         hdf5Version = text("hdf5_version")
         projectVersion = text("project_version")
-        created = text("created")
         config = (try? JSONValue.parse(Data(text("config").utf8), source: "config")) ?? .object([:])
         let inputJSON = (try? JSONValue.parse(Data(text("inputs").utf8), source: "inputs"))?.objectValue ?? [:]
         inputs = inputJSON.sorted { $0.key < $1.key }.map { role, value in
             (role, value["node"]?.stringValue ?? "?", value["key"]?.stringValue ?? "")
         }
-        timings = try root.attributeNames().filter { $0.hasPrefix("timing_") }.sorted().compactMap { name in
-            (try? root.double(name)).map { (String(name.dropFirst("timing_".count)), $0) }
-        }
-        wallSeconds = RunLog.wallSeconds(in: RunLog.url(forArtifact: url))
     }
 
     /// The anchor of this node's row in the page's provenance table.
@@ -98,7 +99,7 @@ struct ReportInputs {
         }
         var runs: [RunAnalysis] = []
         // D_σ before D_0, as in the paper.
-        for run in settings.runs.sorted(by: { ($0.targets == "noisy" ? 0 : 1, $0.name) < ($1.targets == "noisy" ? 0 : 1, $1.name) }) {
+        for run in settings.runs.sorted(by: { ($0.targets == .noisy ? 0 : 1, $0.name) < ($1.targets == .noisy ? 0 : 1, $1.name) }) {
             var runNodes: [String: NodeProvenance] = [:]
             func read<T>(_ stage: String, _ reader: (HDF5File) throws -> T) throws -> T {
                 try withInput("\(stage).\(run.name)") { file, provenance in

@@ -1,5 +1,9 @@
+import FigureData
 import Foundation
 import PipelineCore
+import Render
+import Study
+import SweepSummary
 
 /// The HTML of `index.html`. Self-contained: styles inline, figures as data URIs, the DAG as
 /// inline SVG, no scripts; a Content-Security-Policy forbids loading anything else, so the page
@@ -77,7 +81,7 @@ struct ReportPage {
         for run in inputs.runs {
             let twin = inputs.runs.first { $0.run.dataset == run.run.dataset && $0.run.targets != run.run.targets }
             let comparison = PaperComparison(run: run, twin: twin)
-            let data = run.run.targets == "clean" ? "<i>D</i><sub>0</sub> (clean targets)" : "<i>D</i><sub>σ</sub> (noisy targets, σ = \(Format.number(run.dataset.sigma)))"
+            let data = run.run.targets == .clean ? "<i>D</i><sub>0</sub> (clean targets)" : "<i>D</i><sub>σ</sub> (noisy targets, σ = \(Format.number(run.dataset.sigma)))"
             html.append("<h3 id=\"run-\(Format.escape(run.run.name))\">Run <code>\(Format.escape(run.run.name))</code>: \(data) of dataset <code>\(Format.escape(run.run.dataset))</code></h3>")
             if let reason = comparison.notComparable {
                 html.append("<p class=\"note\">Not the paper's setting — \(Format.escape(reason)) — so no verdicts.</p>")
@@ -201,7 +205,7 @@ struct ReportPage {
         return html.joined(separator: "\n")
     }
 
-    /// The chain of nodes a figure comes from, with keys, config slices, code, commits and run times.
+    /// The chain of nodes a figure comes from, with keys, config slices, code and commits.
     private func figureProvenance(_ name: String, number: Int, caption: FigureCaption) -> String {
         var roots: Set<String> = []
         for run in inputs.runs {
@@ -221,7 +225,9 @@ struct ReportPage {
         var html = ["<section id=\"provenance\"><h2>5. Provenance</h2>",
                     "<p>The DAG of the nodes this page was made from, drawn by Graphviz (each box links to its row below; "
                         + "<code>dag.svg</code> and <code>dag.dot</code> lie beside this page). A node's key is the SHA-256 of its stage, "
-                        + "code identity, config slice and its inputs' content hashes (docs/pipeline.md).</p>",
+                        + "code identity, config slice and its inputs' content hashes (docs/pipeline.md). Run times and creation dates "
+                        + "are not on this page, which the same inputs always make byte for byte: <code>pipeline status --json</code> "
+                        + "lists each node's wall time from its log.</p>",
                     "<div class=\"dag\">\(svg)</div>"]
         html.append(nodeTable(ReportInputs.topologicalOrder(Array(inputs.nodes.values)), compact: false))
         if let own {
@@ -235,17 +241,13 @@ struct ReportPage {
     /// A table of nodes: short keys in the compact form (a figure's chain), full ones otherwise.
     private func nodeTable(_ nodes: [NodeProvenance], compact: Bool) -> String {
         var html = ["<table class=\"nodes\"><thead><tr><th>node</th><th>key</th>\(compact ? "" : "<th>content hash</th>")<th>code identity</th>"
-                    + "<th>git commit</th><th>HDF5</th>\(compact ? "" : "<th>created</th>")<th>run time</th><th>config slice</th></tr></thead><tbody>"]
+                    + "<th>git commit</th><th>HDF5</th><th>config slice</th></tr></thead><tbody>"]
         for node in nodes {
             let id = compact ? "" : " id=\"\(node.anchor)\""
             let name = compact ? "<a href=\"#\(node.anchor)\">\(Format.escape(node.node))</a>" : Format.escape(node.node)
             let hash = { (text: String) in compact ? "<code title=\"\(Format.escape(text))\">\(Format.escape(Format.short(text)))</code>" : "<code class=\"hash\">\(Format.escape(text))</code>" }
-            var time = node.wallSeconds.map(Format.seconds) ?? "—"
-            let rates = node.timings.filter { $0.name != "wall_seconds" }.map { "\(Format.number($0.value)) \($0.name.replacingOccurrences(of: "_", with: " "))" }
-            if !rates.isEmpty { time += "<br><span class=\"small\">\(rates.joined(separator: "<br>"))</span>" }
             html.append("<tr\(id)><td>\(name)</td><td>\(hash(node.key))</td>\(compact ? "" : "<td>\(hash(node.contentHash))</td>")"
                 + "<td>\(hash(node.codeIdentity))</td><td>\(hash(node.gitCommit))</td><td>\(Format.escape(node.hdf5Version))</td>"
-                + "\(compact ? "" : "<td>\(Format.escape(node.created))</td>")<td>\(time)</td>"
                 + "<td><details><summary>\(node.config.objectValue?.count ?? 0) keys</summary><pre>\(Format.escape(node.config.prettyText))</pre></details></td></tr>")
         }
         html.append("</tbody></table>")

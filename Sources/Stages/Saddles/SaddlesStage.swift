@@ -1,8 +1,12 @@
+import Dataset
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Line
 import MLPNumerics
 import PipelineCore
+import Refinement
+import Study
 
 /// Saddle-to-saddle dynamics (Zhang, Saxe & Latham, ICLR 2026) on the run's data: full-batch GD of
 /// several widths m from seeded random starts at several initial scales α. Per start: the learning
@@ -12,83 +16,68 @@ import PipelineCore
 ///
 /// A stage of its own rather than one training run per (m, α, seed): those would each bring the
 /// whole per-run chain (eigen, phases, multistart, figures) with them, and the figures compare the
-/// starts with one another. Slice: the `saddles` section plus the run's `targets`, `refine` (the
-/// eigen section's Newton settings) and `phases` (the phase detector's settings); inputs `dataset`
-/// and `line` (the best width-1 fit, for the escape threshold). Layout: `SaddlesArtifact`.
+/// starts with one another. One node per run of `runs` whose targets `saddles.run_targets` lists.
+/// Settings: the `saddles` section, the run's targets, the eigen section's Newton settings and the
+/// phase detector's settings; inputs `dataset` and `line` (the best width-1 fit, for the escape
+/// threshold). Layout: `SaddlesArtifact`.
 public enum SaddlesStage: Stage {
     public static let name = "saddles"
-    public static let scope = StageScope.run
     public static let summary = "GD of widths m from small random starts at scales α: plateaus, escape time from the origin, effective width, the saddles' types"
-    public static let sliceOrigins = ["targets": "runs.*.targets", "refine": "eigen", "phases": "phases"]
-    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool {
-        StudyRuns.applies(name, to: run, in: config)
-    }
-
-    public static let sourcePaths = ["Sources/Stages/Saddles", "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift"]
-        + Refinement.analysisSources
 
     /// One start: width, scale, seed.
-    public struct Start: Equatable {
+    public struct Start: Codable, Equatable {
         public let width: Int
         public let scale: Double
         public let seed: UInt64
-    }
 
-    public struct Settings {
-        let targets: String
-        let starts: [Start]
-        let normal: Bool
-        let run: SaddleToSaddleRun.Settings
-        let slopeMaxScale: Double
-        let refiner: CriticalPointRefinerSettings
-        let detection: PhaseDetectionSettings
-    }
-
-    static let phaseKeys = ["slope_window_decades", "fast_drop_slope", "gradient_tolerance", "minimum_segment_points"]
-
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.runs[run]!
-        var slice = config.section(name).objectValue ?? [:]
-        slice["run_targets"] = nil
-        slice["targets"] = .string(spec.targets)
-        var refine = Refinement.slice(config).objectValue ?? [:]
-        refine["set_tolerance"] = nil
-        slice["refine"] = .object(refine)
-        let phases = config.section(PhasesStage.name)
-        slice["phases"] = .object(Dictionary(uniqueKeysWithValues: phaseKeys.map { ($0, phases[$0] ?? .null) }))
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset),
-                                                        "line": NodeID(stage: LineStage.name, instance: run)])
-    }
-
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        let widths = try slice.doubles("widths").map { Int($0) }
-        let scales = try slice.doubles("init_scales")
-        let first = try slice.seed("seed"), count = try slice.int("seeds")
-        var starts: [Start] = []
-        for m in widths {
-            for scale in scales {
-                for j in 0..<count { starts.append(Start(width: m, scale: scale, seed: first + UInt64(j))) }
-            }
+        public init(width: Int, scale: Double, seed: UInt64) {
+            self.width = width
+            self.scale = scale
+            self.seed = seed
         }
-        let refiner = try Refinement.settings(slice, prefix: "refine.")
-        return Settings(
-            targets: try slice.string("targets"), starts: starts, normal: try slice.string("distribution") == "normal",
-            run: SaddleToSaddleRun.Settings(learningRate: try slice.double("eta"), maxSteps: try slice.int("max_steps"),
-                                            pointsPerDecade: try slice.int("points_per_decade"),
-                                            gradientTolerance: try slice.double("gradient_tolerance"),
-                                            widthTolerance: try slice.double("width_tolerance"),
-                                            eigenvalueTolerance: refiner.eigenvalueTolerance),
-            slopeMaxScale: try slice.double("slope_max_scale"), refiner: refiner,
-            detection: PhaseDetectionSettings(
-                slopeWindowDecades: try slice.double("phases.slope_window_decades"), fastDropSlope: try slice.double("phases.fast_drop_slope"),
-                gradientTolerance: try slice.double("phases.gradient_tolerance"), minimumSegmentPoints: try slice.int("phases.minimum_segment_points")))
+    }
+
+    public struct Settings: Codable, Equatable {
+        public var targets: Targets
+        public var starts: [Start]
+        public var distribution: Distribution
+        public var eta: Double
+        public var maxSteps: Int
+        public var pointsPerDecade: Int
+        public var gradientTolerance: Double
+        public var widthTolerance: Double
+        public var slopeMaxScale: Double
+        public var newton: NewtonSettings
+        public var detection: PhaseDetectionSettings
+
+        var run: SaddleToSaddleRun.Settings {
+            SaddleToSaddleRun.Settings(learningRate: eta, maxSteps: maxSteps, pointsPerDecade: pointsPerDecade,
+                                       gradientTolerance: gradientTolerance, widthTolerance: widthTolerance,
+                                       eigenvalueTolerance: newton.eigenvalueTolerance)
+        }
+
+        var refiner: CriticalPointRefinerSettings { newton.refiner }
+    }
+
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let runs = try StudyConfig.of(config).runs(selectedBy: "saddles.run_targets", in: config)
+        if runs.isEmpty { return [] }
+        let settings = try Settings(config)
+        return runs.map { run in
+            var node = settings
+            node.targets = run.targets
+            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                                                                        "line": NodeID(stage: LineStage.name, instance: run.name)])
+        }
     }
 
     /// The initial point: 2m weights drawn from the seed's own stream, times α (the same seed gives
     /// the same direction at every α).
-    static func initialPoint(_ start: Start, normal: Bool) -> Network {
+    static func initialPoint(_ start: Start, distribution: Distribution) -> Network {
         var random = PortableRandom(seed: start.seed)
-        return Network(flat: (0..<(2 * start.width)).map { _ in start.scale * (normal ? random.nextNormal() : random.nextUniform(in: -1, 1)) })
+        return Network(flat: (0..<(2 * start.width)).map { _ in
+            start.scale * (distribution == .normal ? random.nextNormal() : random.nextUniform(in: -1, 1))
+        })
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -96,8 +85,8 @@ public enum SaddlesStage: Stage {
         let data = dataset.trainingSet(targets: settings.targets)
         let widthOne = try LineArtifact(reading: try context.openInput("line")).fit
         let threshold = SaddleToSaddleRun.escapeThreshold(data, widthOneError: widthOne.trainingError)
-        let progress = context.progress("saddles \(settings.targets)", total: settings.starts.count)
-        let outcomes = SaddleToSaddleRun.runAll(settings.starts.map { initialPoint($0, normal: settings.normal) }, data: data,
+        let progress = context.progress("saddles \(settings.targets.rawValue)", total: settings.starts.count)
+        let outcomes = SaddleToSaddleRun.runAll(settings.starts.map { initialPoint($0, distribution: settings.distribution) }, data: data,
                                                 teacher: dataset.teacher, escapeThreshold: threshold, settings: settings.run,
                                                 finished: { progress.update($0) })
         progress.finish()
@@ -117,7 +106,7 @@ public enum SaddlesStage: Stage {
         if !context.quiet {
             let slope = artifact.escapeSlope()
             print(String(format: "saddles %@: %d starts; s = %.5g; escape slope %.1f steps/decade (predicted ln10/(2ηs) = %.1f, discrete ln10/ln(1+2ηs) = %.1f)",
-                         settings.targets, studied.count, artifact.originRate, slope, artifact.predictedSlope, artifact.discreteSlope))
+                         settings.targets.rawValue, studied.count, artifact.originRate, slope, artifact.predictedSlope, artifact.discreteSlope))
             for result in studied {
                 let path = result.plateaus.map { "\($0.phase)@\($0.t): \($0.summary)" }.joined(separator: " → ")
                 print(String(format: "  m = %d α = %g seed %d: escape %@, stopped at %d%@, E_tr %.6g; %@", result.start.width, result.start.scale,
@@ -125,5 +114,25 @@ public enum SaddlesStage: Stage {
                              result.run.reachedMinimum ? " (minimum)" : "", result.run.trainingError.last ?? .nan, path))
             }
         }
+    }
+}
+
+extension SaddlesStage.Settings {
+    /// The `saddles` section: every width × scale × seed, in that order.
+    init(_ config: Configuration) throws {
+        let first = try config.seed("saddles.seed"), count = try config.int("saddles.seeds")
+        var starts: [SaddlesStage.Start] = []
+        for m in try config.ints("saddles.widths") {
+            for scale in try config.doubles("saddles.init_scales") {
+                for j in 0..<count { starts.append(SaddlesStage.Start(width: m, scale: scale, seed: first + UInt64(j))) }
+            }
+        }
+        self.init(targets: .noisy, starts: starts, distribution: try config.choice(Distribution.self, "saddles.distribution"),
+                  eta: try config.double("saddles.eta"), maxSteps: try config.int("saddles.max_steps"),
+                  pointsPerDecade: try config.int("saddles.points_per_decade"),
+                  gradientTolerance: try config.double("saddles.gradient_tolerance"),
+                  widthTolerance: try config.double("saddles.width_tolerance"),
+                  slopeMaxScale: try config.double("saddles.slope_max_scale"), newton: try NewtonSettings(config),
+                  detection: try PhaseDetectionSettings(config))
     }
 }

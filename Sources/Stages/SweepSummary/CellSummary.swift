@@ -1,5 +1,6 @@
 import DynamicsAnalysis
 import PipelineCore
+import Study
 
 /// A count out of a number of trials, with its 95 % Wilson score interval
 /// (`LimitFunctions.wilsonInterval`, the multistart's basin fractions use the same).
@@ -21,7 +22,7 @@ struct Proportion: Equatable {
 /// all the cell's datasets, so their intervals treat starts as independent draws — within one
 /// dataset they are not (they share its landscape), and the per-dataset values are in the
 /// artifact's `/datasets` for a reader who wants another estimator.
-struct CellSummary: Equatable {
+public struct CellSummary: Equatable {
     let cell: Sweep.Cell
     let datasets: Int
     let singleFunction: Proportion
@@ -49,7 +50,7 @@ struct CellSummary: Equatable {
     static let quantileLevels = [0, 0.25, 0.5, 0.75, 1]
 
     /// What each measure counts, in words (figure titles, the report's column heads).
-    static func title(_ measure: String) -> String {
+    public static func title(_ measure: String) -> String {
         [
             "single_function": "datasets whose limits form one function",
             "unique_minimum": "datasets whose lowest limits are one point mod symmetry (Thm 3.1)",

@@ -1,5 +1,6 @@
 import DynamicsAnalysis
 import MLPNumerics
+import MultiStart
 
 /// What one dataset of a sweep shows: how its multi-start's limits are spread (one function or
 /// several, the lowest E_tr found, one point modulo symmetry or not, the embedded line's basin),

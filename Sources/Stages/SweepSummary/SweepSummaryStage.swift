@@ -1,8 +1,14 @@
+import Dataset
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
+import Line
 import MLPNumerics
+import MultiStart
 import PipelineCore
+import Refinement
+import Study
+import Train
 
 /// Aggregates one sweep (Theorem 3.1 as a measured probability): per (n, σ) cell, the fraction of
 /// datasets whose limits form a single limit function, the fraction whose lowest-E_tr limits are
@@ -11,74 +17,75 @@ import PipelineCore
 /// fraction, the distribution of A, and how often the line's prediction for the initial point
 /// agrees with where its training run ended — each with a 95 % Wilson interval.
 ///
-/// Scope: one node per sweep. Slice: the sweep's entry of `sweeps` plus `eta` (`train.eta`: the
-/// training runs' step, for the line's GD-stable segments), `refine` (the eigen section's Newton
-/// settings and `set_tolerance`), `certify` (the multistart section's `certify_*`) and
-/// `gradient_tolerance` (`multistart.gradient_tolerance`: a training run whose final gradient is
-/// below it has converged). Inputs per run `<run>` of the sweep: `dataset.<run>`, and
-/// `train.<run>` and `line.<run>` with `paper_init`, `multistart.<run>` with starts. Layout:
-/// `SweepSummaryArtifact`.
+/// One node per sweep. Settings: the sweep's grid (cells, seeds, whether it trains from the
+/// initial point and has starts) and `global_minimum_tolerance`, η (`train.eta`: the training
+/// runs' step, for the line's GD-stable segments), the eigen section's Newton settings and
+/// `set_tolerance`, the multistart section's certificate and `gradient_tolerance` (a training run
+/// whose final gradient is below it has converged). Inputs per run `<run>` of the sweep:
+/// `dataset.<run>`, and `train.<run>` and `line.<run>` with `paper_init`, `multistart.<run>` with
+/// starts. Layout: `SweepSummaryArtifact`.
 public enum SweepSummaryStage: Stage {
     public static let name = "sweep-summary"
-    public static let scope = StageScope.sweep
     public static let summary = "per (n, σ) cell of a sweep: single limit function, unique minimum, global-minimum and line-basin fractions, A, prediction vs outcome (Wilson intervals)"
-    public static let configSection: String? = nil
-    public static let sliceOrigins = ["sweep": "sweeps.*", "eta": "train.eta", "refine": "eigen", "certify": "multistart",
-                                      "gradient_tolerance": "multistart.gradient_tolerance"]
-    public static let sourcePaths = ["Sources/Stages/SweepSummary", "Sources/Stages/Line/LineArtifact.swift", "Sources/Stages/Line/LineStage.swift",
-                                     "Sources/Stages/MultiStart/MultiStartArtifact.swift"] + Refinement.analysisSources
 
-    public struct Settings {
-        let sweep: Sweep
-        let tolerance: Double
-        let eta: Double
-        let gradientTolerance: Double
-        let refiner: CriticalPointRefinerSettings
-        let setTolerance: Double
-        let certification: CertificationSettings
+    public struct Settings: Codable, Equatable {
+        public var sweep: String
+        /// The grid in order (n outer, σ inner) and the dataset seeds.
+        public var cells: [Sweep.Cell]
+        public var seeds: [Int]
+        public var paperInit: Bool
+        public var starts: Int
+        public var globalMinimumTolerance: Double
+        public var eta: Double
+        public var gradientTolerance: Double
+        public var newton: NewtonSettings
+        public var setTolerance: Double
+        public var certification: CertificationSettings
+
+        /// The dataset (and run) of a cell and seed, as the sweep names it.
+        func run(_ cell: Sweep.Cell, seed: Int) -> String { Sweep.instance(sweep, cell, seed: seed) }
     }
 
     /// The per-run stages a sweep's summary reads, by whether the sweep trains from the initial
     /// point and has starts.
     static func inputStages(_ sweep: Sweep) -> [String] {
-        [DatasetStage.name] + (sweep.paperInit ? [TrainStage.name, LineStage.name] : []) + (sweep.starts > 0 ? [MultiStartStage.name] : [])
+        [DatasetStage.name] + (sweep.paperInit ? [TrainStage.name, LineStage.name] : [])
+            + (sweep.starts > 0 ? [MultiStartStage.name] : [])
     }
 
-    public static func node(_ config: PipelineConfig, instance: String) throws -> NodeSpec {
-        let multistart = config.section(MultiStartStage.name)
-        let slice: JSONValue = .object([
-            "sweep": config.section("sweeps")[instance] ?? .null,
-            "eta": config.section(TrainStage.name)["eta"] ?? .null,
-            "refine": Refinement.slice(config),
-            "certify": .object(Dictionary(uniqueKeysWithValues: MultiStartStage.certificateKeys.map { ($0, multistart[$0] ?? .null) })),
-            "gradient_tolerance": multistart["gradient_tolerance"] ?? .null,
-        ])
-        var inputs: [String: NodeID] = [:]
-        let stages = inputStages(config.sweeps[instance]!)
-        for run in config.runs(ofSweep: instance) {
-            for stage in stages {
-                inputs["\(stage).\(run.name)"] = NodeID(stage: stage, instance: run.name)
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let study = try StudyConfig.of(config)
+        return try study.sweeps.keys.sorted().map { name in
+            let sweep = study.sweeps[name]!
+            let settings = Settings(
+                sweep: name, cells: sweep.cells, seeds: sweep.seeds, paperInit: sweep.paperInit, starts: sweep.starts,
+                globalMinimumTolerance: try config.double("sweeps.\(name).global_minimum_tolerance"),
+                eta: try config.double("train.eta"), gradientTolerance: try config.double("multistart.gradient_tolerance"),
+                newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
+                certification: try CertificationSettings(config))
+            var inputs: [String: NodeID] = [:]
+            for run in study.runs(ofSweep: name) {
+                for stage in inputStages(sweep) {
+                    inputs["\(stage).\(run.name)"] = NodeID(stage: stage, instance: run.name)
+                }
             }
+            return NodeSpec(instance: name, settings: settings, inputs: inputs)
         }
-        return NodeSpec(slice: slice, inputs: inputs)
     }
 
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        guard let instance = slice.instance, let spec = slice.value("sweep") else {
-            throw slice.failure("sweep", "the summary needs its sweep's entry")
+    /// The sweep's grid and budgets, for `pipeline dag`'s summary.
+    public static func describe(_ nodes: [NodeSpec<Settings>]) -> [String] {
+        nodes.map { node in
+            let s = node.settings
+            return "sweep \(s.sweep): \(s.cells.count) cell(s) (n, σ) × \(s.seeds.count) dataset seed(s) (\(s.seeds.first!)…\(s.seeds.last!)) "
+                + "= \(s.cells.count * s.seeds.count) datasets; paper init: \(s.paperInit ? "yes" : "no"), starts: \(s.starts); "
+                + "nodes named \(s.sweep)-n<n>-s<σ>-d<seed>"
         }
-        _ = try slice.checked("sweep")
-        return Settings(sweep: try Sweep(name: instance, spec: spec), tolerance: try slice.double("sweep.global_minimum_tolerance"),
-                        eta: try slice.double("eta"), gradientTolerance: try slice.double("gradient_tolerance"),
-                        refiner: try Refinement.settings(slice, prefix: "refine."),
-                        setTolerance: try Refinement.setTolerance(slice, prefix: "refine."),
-                        certification: try Refinement.certification(slice, prefix: "certify."))
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
-        let sweep = settings.sweep
-        let runs = sweep.cells.flatMap { cell in sweep.seeds.map { (cell: cell, seed: $0, name: sweep.instance(cell, seed: $0)) } }
-        let progress = context.progress("sweep-summary \(sweep.name) (datasets)", total: runs.count)
+        let runs = settings.cells.flatMap { cell in settings.seeds.map { (cell: cell, seed: $0, name: settings.run(cell, seed: $0)) } }
+        let progress = context.progress("sweep-summary \(settings.sweep) (datasets)", total: runs.count)
         // Parsed once: `context.openInput` parses every --input per call, and a sweep has thousands.
         let paths = try context.inputPaths()
         func open(_ role: String) throws -> HDF5File {
@@ -91,10 +98,12 @@ public enum SweepSummaryStage: Stage {
             progress.update(done + 1)
         }
         progress.finish()
-        let cells = sweep.cells.map { cell in CellSummary(cell: cell, outcomes: outcomes.filter { $0.n == cell.n && $0.sigma == cell.sigma }) }
-        let artifact = SweepSummaryArtifact(sweep: sweep.name, paperInit: sweep.paperInit, datasets: outcomes, cells: cells)
+        let cells = settings.cells.map { cell in
+            CellSummary(cell: cell, outcomes: outcomes.filter { $0.n == cell.n && $0.sigma == cell.sigma })
+        }
+        let artifact = SweepSummaryArtifact(sweep: settings.sweep, paperInit: settings.paperInit, datasets: outcomes, cells: cells)
         let writer = try context.makeWriter(stage: name)
-        try artifact.write(to: writer.root, tolerance: settings.tolerance, starts: sweep.starts)
+        try artifact.write(to: writer.root, tolerance: settings.globalMinimumTolerance, starts: settings.starts)
         try writer.commit()
         if !context.quiet {
             for cell in cells {
@@ -102,7 +111,7 @@ public enum SweepSummaryStage: Stage {
                     let interval = m.value.interval.map { String(format: " [%.2f, %.2f]", $0.lowerBound, $0.upperBound) } ?? ""
                     return "\(m.name) \(m.value.successes)/\(m.value.trials)\(interval)"
                 }
-                print("sweep-summary \(sweep.name) n = \(cell.cell.n), σ = \(JSONValue.format(cell.cell.sigma)): \(cell.datasets) dataset(s); "
+                print("sweep-summary \(settings.sweep) n = \(cell.cell.n), σ = \(JSONValue.format(cell.cell.sigma)): \(cell.datasets) dataset(s); "
                     + measures.joined(separator: "; "))
             }
         }
@@ -114,21 +123,21 @@ public enum SweepSummaryStage: Stage {
         let dataset = try DatasetArtifact(reading: try open("\(DatasetStage.name).\(run)"))
         var limits = DatasetOutcome.Limits()
         var coefficient = Double.nan
-        if settings.sweep.starts > 0 {
+        if settings.starts > 0 {
             let multistart = try MultiStartArtifact(reading: try open("\(MultiStartStage.name).\(run)"))
-            limits = DatasetOutcome.limits(of: multistart, tolerance: settings.tolerance)
+            limits = DatasetOutcome.limits(of: multistart, tolerance: settings.globalMinimumTolerance)
             coefficient = multistart.lineCoefficient ?? .nan
         }
         var prediction: InteriorOutcome?
         var reached: InteriorOutcome?
-        if settings.sweep.paperInit {
+        if settings.paperInit {
             let train = try TrainingArtifact(reading: try open("\(TrainStage.name).\(run)"))
             let line = try LineArtifact(reading: try open("\(LineStage.name).\(run)"))
-            let data = dataset.trainingSet(targets: "noisy")
+            let data = dataset.trainingSet(targets: .noisy)
             coefficient = line.coefficient
             prediction = line.prediction.destination
             let known = KnownSets(data: data, eta: settings.eta, line: line.line(on: data), lineSegments: line.stableSegments,
-                                  teacher: dataset.teacher, width: train.final.width, refiner: settings.refiner,
+                                  teacher: dataset.teacher, width: train.final.width, refiner: settings.newton.refiner,
                                   setTolerance: settings.setTolerance)
             reached = DatasetOutcome.outcome(final: train.final, gradientNorm: train.curve.gradientNorm.last ?? .infinity, known: known,
                                              certification: settings.certification, gradientTolerance: settings.gradientTolerance)

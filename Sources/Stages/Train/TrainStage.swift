@@ -1,76 +1,72 @@
+import Dataset
 import Foundation
 import HDF5Kit
 import MLPNumerics
 import PipelineCore
+import Study
 
 /// Trains one run by full-batch GD or online SGD from its initial point and records θ_t, E_tr,
 /// E_gen and ‖∇E_tr‖.
 ///
-/// Slice: the `train` section plus the run's `targets`; input `dataset`. A run that produces a
-/// non-finite value stops with the step and the quantity, and writes nothing. Layout:
-/// `TrainingArtifact`.
+/// One node per run of `runs`, and per run of a sweep that trains from the initial point
+/// (`paper_init`), with the sweep's step budget and a thinned trajectory. Settings: the `train`
+/// section and the run's targets; input `dataset`. A run that produces a non-finite value stops
+/// with the step and the quantity, and writes nothing. Layout: `TrainingArtifact`.
 public enum TrainStage: Stage {
     public static let name = "train"
-    public static let scope = StageScope.run
     public static let summary = "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, ‖∇E_tr‖)"
-    public static let sliceOrigins = ["targets": "runs.*.targets"]
-    public static let sourcePaths = ["Sources/Stages/Train", "Sources/Stages/Dataset/DatasetArtifact.swift", "Sources/MLPNumerics", "Sources/CVectorMath"]
 
-    /// Every run of `runs`; a sweep's run when the sweep trains from the initial point (`paper_init`).
-    public static func applies(to run: PipelineConfig.Run, in config: PipelineConfig) -> Bool { run.sweep?.paperInit ?? true }
+    public struct Settings: Codable, Equatable {
+        public var method: DescentMethod
+        public var eta: Double
+        public var steps: Int
+        public var width: Int
+        public var recordEvery: Int
+        public var logPointsPerDecade: Int
+        public var targets: Targets
+        /// The sampler's seed (online SGD only).
+        public var sgdSeed: UInt64?
+        public var initial: InitialPoint
 
-    public struct Settings {
-        public let method: String
-        public let eta: Double
-        public let steps: Int
-        public let width: Int
-        public let recordEvery: Int
-        public let pointsPerDecade: Int
-        public let targets: String
-        public let sgdSeed: UInt64
         /// θ_0.
-        public let initial: Network
+        public var initialNetwork: Network { initial.network(width: width) }
     }
 
-    public static func node(_ config: PipelineConfig, instance run: String) throws -> NodeSpec {
-        let spec = config.run(run)!
-        var slice = config.section("train").objectValue ?? [:]
-        slice["targets"] = .string(spec.targets)
-        // A sweep's run: the configuration's initial point with the sweep's budget; its
-        // trajectory is thinned (it is not plotted).
-        if let sweep = spec.sweep {
-            slice["steps"] = .number(Double(sweep.trainSteps))
-            slice["record_every"] = .number(Double(min(sweep.recordEvery, sweep.trainSteps)))
+    /// θ_0: given explicitly, or drawn with a seed.
+    public enum InitialPoint: Codable, Equatable {
+        case explicit(w: [Double], v: [Double])
+        case random(distribution: Distribution, scale: Double, seed: UInt64)
+
+        func network(width: Int) -> Network {
+            switch self {
+            case .explicit(let w, let v): return Network(w: w, v: v)
+            case .random(let distribution, let scale, let seed):
+                var random = PortableRandom(seed: seed)
+                return Network(flat: distribution.draw(2 * width, scale: scale, from: &random))
+            }
         }
-        // Keys that do not apply to the chosen method or initial point stay out of the key.
-        var initial = slice["init"]?.objectValue ?? [:]
-        for unused in initial["kind"]?.stringValue == "random" ? ["w", "v"] : ["distribution", "scale", "seed"] {
-            initial[unused] = nil
-        }
-        slice["init"] = .object(initial)
-        if slice["method"]?.stringValue != "sgd" { slice["sgd_seed"] = nil }
-        return NodeSpec(slice: .object(slice), inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: spec.dataset)])
     }
 
-    public static func settings(_ slice: SliceReader) throws -> Settings {
-        let method = try slice.string("method")
-        let width = try slice.int("width")
-        let initial: Network
-        if try slice.string("init.kind") == "random" {
-            let scale = try slice.double("init.scale")
-            let normal = try slice.string("init.distribution") == "normal"
-            var random = PortableRandom(seed: try slice.seed("init.seed"))
-            initial = Network(flat: (0..<(2 * width)).map { _ in normal ? scale * random.nextNormal() : random.nextUniform(in: -scale, scale) })
-        } else {
-            let w = try slice.doubles("init.w"), v = try slice.doubles("init.v")
-            guard w.count == width else { throw slice.failure("init.w", "has \(w.count) element(s) but the network width train.width is \(width)") }
-            guard v.count == width else { throw slice.failure("init.v", "has \(v.count) element(s) but the network width train.width is \(width)") }
-            initial = Network(w: w, v: v)
+    public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+        let study = try StudyConfig.of(config)
+        let settings = try Settings(config)
+        return study.allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
+            var node = settings
+            node.targets = run.targets
+            // A sweep's run: the configuration's initial point with the sweep's budget; its trajectory
+            // is thinned (it is not plotted).
+            if let sweep = run.sweep {
+                node.steps = sweep.trainSteps
+                node.recordEvery = min(sweep.recordEvery, sweep.trainSteps)
+            }
+            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
-        return Settings(method: method, eta: try slice.double("eta"), steps: try slice.int("steps"), width: width,
-                        recordEvery: try slice.int("record_every"), pointsPerDecade: try slice.int("log_points_per_decade"),
-                        targets: try slice.string("targets"), sgdSeed: method == "sgd" ? try slice.seed("sgd_seed") : 0,
-                        initial: initial)
+    }
+
+    public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
+        let steps = Double(node.settings.steps)
+        let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
+        return Cost(seconds: 0.15 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0), counts: ["GD steps": steps])
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -81,12 +77,12 @@ public enum TrainStage: Stage {
         let writer = try context.makeWriter(stage: name, expectedBytes: trajectoryBytes)
         let trajectory = try TrainingArtifact.createTrajectory(in: writer.root, width: settings.width, stride: settings.recordEvery)
 
-        let progress = context.progress("train \(settings.targets)", total: settings.steps)
+        let progress = context.progress("train \(settings.targets.rawValue)", total: settings.steps)
         let clock = ContinuousClock()
         let began = clock.now
         let record: TrainingRecord
         do {
-            record = try trainer(settings, data).run(from: settings.initial, progress: progress.update, extras: { net in
+            record = try trainer(settings, data).run(from: settings.initialNetwork, progress: progress.update, extras: { net in
                 [GeneralizationError.value(net, teacher: dataset.teacher)]
             }, trajectory: { chunk in try trajectory.append(rows: chunk.values) })
         } catch let diverged as TrainingDiverged {
@@ -101,7 +97,7 @@ public enum TrainStage: Stage {
         try writer.commit()
         if !context.quiet {
             print(String(format: "train %@: %d steps in %.2f s (%.0f ns/step); final E_tr = %.6g, E_gen = %.4g, |grad| = %.3g",
-                         settings.targets, settings.steps, seconds, seconds / Double(settings.steps) * 1e9,
+                         settings.targets.rawValue, settings.steps, seconds, seconds / Double(settings.steps) * 1e9,
                          last.trainingError, last.extras[0], last.gradientNorm))
         }
     }
@@ -109,10 +105,40 @@ public enum TrainStage: Stage {
     private static func trainer(_ settings: Settings, _ data: TrainingSet) -> TrainingRun {
         var run = TrainingRun(kernel: GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta),
                               steps: settings.steps, recordEvery: settings.recordEvery,
-                              logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.pointsPerDecade).times)
-        if settings.method == "sgd" {
-            run.online = OnlineGradientDescent(data: data, learningRate: settings.eta, seed: settings.sgdSeed)
+                              logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.logPointsPerDecade).times)
+        if settings.method == .sgd, let seed = settings.sgdSeed {
+            run.online = OnlineGradientDescent(data: data, learningRate: settings.eta, seed: seed)
         }
         return run
     }
+}
+
+extension TrainStage.Settings {
+    /// The `train` section, checked: an explicit initial point has `train.width` weights per layer.
+    /// Keys that do not apply (the random draw's for an explicit point, `sgd_seed` for full-batch GD)
+    /// are not read, so changing them recomputes nothing.
+    init(_ config: Configuration) throws {
+        let width = try config.int("train.width")
+        let initial: TrainStage.InitialPoint
+        switch try config.choice(InitialPointKind.self, "train.init.kind") {
+        case .random:
+            initial = .random(distribution: try config.choice(Distribution.self, "train.init.distribution"),
+                              scale: try config.double("train.init.scale"), seed: try config.seed("train.init.seed"))
+        case .explicit:
+            let w = try config.doubles("train.init.w"), v = try config.doubles("train.init.v")
+            for (key, vector) in [("w", w), ("v", v)] where vector.count != width {
+                throw config.failure("train.init.\(key)", "has \(vector.count) element(s) but the network width train.width is \(width)")
+            }
+            initial = .explicit(w: w, v: v)
+        }
+        let method = try config.choice(DescentMethod.self, "train.method")
+        self.init(method: method, eta: try config.double("train.eta"), steps: try config.int("train.steps"), width: width,
+                  recordEvery: try config.int("train.record_every"), logPointsPerDecade: try config.int("train.log_points_per_decade"),
+                  targets: .noisy, sgdSeed: method == .sgd ? try config.seed("train.sgd_seed") : nil, initial: initial)
+    }
+}
+
+/// `train.init.kind`.
+private enum InitialPointKind: String, CaseIterable {
+    case explicit, random
 }

@@ -59,7 +59,7 @@ public struct TrainingArtifact {
         let trajectory = try root.createGroup("trajectory").createExtendableDataset("theta", columns: 2 * width, deflate: nil)
         try trajectory.setAttribute("stride", .int64(Int64(stride)))
         try trajectory.setAttribute("first_step", .int64(0))
-        try trajectory.setAttribute("columns", .string(columnNames(width)))
+        try trajectory.setAttribute("columns", .string(Network.columnNames(width: width)))
         try trajectory.setAttribute("description", .string("θ_t at t = 0, k, 2k, ... (k = stride)"))
         return trajectory
     }
@@ -71,17 +71,18 @@ public struct TrainingArtifact {
         let log = try root.createGroup("log")
         try log.createDataset("t", int64s: curve.t.map { Int64($0) }).setAttribute("description", .string("step t (log-spaced grid)"))
         try log.createDataset("theta", doubles: curve.theta, shape: [curve.t.count, 2 * width])
-            .setAttribute("columns", .string(Self.columnNames(width)))
+            .setAttribute("columns", .string(Network.columnNames(width: width)))
         try log.createDataset("E_tr", doubles: curve.trainingError).setAttribute("description", .string("training error (1/n) Σ (f(x_k) − y_k)²"))
         try log.createDataset("E_gen", doubles: curve.generalizationError).setAttribute("description", .string("generalization error E_x~N(0,1) (f − f*)², quadrature"))
         try log.createDataset("grad_norm", doubles: curve.gradientNorm).setAttribute("description", .string("Euclidean norm of ∇E_tr"))
         try root.setAttribute("width", .int64(Int64(width)))
-        try root.setAttribute("method", .string(settings.method))
+        try root.setAttribute("method", .string(settings.method.rawValue))
         try root.setAttribute("eta", .double(settings.eta))
         try root.setAttribute("steps", .int64(Int64(settings.steps)))
-        try root.setAttribute("targets", .string(settings.targets))
-        try root.setAttribute("initial_w", .doubles(settings.initial.w))
-        try root.setAttribute("initial_v", .doubles(settings.initial.v))
+        try root.setAttribute("targets", .string(settings.targets.rawValue))
+        let initial = settings.initialNetwork
+        try root.setAttribute("initial_w", .doubles(initial.w))
+        try root.setAttribute("initial_v", .doubles(initial.v))
         try root.setAttribute("final_w", .doubles(final.w))
         try root.setAttribute("final_v", .doubles(final.v))
         try root.setAttribute("final_E_tr", .double(curve.trainingError.last ?? .nan))
@@ -114,10 +115,5 @@ public struct TrainingArtifact {
         let stride = try dataset.int("stride")
         let values = try rows.map { try dataset.readDoubleRows($0) } ?? dataset.readDoubles()
         return (values, stride)
-    }
-
-    /// "w_1, ..., w_m, v_1, ..., v_m".
-    public static func columnNames(_ m: Int) -> String {
-        ((1...m).map { "w_\($0)" } + (1...m).map { "v_\($0)" }).joined(separator: ", ")
     }
 }

@@ -1,0 +1,5 @@
+import BuildProvenance
+import Dataset
+import PipelineCore
+
+StageMain.run(DatasetStage.self, codeTable: codeTable)

@@ -1,0 +1,5 @@
+import BuildProvenance
+import Eigen
+import PipelineCore
+
+StageMain.run(EigenStage.self, codeTable: codeTable)

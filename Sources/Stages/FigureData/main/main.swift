@@ -1,0 +1,5 @@
+import BuildProvenance
+import FigureData
+import PipelineCore
+
+StageMain.run(FigureDataStage.self, codeTable: codeTable)

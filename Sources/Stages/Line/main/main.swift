@@ -1,0 +1,5 @@
+import BuildProvenance
+import Line
+import PipelineCore
+
+StageMain.run(LineStage.self, codeTable: codeTable)

@@ -1,0 +1,5 @@
+import BuildProvenance
+import MultiStart
+import PipelineCore
+
+StageMain.run(MultiStartStage.self, codeTable: codeTable)

@@ -1,0 +1,5 @@
+import BuildProvenance
+import Phases
+import PipelineCore
+
+StageMain.run(PhasesStage.self, codeTable: codeTable)

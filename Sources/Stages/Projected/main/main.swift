@@ -1,0 +1,5 @@
+import BuildProvenance
+import Projected
+import PipelineCore
+
+StageMain.run(ProjectedStage.self, codeTable: codeTable)

@@ -1,0 +1,5 @@
+import BuildProvenance
+import Render
+import PipelineCore
+
+StageMain.run(RenderStage.self, codeTable: codeTable)

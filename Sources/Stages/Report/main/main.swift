@@ -1,0 +1,5 @@
+import BuildProvenance
+import Report
+import PipelineCore
+
+StageMain.run(ReportStage.self, codeTable: codeTable)

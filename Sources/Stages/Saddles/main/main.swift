@@ -1,0 +1,5 @@
+import BuildProvenance
+import Saddles
+import PipelineCore
+
+StageMain.run(SaddlesStage.self, codeTable: codeTable)

@@ -1,0 +1,5 @@
+import BuildProvenance
+import SweepSummary
+import PipelineCore
+
+StageMain.run(SweepSummaryStage.self, codeTable: codeTable)

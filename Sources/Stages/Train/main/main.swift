@@ -1,0 +1,5 @@
+import BuildProvenance
+import Train
+import PipelineCore
+
+StageMain.run(TrainStage.self, codeTable: codeTable)

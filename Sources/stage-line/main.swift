@@ -1,5 +1,0 @@
-import BuildProvenance
-import PipelineCore
-import Stages
-
-StageMain.run(LineStage.self, builtFrom: builtSourceDigests)

@@ -1,5 +1,0 @@
-import BuildProvenance
-import PipelineCore
-import Stages
-
-StageMain.run(RenderStage.self, builtFrom: builtSourceDigests)
