@@ -166,7 +166,7 @@ public enum PhaseDetector {
 
     /// Least-squares slope of logE against logT over `|logT − logT_k| ≤ halfWidth` at each k
     /// (at least the two nearest neighbours are used, so the slope is always defined).
-    static func localSlopes(logT: [Double], logE: [Double], halfWidth: Double) -> [Double] {
+    package static func localSlopes(logT: [Double], logE: [Double], halfWidth: Double) -> [Double] {
         let n = logT.count
         return (0..<n).map { k in
             var lo = k, hi = k
@@ -185,7 +185,7 @@ public enum PhaseDetector {
 
     /// Absorbs runs shorter than `minimum` into the preceding run (the first run into the next),
     /// shortest first, until every run has at least `minimum` points or only one run is left.
-    static func debounce<T: Equatable>(_ values: [T], minimum: Int) -> [T] {
+    package static func debounce<T: Equatable>(_ values: [T], minimum: Int) -> [T] {
         var runs: [(value: T, count: Int)] = []
         for v in values {
             if let last = runs.last, last.value == v { runs[runs.count - 1].count += 1 } else { runs.append((v, 1)) }

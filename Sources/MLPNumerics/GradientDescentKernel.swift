@@ -29,9 +29,9 @@ public struct GradientDescentKernel: Sendable {
     /// it, `|tanh| ≤ 1`), so its loss need not be summed to detect a divergence.
     let finiteLossBound: Double
     /// Forces the general-width loop even for width 2 (tests compare the two).
-    var forceGeneralPath = false
+    package var forceGeneralPath = false
     /// Steps between finiteness checks (bounds the replay cost after a divergence).
-    var checkInterval = 1 << 16
+    package var checkInterval = 1 << 16
 
     /// Prepares the padded data.
     /// - Parameters:

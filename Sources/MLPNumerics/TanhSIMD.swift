@@ -19,7 +19,7 @@ public func simdTanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
 }
 
 /// `simdTanh` for inputs with `|z| ≤ 20` (or NaN); larger magnitudes give NaN or wrong values.
-func simdTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
+package func simdTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
     vectorTanhUnclamped(z)
 }
 

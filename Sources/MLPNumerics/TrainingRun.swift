@@ -19,7 +19,7 @@ public struct TrainingRun {
     /// Trajectory rows per chunk handed to the sink.
     public var rowsPerChunk = 4096
     /// Longest stretch run without a progress update.
-    var maxSegment = 1 << 16
+    package var maxSegment = 1 << 16
 
     /// - Precondition: `steps ≥ 0`, `recordEvery ≥ 1` if set, `logTimes` strictly increasing
     ///   within `0...steps`.

@@ -115,6 +115,7 @@ private struct Run {
                 }
                 reportSettled()
             }
+            reportSettled()  // nodes skipped by the last nextRequest()
             if scheduler.isFinished { break }
             board.draw(running.values.sorted { $0.node < $1.node })
             guard let (id, event) = events.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }

@@ -1,6 +1,6 @@
 import XCTest
 import MLPNumerics
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 final class CriticalPointRefinerTests: XCTestCase {
     private func assertRefines<F: TwiceDifferentiableObjective>(

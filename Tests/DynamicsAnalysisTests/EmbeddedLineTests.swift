@@ -2,7 +2,7 @@ import Foundation
 import MLPNumerics
 import TestSupport
 import XCTest
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 /// Root finding, the width-1 fit, the coefficient A and the embedded line's critical structure,
 /// each against an independent reference: closed forms, finite differences of E_tr, and a NumPy

@@ -1,7 +1,7 @@
 import XCTest
 import LinearAlgebra
 import MLPNumerics
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 final class HessianAnalysisTests: XCTestCase {
     /// A = Q diag(λ) Qᵀ with Q a rotation in the (0,1) plane then the (1,2) plane: known eigenpairs.

@@ -2,7 +2,7 @@ import Foundation
 import MLPNumerics
 import TestSupport
 import XCTest
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 /// Locating limits on their sets, certifying them early, grouping them into functions, and the
 /// Wilson interval, each against independent references (closed forms, known values, brute force).

@@ -2,7 +2,7 @@ import Foundation
 import MLPNumerics
 import TestSupport
 import XCTest
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 /// Faces at infinity (`Face`, `FaceObjective`) against finite differences and closed forms, and
 /// located limits at infinity against the dynamics itself: GD continued far beyond the stop.

@@ -3,7 +3,7 @@ import LinearAlgebra
 import MLPNumerics
 import TestSupport
 import XCTest
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 /// Periodic orbits of GD (`PeriodicOrbits`) on the full study's n = 25, σ = 0.8 datasets, where GD with η = 0.01
 /// never converged: checked against the GD kernel itself (independent code), central differences of G², and GD

@@ -1,6 +1,6 @@
 import XCTest
 import MLPNumerics
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 final class PhaseDetectorTests: XCTestCase {
     /// A synthetic saddle–saddle–attractor curve on t = 10^(k/40), k = 0…240:

@@ -1,6 +1,6 @@
 import XCTest
 import MLPNumerics
-@testable import DynamicsAnalysis
+import DynamicsAnalysis
 
 final class RegionChecksTests: XCTestCase {
     private let noisy = Fixtures.teacherData(sigma: 0.2)

@@ -27,6 +27,24 @@ final class ExitCodeTests: ProjectTestCase {
         }
     }
 
+    /// An invalid configuration: every command that reads it prints one line naming the key and
+    /// value and exits with 2, and the store stays as it was (the cases are `StagesTests`'
+    /// `ConfigValidationTests`, checked in process).
+    func testInvalidConfigurationExitsWith2InOneLineAndWritesNothing() throws {
+        try pipeline(["run", "dataset"])
+        let before = snapshot(of: results)
+        for (path, value, fragment) in [("train.eta", 0 as Any, "'train.eta'"), ("multistart.check_interval", 50000, "max_steps = 2000")] {
+            write(jsonText(setting(smallConfig(), path, value)), to: URL(fileURLWithPath: configPath))
+            for command in [["run"], ["status"], ["run", "--dry-run"], ["gc"], ["export", "snakemake", "-o", "/dev/null"]] {
+                let result = try driver(command + ["--config", configPath])
+                XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")
+                XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one message expected, got: \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains(fragment), "\(command): \(result.stderr)")
+            }
+        }
+        XCTAssertEqual(snapshot(of: results), before, "results/ changed")
+    }
+
     func testHelpExitsWith0() throws {
         for arguments in [["--help"], ["run", "--help"], ["help", "verify"]] {
             let result = try driver(arguments)

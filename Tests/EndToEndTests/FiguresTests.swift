@@ -1,7 +1,12 @@
-import Stages
+import Eigen
 import Foundation
 import HDF5Kit
+import Line
 import MLPNumerics
+import MultiStart
+import Phases
+import Projected
+import Saddles
 import TestSupport
 import XCTest
 
@@ -377,27 +382,5 @@ final class FiguresTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: png), first)
         XCTAssertFalse(FileManager.default.fileExists(atPath: figures.appendingPathComponent("stray.png").path))
         XCTAssertEqual(try runProduct("pipeline", ["verify", "--config", configPath]).status, 0)
-    }
-
-    func testEditingTheRendererScriptMakesOnlyRenderStale() throws {
-        try requireMatplotlib()
-        // A private copy of the project sources, so that editing the script changes the code identity.
-        let root = makeTemporaryDirectory("mlp-root")
-        defer { try? FileManager.default.removeItem(at: root) }
-        for item in ["Sources", "pipeline.schema.json", "Package.swift", "scripts"] {
-            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
-        }
-        // The copy has no .venv/: name the project's interpreter.
-        let environment = ["MLP_PROJECT_ROOT": root.path, "MLP_PYTHON": projectPython]
-        XCTAssertEqual(try runProduct("pipeline", ["run", "--config", configPath], environment: environment).status, 0)
-        let script = root.appendingPathComponent("scripts/render_figures.py")
-        try (try String(contentsOf: script, encoding: .utf8) + "\n# edited\n").write(to: script, atomically: true, encoding: .utf8)
-        let status = try runProduct("pipeline", ["status", "--config", configPath], environment: environment)
-        XCTAssertTrue(status.stdout.contains("because code of stage render changed"), status.stdout)
-        // Render is stale; the report after it waits for the new figures' content ("pending").
-        let stale = status.stdout.split(separator: "\n").filter { $0.hasPrefix("stale") }
-        XCTAssertEqual(stale.count, 2, status.stdout)
-        XCTAssertTrue(stale.first?.contains("render") ?? false, status.stdout)
-        XCTAssertTrue(stale.last.map { $0.contains("html-report") && $0.contains("(pending)") } ?? false, status.stdout)
     }
 }

@@ -1,7 +1,8 @@
 import DynamicsAnalysis
 import Foundation
 import HDF5Kit
-import Stages
+import Projected
+import Saddles
 import TestSupport
 import XCTest
 
@@ -16,15 +17,15 @@ final class RelatedStudiesTests: ProjectTestCase {
         let projected = try ProjectedArtifact(reading: try HDF5File.open(try currentArtifact("projected[noisy]", config: config).path))
         // One SGD (t0 = 500, η = 0.05) and one GD (t0 = 1000, η = 0.3) experiment, three variants each.
         XCTAssertEqual(projected.branches.count, 6)
-        XCTAssertEqual(projected.ratios.map(\.method), ["sgd", "gd"])
+        XCTAssertEqual(projected.ratios.map(\.method), [.sgd, .gd])
         for branch in projected.branches {
             XCTAssertEqual(branch.record.t.first, 0)
             XCTAssertEqual(branch.record.t.last, branch.experiment.steps)
             XCTAssertTrue(branch.record.fullAlignment.allSatisfy { $0.isNaN || (0...1).contains($0) })
-            XCTAssertEqual(branch.record.stochasticAlignment.contains { !$0.isNaN }, branch.experiment.method == "sgd")
+            XCTAssertEqual(branch.record.stochasticAlignment.contains { !$0.isNaN }, branch.experiment.method == .sgd)
         }
         // Every variant starts from the same recorded point: equal excess at t = 0.
-        let starts = Set(projected.branches.filter { $0.experiment.method == "sgd" }.map { $0.record.excess[0] })
+        let starts = Set(projected.branches.filter { $0.experiment.method == .sgd }.map { $0.record.excess[0] })
         XCTAssertEqual(starts.count, 1)
 
         let saddles = try SaddlesArtifact(reading: try HDF5File.open(try currentArtifact("saddles[noisy]", config: config).path))

@@ -1,7 +1,8 @@
 import Foundation
 import HDF5Kit
 import MLPNumerics
-import Stages
+import MultiStart
+import Phases
 import TestSupport
 import XCTest
 

@@ -1,6 +1,9 @@
+import Eigen
 import Foundation
 import HDF5Kit
-import Stages
+import Phases
+import Report
+import Saddles
 import TestSupport
 import XCTest
 

@@ -1,8 +1,9 @@
-import Stages
+import Dataset
 import Foundation
 import HDF5Kit
 import MLPNumerics
 import TestSupport
+import Train
 import XCTest
 
 /// The training stage through the driver: recorded arrays, divergence handling, configuration.
@@ -41,7 +42,7 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(Array(rows.suffix(4)), try TrainingArtifact(reading: file).final.flat)
         // The recorded errors are those of the recorded parameters (checked with the reference routines).
         let dataset = try DatasetArtifact(reading: try artifact("dataset[gaussian]"))
-        let data = dataset.trainingSet(targets: "noisy")
+        let data = dataset.trainingSet(targets: .noisy)
         for i in [0, curve.t.count / 2, curve.t.count - 1] {
             let net = curve.network(at: i)
             XCTAssertEqual(curve.trainingError[i], TrainingError.value(net, on: data), accuracy: 1e-12)
@@ -118,7 +119,7 @@ extension TrainingStageTests {
         XCTAssertEqual(try run(config).status, 0)
         let file = try trainArtifact("noisy")
         XCTAssertEqual(try file.root.string("method"), "sgd")
-        let data = try DatasetArtifact(reading: try artifact("dataset[gaussian]")).trainingSet(targets: "noisy")
+        let data = try DatasetArtifact(reading: try artifact("dataset[gaussian]")).trainingSet(targets: .noisy)
         // Independent loop: epochs of seeded permutations, one sample per step, θ ← θ − η·2r∇f.
         var random = PortableRandom(seed: 4)
         var theta = [-0.13, 0.13, 0.16, -0.15]

@@ -1,5 +1,5 @@
 import XCTest
-@testable import MLPNumerics
+import MLPNumerics
 #if canImport(Glibc)
 import Glibc
 #else

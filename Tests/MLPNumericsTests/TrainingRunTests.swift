@@ -1,5 +1,5 @@
 import XCTest
-@testable import MLPNumerics
+import MLPNumerics
 
 /// The log grid, the recorder's bookkeeping, divergence reporting and the progress output.
 final class TrainingRunTests: XCTestCase {

@@ -15,12 +15,43 @@ public enum DatasetStage: Stage {
     public static let name = "dataset"
     public static let summary = "x, noisy targets y and clean targets f*(x) for one dataset"
 
+    /// Encoded like an entry of `datasets`: `{"teacher", "sample": {"n", "sigma", "seed"}}` or
+    /// `{"teacher", "file": {"path", "sha256"}}`, so a stale node names `sample.sigma`.
     public struct Settings: Codable, Equatable {
         public var teacher: Network
         public var source: Source
+
+        private enum CodingKeys: String, CodingKey { case teacher, sample, file }
+        private struct Sample: Codable { let n: Int, sigma: Double, seed: UInt64 }
+        private struct File: Codable { let path: String, sha256: String }
+
+        init(teacher: Network, source: Source) {
+            self.teacher = teacher
+            self.source = source
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            teacher = try container.decode(Network.self, forKey: .teacher)
+            if let file = try container.decodeIfPresent(File.self, forKey: .file) {
+                source = .file(path: file.path, sha256: file.sha256)
+            } else {
+                let sample = try container.decode(Sample.self, forKey: .sample)
+                source = .sample(n: sample.n, sigma: sample.sigma, seed: sample.seed)
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(teacher, forKey: .teacher)
+            switch source {
+            case .sample(let n, let sigma, let seed): try container.encode(Sample(n: n, sigma: sigma, seed: seed), forKey: .sample)
+            case .file(let path, let sha256): try container.encode(File(path: path, sha256: sha256), forKey: .file)
+            }
+        }
     }
 
-    public enum Source: Codable, Equatable {
+    public enum Source: Equatable {
         case sample(n: Int, sigma: Double, seed: UInt64)
         /// A two-column text file, with the SHA-256 the driver saw when planning.
         case file(path: String, sha256: String)

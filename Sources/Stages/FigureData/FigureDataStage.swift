@@ -16,7 +16,7 @@ import Train
 /// array with attributes label (matplotlib mathtext), unit ("" when dimensionless) and
 /// description.
 ///
-/// Slice: the `figures` section plus `runs` ({name: {dataset, targets}}); inputs
+/// One node. Settings: the `figures` section and the runs of `runs` (`FigureDataSettings`); inputs
 /// `dataset.<run>`, `train.<run>`, `eigen.<run>`, `phases.<run>`, `multistart.<run>` and
 /// `line.<run>` for every run. Layout: `/<figure>/<run>[/<panel>]/<array>`; figures
 /// learning_curves (with phases, t* and the sets the phases pass), trajectories (with the refined

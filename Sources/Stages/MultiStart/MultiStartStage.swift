@@ -25,9 +25,10 @@ import Study
 /// library calls as the line stage) and this section's η, so that the multistart nodes do not
 /// depend on `train.eta`, which the line stage's artifact does.
 ///
-/// Slice: the `multistart` section plus the run's `targets`, `width` (`train.width`), `refine`
-/// (the eigen section's Newton settings and `set_tolerance`) and `line` (the line section); input
-/// `dataset`. Starts run in parallel on all cores; the artifact is written afterwards. Layout:
+/// One node per run of `runs`, and per run of a sweep that has starts (with the sweep's starts and
+/// budget). Settings: the `multistart` section, the run's targets and width (`train.width`), the
+/// eigen section's Newton settings and `set_tolerance`, and the line section; input `dataset`.
+/// Starts run in parallel on all cores; the artifact is written afterwards. Layout:
 /// `MultiStartArtifact`.
 public enum MultiStartStage: Stage {
     public static let name = "multistart"

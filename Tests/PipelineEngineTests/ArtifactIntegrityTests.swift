@@ -1,6 +1,7 @@
 import Foundation
 import HDF5Kit
 import PipelineCore
+import PipelineEngine
 import TestSupport
 import XCTest
 
