@@ -37,18 +37,21 @@ let stages: [StageModule] = [
     StageModule(module: "Projected", executable: "stage-projected", imports: ["Eigen"]),
     StageModule(module: "Saddles", executable: "stage-saddles", imports: ["Line"]),
     StageModule(module: "SweepSummary", executable: "stage-sweep-summary", imports: ["Train", "MultiStart"]),
-    StageModule(module: "FigureData", executable: "stage-figure-data",
-                imports: ["Phases", "MultiStart", "Projected", "Saddles", "SweepSummary"]),
+    StageModule(
+        module: "FigureData", executable: "stage-figure-data",
+        imports: ["Phases", "MultiStart", "Projected", "Saddles", "SweepSummary"]),
     StageModule(module: "Render", executable: "stage-render", imports: [], notSwift: ["mlp_render"]),
     StageModule(module: "Report", executable: "stage-html-report", imports: ["FigureData", "Render"]),
 ]
 
 let stageTargets: [Target] = stages.flatMap { stage -> [Target] in
     [
-        .target(name: stage.module, dependencies: ["PipelineCore", "HDF5Kit"] + stage.imports,
-                path: "Sources/Stages/\(stage.module)", exclude: ["main"] + stage.notSwift),
-        .executableTarget(name: stage.executable, dependencies: [.target(name: stage.module), "PipelineCore", "BuildProvenance"],
-                          path: "Sources/Stages/\(stage.module)/main"),
+        .target(
+            name: stage.module, dependencies: ["PipelineCore", "HDF5Kit"] + stage.imports,
+            path: "Sources/Stages/\(stage.module)", exclude: ["main"] + stage.notSwift),
+        .executableTarget(
+            name: stage.executable, dependencies: [.target(name: stage.module), "PipelineCore", "BuildProvenance"],
+            path: "Sources/Stages/\(stage.module)/main"),
     ]
 }
 
@@ -79,25 +82,36 @@ let package = Package(
         .target(name: "HDF5Kit", dependencies: ["CHDF5"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
         .target(name: "MLPNumerics", dependencies: ["CVectorMath"], swiftSettings: nativeRelease),
-        .target(name: "DynamicsAnalysis", dependencies: ["MLPNumerics", "LinearAlgebra"], swiftSettings: nativeRelease),
+        .target(
+            name: "DynamicsAnalysis", dependencies: ["MLPNumerics", "LinearAlgebra"], swiftSettings: nativeRelease),
 
         // MARK: The engine: what stages link, and what only the driver links
-        .target(name: "PipelineCore", dependencies: ["HDF5Kit", .product(name: "Crypto", package: "swift-crypto"), argumentParser]),
+        .target(
+            name: "PipelineCore",
+            dependencies: ["HDF5Kit", .product(name: "Crypto", package: "swift-crypto"), argumentParser]),
         .target(name: "PipelineEngine", dependencies: ["PipelineCore", "HDF5Kit"]),
         .plugin(name: "CodeTablePlugin", capability: .buildTool()),
         .target(name: "BuildProvenance", dependencies: ["PipelineCore"], plugins: ["CodeTablePlugin"]),
 
         // MARK: The study: datasets, runs, sweeps, and the analysis settings stages share
         .target(name: "Study", dependencies: ["PipelineCore", "MLPNumerics"]),
-        .target(name: "Refinement", dependencies: ["PipelineCore", "HDF5Kit", "MLPNumerics", "DynamicsAnalysis", "Study"]),
+        .target(
+            name: "Refinement", dependencies: ["PipelineCore", "HDF5Kit", "MLPNumerics", "DynamicsAnalysis", "Study"]),
 
         // MARK: The driver and its list of stages
         .plugin(name: "StageListPlugin", capability: .buildTool()),
-        .target(name: "StageRegistry", dependencies: ["PipelineCore", "BuildProvenance"] + stages.map { .target(name: $0.module) },
-                plugins: ["StageListPlugin"]),
-        .executableTarget(name: "pipeline", dependencies: ["PipelineEngine", "PipelineCore", "StageRegistry", "BuildProvenance",
-                                                           "HDF5Kit", argumentParser]),
-        .executableTarget(name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
+        .target(
+            name: "StageRegistry",
+            dependencies: ["PipelineCore", "BuildProvenance"] + stages.map { .target(name: $0.module) },
+            plugins: ["StageListPlugin"]),
+        .executableTarget(
+            name: "pipeline",
+            dependencies: [
+                "PipelineEngine", "PipelineCore", "StageRegistry", "BuildProvenance",
+                "HDF5Kit", argumentParser,
+            ]),
+        .executableTarget(
+            name: "bench-gd", dependencies: ["MLPNumerics", argumentParser], swiftSettings: nativeRelease),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -106,10 +120,15 @@ let package = Package(
         .testTarget(name: "MLPNumericsTests", dependencies: ["MLPNumerics", "TestSupport"]),
         .testTarget(name: "DynamicsAnalysisTests", dependencies: ["DynamicsAnalysis", "MLPNumerics", "TestSupport"]),
         .testTarget(name: "PipelineCoreTests", dependencies: ["PipelineCore", "HDF5Kit", "TestSupport"]),
-        .testTarget(name: "PipelineEngineTests", dependencies: ["PipelineEngine", "PipelineCore", "HDF5Kit", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["StageRegistry", "PipelineEngine", "PipelineCore", "Study", "TestSupport"]
-                    + stages.map { .target(name: $0.module) }),
-        .testTarget(name: "EndToEndTests", dependencies: ["StageRegistry", "PipelineCore", "HDF5Kit", "MLPNumerics", "TestSupport"]
-                    + stages.map { .target(name: $0.module) }),
+        .testTarget(
+            name: "PipelineEngineTests", dependencies: ["PipelineEngine", "PipelineCore", "HDF5Kit", "TestSupport"]),
+        .testTarget(
+            name: "StagesTests",
+            dependencies: ["StageRegistry", "PipelineEngine", "PipelineCore", "Study", "TestSupport"]
+                + stages.map { .target(name: $0.module) }),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["StageRegistry", "PipelineCore", "HDF5Kit", "MLPNumerics", "TestSupport"]
+                + stages.map { .target(name: $0.module) }),
     ] + stageTargets
 )

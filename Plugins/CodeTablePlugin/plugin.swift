@@ -21,7 +21,8 @@ struct CodeTablePlugin: BuildToolPlugin {
         for dependency in context.package.dependencies { visit(dependency.package) }
 
         func folder(of member: Target) -> String? {
-            member.directory.string.hasPrefix(root + "/") ? String(member.directory.string.dropFirst(root.count + 1)) : nil
+            member.directory.string.hasPrefix(root + "/")
+                ? String(member.directory.string.dropFirst(root.count + 1)) : nil
         }
         let allFolders = Set(context.package.targets.compactMap(folder(of:)))
         var closures: [String] = []
@@ -38,9 +39,11 @@ struct CodeTablePlugin: BuildToolPlugin {
             }
             // Another target's folder inside one of these (a stage's executable inside its module's
             // folder) is not part of this closure: "!<folder>".
-            let excluded = allFolders.subtracting(local).filter { inner in local.contains { inner.hasPrefix($0 + "/") } }
-            closures.append(([executable.name] + local.sorted() + excluded.sorted().map { "!" + $0 } + packages.sorted())
-                .joined(separator: " "))
+            let excluded = allFolders.subtracting(local).filter { inner in local.contains { inner.hasPrefix($0 + "/") }
+            }
+            closures.append(
+                ([executable.name] + local.sorted() + excluded.sorted().map { "!" + $0 } + packages.sorted())
+                    .joined(separator: " "))
             folders.formUnion(local)
         }
         let files = Array(Set(folders.flatMap { sourceFiles(under: $0, root: root) })).sorted()
@@ -79,11 +82,14 @@ struct CodeTablePlugin: BuildToolPlugin {
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
-            let ignored = relative.split(separator: "/").contains { $0.hasPrefix(".") || $0 == "__pycache__" }
+            let ignored =
+                relative.split(separator: "/").contains { $0.hasPrefix(".") || $0 == "__pycache__" }
                 || relative.hasSuffix(".pyc")
             if ignored { continue }
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 files.append(folder + "/" + relative)
             }
         }

@@ -9,7 +9,9 @@ struct StageListPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let stagesFolder = context.package.directory.appending("Sources", "Stages").string + "/"
         let modules = target.dependencies.compactMap { dependency -> String? in
-            guard case .target(let module) = dependency, module.directory.string.hasPrefix(stagesFolder) else { return nil }
+            guard case .target(let module) = dependency, module.directory.string.hasPrefix(stagesFolder) else {
+                return nil
+            }
             return module.name
         }
         let text = """
@@ -29,7 +31,9 @@ struct StageListPlugin: BuildToolPlugin {
             .buildCommand(
                 displayName: "Listing the stages for \(target.name)",
                 executable: Path("/bin/sh"),
-                arguments: ["-c", "printf '%s' \"$1\" > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"", "sh", text, output.string],
+                arguments: [
+                    "-c", "printf '%s' \"$1\" > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"", "sh", text, output.string,
+                ],
                 outputFiles: [output])
         ]
     }

@@ -104,7 +104,7 @@ public enum CriticalPointRefiner {
                     point: x, gradient: g, hessian: objective.hessian(at: x),
                     tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
             } catch {
-                finalReason = .nonFinite   // a finite symmetric Hessian always decomposes
+                finalReason = .nonFinite  // a finite symmetric Hessian always decomposes
             }
             let norm = Dense.norm(g)
             return CriticalPointRefinement(
@@ -115,8 +115,10 @@ public enum CriticalPointRefiner {
 
         /// Backtracking Armijo search along `direction` on the merit `merit` (value `m0`, slope
         /// `slope` = ∇merit·direction); the accepted point, its gradient and its φ.
-        func lineSearch(_ direction: [Double], slope: Double, m0: Double,
-                        merit: ([Double], [Double]) -> Double) -> ([Double], [Double], Double)? {
+        func lineSearch(
+            _ direction: [Double], slope: Double, m0: Double,
+            merit: ([Double], [Double]) -> Double
+        ) -> ([Double], [Double], Double)? {
             guard slope < 0 else { return nil }
             var alpha = 1.0
             for _ in 0...settings.maxBacktracks {
@@ -143,7 +145,7 @@ public enum CriticalPointRefiner {
             do {
                 eig = try SymmetricEigen.decompose(h, dimension: d)
             } catch {
-                reason = .nonFinite   // the only failure for a finite-symmetric Hessian source
+                reason = .nonFinite  // the only failure for a finite-symmetric Hessian source
                 break
             }
             let scale = eig.values.reduce(0) { max($0, abs($1)) }
@@ -153,7 +155,7 @@ public enum CriticalPointRefiner {
                 let c = Dense.dot(u, g) / lambda
                 for j in 0..<d { newton[j] -= c * u[j] }
             }
-            let meritGradient = Dense.multiply(h, rows: d, g)   // ∇φ = H g
+            let meritGradient = Dense.multiply(h, rows: d, g)  // ∇φ = H g
             // Positive definite H: damped Newton on F itself (the classic globally convergent
             // minimizer; ‖g‖² may rise on the way, e.g. along Rosenbrock's valley). Otherwise the
             // merit ‖g‖², for which Newton is a descent direction whatever the inertia.
@@ -164,15 +166,21 @@ public enum CriticalPointRefiner {
             let valueSlope = Dense.dot(g, newton)
             let measurable = abs(valueSlope) > 16 * Double.ulpOfOne * abs(objective.value(at: x))
             if positiveDefinite, measurable,
-               let (xn, gn, pn) = lineSearch(newton, slope: valueSlope, m0: objective.value(at: x),
-                                             merit: valueMerit) {
+                let (xn, gn, pn) = lineSearch(
+                    newton, slope: valueSlope, m0: objective.value(at: x),
+                    merit: valueMerit)
+            {
                 (x, g, phi) = (xn, gn, pn)
-            } else if let (xn, gn, pn) = lineSearch(newton, slope: Dense.dot(meritGradient, newton), m0: phi,
-                                                    merit: gradientMerit) {
+            } else if let (xn, gn, pn) = lineSearch(
+                newton, slope: Dense.dot(meritGradient, newton), m0: phi,
+                merit: gradientMerit)
+            {
                 (x, g, phi) = (xn, gn, pn)
-            } else if let (xn, gn, pn) = lineSearch(meritGradient.map { -$0 },
-                                                    slope: -Dense.dot(meritGradient, meritGradient), m0: phi,
-                                                    merit: gradientMerit) {
+            } else if let (xn, gn, pn) = lineSearch(
+                meritGradient.map { -$0 },
+                slope: -Dense.dot(meritGradient, meritGradient), m0: phi,
+                merit: gradientMerit)
+            {
                 (x, g, phi) = (xn, gn, pn)
                 fallbacks += 1
             } else {

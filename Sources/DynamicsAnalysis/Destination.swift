@@ -18,8 +18,10 @@ public enum Destination: String, Sendable {
     ///   - distanceToOptimal: distance to M at each grid point, or nil when M is not defined here.
     ///   - converged: whether the phase detector found convergence.
     ///   - nearDistance: the distance below which a shrinking run counts as approaching M.
-    public static func classify(time: [Double], distanceToOptimal: [Double]?, converged: Bool,
-                                nearDistance: Double) -> Destination {
+    public static func classify(
+        time: [Double], distanceToOptimal: [Double]?, converged: Bool,
+        nearDistance: Double
+    ) -> Destination {
         if let distance = distanceToOptimal, let last = distance.last, let tLast = time.last, tLast > 0 {
             let decadeEarlier = time.lastIndex { $0 <= tLast / 10 } ?? 0
             if last < nearDistance && last < distance[decadeEarlier] { return .approachingOptimalRegion }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import MLPNumerics
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// How many distinct neurons a network really uses (Zhang, Saxe & Latham's "effective width"):
 /// neurons are grouped modulo sign, dead ones and groups that cancel are not counted.
@@ -65,7 +66,8 @@ public struct EffectiveWidth: Equatable, Sendable {
         var clusters: [[Int]] = []
         for i in live {
             if let previous = clusters.last?.last,
-               abs(abs(net.w[i]) - abs(net.w[previous])) <= tolerance * max(abs(net.w[i]), abs(net.w[previous])) {
+                abs(abs(net.w[i]) - abs(net.w[previous])) <= tolerance * max(abs(net.w[i]), abs(net.w[previous]))
+            {
                 clusters[clusters.count - 1].append(i)
             } else {
                 clusters.append([i])

@@ -57,7 +57,11 @@ public struct EmbeddedLine: Sendable {
             for b in 0..<3 { reduced[b * 3 + a] = Dense.dot(q[b], hq) }
         }
         // Symmetrize exactly (the products above agree to rounding).
-        for a in 0..<3 { for b in 0..<a { let s = 0.5 * (reduced[a * 3 + b] + reduced[b * 3 + a]); reduced[a * 3 + b] = s; reduced[b * 3 + a] = s } }
+        for a in 0..<3 {
+            for b in 0..<a {
+                let s = 0.5 * (reduced[a * 3 + b] + reduced[b * 3 + a]); reduced[a * 3 + b] = s; reduced[b * 3 + a] = s
+            }
+        }
         return try SymmetricEigen.decompose(reduced, dimension: 3).values[0]
     }
 
@@ -100,7 +104,9 @@ public struct EmbeddedLine: Sendable {
     /// The parts of L that GD with step η does not leave: where the transverse eigenvalue is ≥ 0
     /// (between consecutive `signChanges`, or everywhere when there are none and it is ≥ −zeroBand)
     /// and `λ_max < 2/η` (`stability`). Sorted, closed intervals of γ.
-    public func stableSegments(signChanges: [Double], stability: ClosedRange<Double>?, zeroBand: Double) -> [ClosedRange<Double>] {
+    public func stableSegments(signChanges: [Double], stability: ClosedRange<Double>?, zeroBand: Double)
+        -> [ClosedRange<Double>]
+    {
         guard let stability else { return [] }
         let cuts = signChanges.filter { $0 > stability.lowerBound && $0 < stability.upperBound }.sorted()
         let bounds = [stability.lowerBound] + cuts + [stability.upperBound]
@@ -186,7 +192,9 @@ public struct EmbeddedLineAnalysis: Sendable {
     public let zeroBand: Double
 
     /// - Throws: `SymmetricEigenError` if a Hessian on the grid is not finite.
-    public init(line: EmbeddedLine, eta: Double, gridPoints: Int, gridMargin: Double, tolerance: EigenvalueTolerance) throws {
+    public init(line: EmbeddedLine, eta: Double, gridPoints: Int, gridMargin: Double, tolerance: EigenvalueTolerance)
+        throws
+    {
         precondition(gridPoints >= 2 && gridMargin >= 0 && eta > 0, "grid needs ≥ 2 points, margin ≥ 0, η > 0")
         self.line = line
         self.eta = eta

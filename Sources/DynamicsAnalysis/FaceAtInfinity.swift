@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import MLPNumerics
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// A face of the closure of the function class `{Σ v_i tanh(w_i x)}`: the functions a network
 /// approaches while some of its parameters diverge (the class is not closed). Each unit keeps
@@ -61,7 +62,9 @@ public struct Face: Sendable, Equatable, CustomStringConvertible {
 
     /// `g(x; ρ)`, its gradient in ρ (into `gradient`, length `dimension`) and, when `hessian` is
     /// given, its Hessian in ρ (row-major, added to).
-    func evaluate(_ x: Double, _ rho: [Double], gradient: inout [Double], hessian: UnsafeMutablePointer<Double>?) -> Double {
+    func evaluate(_ x: Double, _ rho: [Double], gradient: inout [Double], hessian: UnsafeMutablePointer<Double>?)
+        -> Double
+    {
         let d = dimension
         var f = 0.0
         for (i, role) in roles.enumerated() {
@@ -185,7 +188,9 @@ public struct Face: Sendable, Equatable, CustomStringConvertible {
                 var first = Double.nan
                 for _ in 0..<64 {
                     var change = 0.0
-                    for (x, r) in zip(data.x, residual) where x != 0 { change += r * (tanh(scale * x) - (x > 0 ? 1 : -1)) }
+                    for (x, r) in zip(data.x, residual) where x != 0 {
+                        change += r * (tanh(scale * x) - (x > 0 ? 1 : -1))
+                    }
                     change *= 2 * rho[k] / n
                     if first.isNaN { first = change }
                     if change == 0 { break }
@@ -249,7 +254,9 @@ public struct FaceObjective: TwiceDifferentiableObjective, Sendable {
         var second = [Double](repeating: 0, count: d * d)
         for (x, y) in zip(data.x, data.y) {
             for a in 0..<(d * d) { second[a] = 0 }
-            let r = second.withUnsafeMutableBufferPointer { face.evaluate(x, rho, gradient: &df, hessian: $0.baseAddress) } - y
+            let r =
+                second.withUnsafeMutableBufferPointer { face.evaluate(x, rho, gradient: &df, hessian: $0.baseAddress) }
+                - y
             for a in 0..<d {
                 for b in 0..<d { h[a * d + b] += df[a] * df[b] + r * second[a * d + b] }
             }

@@ -34,8 +34,9 @@ public struct HessianAnalysis: Sendable {
         _ objective: F, at x: [Double],
         tolerance: EigenvalueTolerance = EigenvalueTolerance(), alignmentDepth: Int = 2
     ) throws {
-        try self.init(point: x, gradient: objective.gradient(at: x), hessian: objective.hessian(at: x),
-                      tolerance: tolerance, alignmentDepth: alignmentDepth)
+        try self.init(
+            point: x, gradient: objective.gradient(at: x), hessian: objective.hessian(at: x),
+            tolerance: tolerance, alignmentDepth: alignmentDepth)
     }
 
     /// Analyses `E_tr` of `network` on `data`.
@@ -44,8 +45,9 @@ public struct HessianAnalysis: Sendable {
         network: Network, data: TrainingSet,
         tolerance: EigenvalueTolerance = EigenvalueTolerance(), alignmentDepth: Int = 2
     ) throws {
-        try self.init(TrainingErrorObjective(data: data, width: network.width), at: network.flat,
-                      tolerance: tolerance, alignmentDepth: alignmentDepth)
+        try self.init(
+            TrainingErrorObjective(data: data, width: network.width), at: network.flat,
+            tolerance: tolerance, alignmentDepth: alignmentDepth)
     }
 
     /// Analyses a point from its gradient and row-major Hessian.

@@ -77,16 +77,22 @@ public enum LimitsAtInfinity {
     ///     suggests are tried too, from its end, when E_tr stays ≤ E_tr(θ) along its path (sampled
     ///     `pathSamples` times per step: θ and the face lie in one sublevel component, which GD from θ
     ///     never leaves).
-    public static func locate(_ net: Network, known: KnownSets, energyGap: Double, descent: LimitPoint? = nil,
-                              pathSamples: Int = 8) -> LimitPoint? {
+    public static func locate(
+        _ net: Network, known: KnownSets, energyGap: Double, descent: LimitPoint? = nil,
+        pathSamples: Int = 8
+    ) -> LimitPoint? {
         let value = TrainingError.value(net, on: known.data)
         let slack = 16 * Double.ulpOfOne * max(abs(value), 1e-300)
         // Where the faces are approached from: θ, and the descent's end when it suggests faces.
-        var origins: [(near: Network, faces: [Face], path: [[Double]])] = [(net, candidateFaces(net, data: known.data), [net.flat])]
+        var origins: [(near: Network, faces: [Face], path: [[Double]])] = [
+            (net, candidateFaces(net, data: known.data), [net.flat])
+        ]
         if let descent, let end = descent.path.last {
             let endNetwork = Network(flat: end)
             let faces = candidateFaces(endNetwork, data: known.data)
-            if !faces.isEmpty, LimitSetCertifier.staysBelow(descent.path, level: value + slack, samples: pathSamples, data: known.data) {
+            if !faces.isEmpty,
+                LimitSetCertifier.staysBelow(descent.path, level: value + slack, samples: pathSamples, data: known.data)
+            {
                 origins.append((endNetwork, faces, descent.path))
             }
         }
@@ -94,21 +100,26 @@ public enum LimitsAtInfinity {
         for origin in origins {
             for face in origin.faces {
                 let objective = FaceObjective(data: known.data, face: face)
-                let lm = LimitSetRefiner.levenbergMarquardt(objective, from: face.parameters(near: origin.near), settings: known.refiner)
+                let lm = LimitSetRefiner.levenbergMarquardt(
+                    objective, from: face.parameters(near: origin.near), settings: known.refiner)
                 guard lm.converged else { continue }
                 let level = objective.value(at: lm.point)
                 let gap = value - level
                 guard gap >= -slack, gap <= energyGap, level < best?.level ?? .infinity,
-                      let analysis = try? HessianAnalysis(objective, at: lm.point, tolerance: known.refiner.eigenvalueTolerance),
-                      analysis.index == 0, analysis.zeroCount == 0 else { continue }
-                let excess = face.boundaryExcess(lm.point, residual: objective.residual(at: lm.point), data: known.data, near: origin.near)
+                    let analysis = try? HessianAnalysis(
+                        objective, at: lm.point, tolerance: known.refiner.eigenvalueTolerance),
+                    analysis.index == 0, analysis.zeroCount == 0
+                else { continue }
+                let excess = face.boundaryExcess(
+                    lm.point, residual: objective.residual(at: lm.point), data: known.data, near: origin.near)
                 guard excess > 0 else { continue }
                 let encoded = face.network(lm.point)
-                let point = LimitPoint(kind: .atInfinity, point: encoded, trainingError: level, gradientNorm: analysis.gradientNorm,
-                                       eigenvalues: analysis.spectrum.values, index: 0, zeroCount: 0, gamma: nil, gammaStable: nil,
-                                       converged: true, iterations: lm.iterations,
-                                       method: "Levenberg-Marquardt on the face at infinity \(face)", path: origin.path + [encoded.flat],
-                                       atInfinity: LimitAtInfinity(face: face, parameters: lm.point, boundaryExcess: excess))
+                let point = LimitPoint(
+                    kind: .atInfinity, point: encoded, trainingError: level, gradientNorm: analysis.gradientNorm,
+                    eigenvalues: analysis.spectrum.values, index: 0, zeroCount: 0, gamma: nil, gammaStable: nil,
+                    converged: true, iterations: lm.iterations,
+                    method: "Levenberg-Marquardt on the face at infinity \(face)", path: origin.path + [encoded.flat],
+                    atInfinity: LimitAtInfinity(face: face, parameters: lm.point, boundaryExcess: excess))
                 best = (point, level)
             }
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import MLPNumerics
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// Limits grouped by the function they compute, not by their parameters.
 public enum LimitFunctions {
@@ -34,7 +35,8 @@ public enum LimitFunctions {
     /// The Wilson score interval for a binomial proportion `successes/trials` at normal quantile z
     /// (z = 1.959963984540054 for 95 %): `(p + z²/2N ± z √(p(1−p)/N + z²/4N²)) / (1 + z²/N)`.
     /// - Precondition: `0 ≤ successes ≤ trials`, `trials ≥ 1`.
-    public static func wilsonInterval(successes: Int, trials: Int, z: Double = 1.959963984540054) -> ClosedRange<Double> {
+    public static func wilsonInterval(successes: Int, trials: Int, z: Double = 1.959963984540054) -> ClosedRange<Double>
+    {
         precondition(trials >= 1 && successes >= 0 && successes <= trials, "need 0 ≤ successes ≤ trials ≥ 1")
         let n = Double(trials), p = Double(successes) / n
         let z2 = z * z

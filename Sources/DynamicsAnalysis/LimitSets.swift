@@ -40,8 +40,10 @@ public struct KnownSets: Sendable {
     /// global minima (M's degenerate points are approached like d⁴, so parameters lag outputs).
     public let setTolerance: Double
 
-    public init(data: TrainingSet, eta: Double, line: EmbeddedLine?, lineSegments: [ClosedRange<Double>],
-                teacher: Network, width: Int, refiner: CriticalPointRefinerSettings, setTolerance: Double) {
+    public init(
+        data: TrainingSet, eta: Double, line: EmbeddedLine?, lineSegments: [ClosedRange<Double>],
+        teacher: Network, width: Int, refiner: CriticalPointRefinerSettings, setTolerance: Double
+    ) {
         self.data = data
         self.eta = eta
         self.line = width == 2 && (line?.fit.c ?? 0) != 0 ? line : nil
@@ -51,7 +53,9 @@ public struct KnownSets: Sendable {
         var optimal: Network?
         if teacher.width == 1, teacher.w[0] != 0, teacher.v[0] != 0, width <= Regions.maximumOptimalRegionWidth {
             let g = Dense.norm(TrainingError.gradient(teacher, on: data))
-            if g < refiner.gradientTolerance && TrainingError.value(teacher, on: data) <= refiner.gradientTolerance { optimal = teacher }
+            if g < refiner.gradientTolerance && TrainingError.value(teacher, on: data) <= refiner.gradientTolerance {
+                optimal = teacher
+            }
         }
         optimalTeacher = optimal
     }
@@ -128,13 +132,16 @@ public enum LimitSetRefiner {
         // Newton may slide along a continuum (the eigenvalue along it is near zero off it): the
         // set is where it ends, the point reported is the set's point nearest to `net` (for a GD
         // limit close to a Morse–Bott set, where GD itself settles to first order).
-        if let located = locate(Network(flat: newton.point), known: known, iterations: newton.iterations,
-                                method: "Newton", path: newtonPath, nearestTo: net) {
+        if let located = locate(
+            Network(flat: newton.point), known: known, iterations: newton.iterations,
+            method: "Newton", path: newtonPath, nearestTo: net)
+        {
             return located
         }
         if newton.converged || !descendIfNewtonFails {
-            return finish(Network(flat: newton.point), known: known, iterations: newton.iterations,
-                          method: newton.converged ? "Newton" : "Newton (\(newton.reason.rawValue))", path: newtonPath)
+            return finish(
+                Network(flat: newton.point), known: known, iterations: newton.iterations,
+                method: newton.converged ? "Newton" : "Newton (\(newton.reason.rawValue))", path: newtonPath)
         }
         return descend(net, known: known)
     }
@@ -145,64 +152,84 @@ public enum LimitSetRefiner {
     public static func descend(_ net: Network, known: KnownSets) -> LimitPoint {
         let objective = TrainingErrorObjective(data: known.data, width: net.width)
         let lm = levenbergMarquardt(objective, from: net.flat, settings: known.refiner)
-        if let located = locate(Network(flat: lm.point), known: known, iterations: lm.iterations,
-                                method: "Levenberg-Marquardt", path: lm.path) {
+        if let located = locate(
+            Network(flat: lm.point), known: known, iterations: lm.iterations,
+            method: "Levenberg-Marquardt", path: lm.path)
+        {
             return located
         }
-        return finish(Network(flat: lm.point), known: known, iterations: lm.iterations, method: "Levenberg-Marquardt", path: lm.path)
+        return finish(
+            Network(flat: lm.point), known: known, iterations: lm.iterations, method: "Levenberg-Marquardt",
+            path: lm.path)
     }
 
     /// The point on L or M that `x` lies on — within `setTolerance` of it — as the projection of
     /// `nearestTo` (default: x itself) onto that set, when it is critical; nil otherwise.
-    static func locate(_ x: Network, known: KnownSets, iterations: Int, method: String, path: [[Double]],
-                       nearestTo reference: Network? = nil) -> LimitPoint? {
+    static func locate(
+        _ x: Network, known: KnownSets, iterations: Int, method: String, path: [[Double]],
+        nearestTo reference: Network? = nil
+    ) -> LimitPoint? {
         let reference = reference ?? x
         if let teacher = known.optimalTeacher {
             let projection = Regions.optimalRegion(x, teacher: teacher)
             let excess = TrainingError.value(x, on: known.data) - TrainingError.value(teacher, on: known.data)
             if projection.distance <= known.setTolerance || excess <= known.setTolerance * known.setTolerance,
-               let point = onSet(Regions.optimalRegion(reference, teacher: teacher).nearest, kind: .optimalManifold, gamma: nil,
-                                 known: known, iterations: iterations, method: method + ", projected onto M", path: path) {
+                let point = onSet(
+                    Regions.optimalRegion(reference, teacher: teacher).nearest, kind: .optimalManifold, gamma: nil,
+                    known: known, iterations: iterations, method: method + ", projected onto M", path: path)
+            {
                 return point
             }
         }
         if let line = known.line, line.project(x).distance <= known.setTolerance {
             let projection = line.project(reference)
-            if let point = onSet(projection.nearest, kind: .embeddedLine, gamma: projection.gamma, known: known, iterations: iterations,
-                                 method: method + ", projected onto the embedded line", path: path) {
+            if let point = onSet(
+                projection.nearest, kind: .embeddedLine, gamma: projection.gamma, known: known, iterations: iterations,
+                method: method + ", projected onto the embedded line", path: path)
+            {
                 return point
             }
         }
         return nil
     }
 
-    private static func onSet(_ point: Network, kind: LimitSetKind, gamma: Double?, known: KnownSets, iterations: Int,
-                              method: String, path: [[Double]]) -> LimitPoint? {
+    private static func onSet(
+        _ point: Network, kind: LimitSetKind, gamma: Double?, known: KnownSets, iterations: Int,
+        method: String, path: [[Double]]
+    ) -> LimitPoint? {
         let g = TrainingError.gradient(point, on: known.data)
         guard Dense.norm(g) < known.refiner.gradientTolerance else { return nil }
-        let analysis = try? HessianAnalysis(point: point.flat, gradient: g, hessian: TrainingError.hessian(point, on: known.data),
-                                            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
-        return LimitPoint(kind: kind, point: point, trainingError: TrainingError.value(point, on: known.data),
-                          gradientNorm: Dense.norm(g), eigenvalues: analysis?.spectrum.values ?? [],
-                          index: analysis?.index ?? -1, zeroCount: analysis?.zeroCount ?? -1,
-                          gamma: gamma, gammaStable: gamma.map { EmbeddedLine.contains(known.lineSegments, $0) },
-                          converged: true, iterations: iterations, method: method, path: path + [point.flat])
+        let analysis = try? HessianAnalysis(
+            point: point.flat, gradient: g, hessian: TrainingError.hessian(point, on: known.data),
+            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
+        return LimitPoint(
+            kind: kind, point: point, trainingError: TrainingError.value(point, on: known.data),
+            gradientNorm: Dense.norm(g), eigenvalues: analysis?.spectrum.values ?? [],
+            index: analysis?.index ?? -1, zeroCount: analysis?.zeroCount ?? -1,
+            gamma: gamma, gammaStable: gamma.map { EmbeddedLine.contains(known.lineSegments, $0) },
+            converged: true, iterations: iterations, method: method, path: path + [point.flat])
     }
 
     /// A point on no known set: an isolated minimum (index 0, no zero eigenvalue), another critical
     /// point, or not converged.
-    private static func finish(_ x: Network, known: KnownSets, iterations: Int, method: String, path: [[Double]]) -> LimitPoint {
+    private static func finish(_ x: Network, known: KnownSets, iterations: Int, method: String, path: [[Double]])
+        -> LimitPoint
+    {
         let g = TrainingError.gradient(x, on: known.data)
         let norm = Dense.norm(g)
-        let analysis = try? HessianAnalysis(point: x.flat, gradient: g, hessian: TrainingError.hessian(x, on: known.data),
-                                            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
+        let analysis = try? HessianAnalysis(
+            point: x.flat, gradient: g, hessian: TrainingError.hessian(x, on: known.data),
+            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
         let converged = norm < known.refiner.gradientTolerance && analysis != nil
-        let kind: LimitSetKind = !converged ? .notConverged
+        let kind: LimitSetKind =
+            !converged
+            ? .notConverged
             : (analysis!.index == 0 && analysis!.zeroCount == 0 ? .isolatedMinimum : .otherCriticalPoint)
-        return LimitPoint(kind: kind, point: x, trainingError: TrainingError.value(x, on: known.data), gradientNorm: norm,
-                          eigenvalues: analysis?.spectrum.values ?? [], index: analysis?.index ?? -1,
-                          zeroCount: analysis?.zeroCount ?? -1, gamma: nil, gammaStable: nil, converged: converged,
-                          iterations: iterations, method: method, path: path)
+        return LimitPoint(
+            kind: kind, point: x, trainingError: TrainingError.value(x, on: known.data), gradientNorm: norm,
+            eigenvalues: analysis?.spectrum.values ?? [], index: analysis?.index ?? -1,
+            zeroCount: analysis?.zeroCount ?? -1, gamma: nil, gammaStable: nil, converged: converged,
+            iterations: iterations, method: method, path: path)
     }
 
     // MARK: - Levenberg–Marquardt
@@ -218,8 +245,10 @@ public enum LimitSetRefiner {
     /// Monotone Levenberg–Marquardt on F. A step is accepted when F does not increase, or, once F
     /// stagnates at rounding level (|ΔF| ≤ 16 ε |F|), when ‖∇F‖ does not increase. The shift μ is
     /// divided by 4 after an accepted step and multiplied by 4 after a rejected one.
-    static func levenbergMarquardt<F: TwiceDifferentiableObjective>(_ objective: F, from start: [Double],
-                                                                    settings: CriticalPointRefinerSettings) -> LMResult {
+    static func levenbergMarquardt<F: TwiceDifferentiableObjective>(
+        _ objective: F, from start: [Double],
+        settings: CriticalPointRefinerSettings
+    ) -> LMResult {
         let d = start.count
         var x = start
         var value = objective.value(at: x)
@@ -264,7 +293,8 @@ public enum LimitSetRefiner {
             guard accepted else { break }
             iterations += 1
         }
-        return LMResult(point: x, converged: Dense.norm(g) < settings.gradientTolerance, iterations: iterations, path: path)
+        return LMResult(
+            point: x, converged: Dense.norm(g) < settings.gradientTolerance, iterations: iterations, path: path)
     }
 }
 
@@ -321,9 +351,11 @@ public enum LimitSetCertifier {
     ///     any critical point): also try the faces the Levenberg–Marquardt descent from θ ends near
     ///     (`LimitsAtInfinity.locate(_:known:energyGap:descent:pathSamples:)`), and let the
     ///     refinement run `endOfRunIterationFactor` times longer.
-    public static func certify(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
-                               skipAbove: Double = .infinity, atInfinity: Bool = true,
-                               followDescent: Bool = false) -> (point: LimitPoint?, landedLevel: Double?) {
+    public static func certify(
+        _ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
+        skipAbove: Double = .infinity, atInfinity: Bool = true,
+        followDescent: Bool = false
+    ) -> (point: LimitPoint?, landedLevel: Double?) {
         var known = known
         if followDescent {
             // Across a nearly flat plateau Levenberg–Marquardt needs more iterations to land (measured: ~200 from a
@@ -332,31 +364,41 @@ public enum LimitSetCertifier {
             refiner.maxIterations *= endOfRunIterationFactor
             known = known.with(refiner: refiner)
         }
-        let finite = certifyFinite(net, gradientNorm: gradientNorm, known: known, settings: settings, skipAbove: skipAbove)
-        guard finite.point == nil, atInfinity, gradientNorm <= settings.gradient else { return (finite.point, finite.landedLevel) }
+        let finite = certifyFinite(
+            net, gradientNorm: gradientNorm, known: known, settings: settings, skipAbove: skipAbove)
+        guard finite.point == nil, atInfinity, gradientNorm <= settings.gradient else {
+            return (finite.point, finite.landedLevel)
+        }
         // At the end of a run the descent shows where θ is heading while θ itself suggests no face yet: a start
         // stalled on a nearly flat plateau (near L when A ≈ 0), from which GD leaves towards a unit turning linear
         // only after ~10⁷–10⁸ more steps. Not earlier: from a start still far from settling, the descent can end on
         // another face than GD (measured: certified isolated minima were then located at infinity).
         let descent = followDescent ? finite.descent ?? LimitSetRefiner.descend(net, known: known) : nil
-        guard let located = LimitsAtInfinity.locate(net, known: known, energyGap: settings.energyGap, descent: descent,
-                                                    pathSamples: settings.pathSamples) else { return (nil, finite.landedLevel) }
+        guard
+            let located = LimitsAtInfinity.locate(
+                net, known: known, energyGap: settings.energyGap, descent: descent,
+                pathSamples: settings.pathSamples)
+        else { return (nil, finite.landedLevel) }
         return (located, nil)
     }
 
     /// Where a run goes that ended before its limit set was certain (its budget spent, or the gradient tolerance
     /// met away from any critical point): `certify(…, followDescent: true)`, else the attracting periodic orbit of GD
     /// it has settled on (`PeriodicOrbits.locate`), else nil.
-    public static func certifyEndOfRun(_ net: Network, gradientNorm: Double, known: KnownSets,
-                                       settings: CertificationSettings) -> LimitPoint? {
+    public static func certifyEndOfRun(
+        _ net: Network, gradientNorm: Double, known: KnownSets,
+        settings: CertificationSettings
+    ) -> LimitPoint? {
         certify(net, gradientNorm: gradientNorm, known: known, settings: settings, followDescent: true).point
             ?? PeriodicOrbits.locate(net, known: known)
     }
 
     /// Conditions 1–5 above: a limit at a finite minimum set; `descent` is the Levenberg–Marquardt refinement
     /// from θ when it ran.
-    static func certifyFinite(_ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
-                              skipAbove: Double) -> (point: LimitPoint?, landedLevel: Double?, descent: LimitPoint?) {
+    static func certifyFinite(
+        _ net: Network, gradientNorm: Double, known: KnownSets, settings: CertificationSettings,
+        skipAbove: Double
+    ) -> (point: LimitPoint?, landedLevel: Double?, descent: LimitPoint?) {
         guard gradientNorm <= settings.gradient else { return (nil, nil, nil) }
         let value = TrainingError.value(net, on: known.data)
         guard value <= skipAbove else { return (nil, nil, nil) }
@@ -368,12 +410,16 @@ public enum LimitSetCertifier {
         guard gap >= -slack else { return (nil, nil, point) }
         guard gap <= settings.energyGap else { return (nil, point.trainingError, point) }
         // 1. A minimum set that GD with step η does not leave.
-        guard point.index == 0, let largest = point.eigenvalues.last, known.eta * largest < 2 else { return (nil, nil, point) }
+        guard point.index == 0, let largest = point.eigenvalues.last, known.eta * largest < 2 else {
+            return (nil, nil, point)
+        }
         switch point.kind {
         case .isolatedMinimum, .optimalManifold:
             break
         case .embeddedLine:
-            guard point.gammaStable == true, let gamma = point.gamma, let line = known.line else { return (nil, nil, point) }
+            guard point.gammaStable == true, let gamma = point.gamma, let line = known.line else {
+                return (nil, nil, point)
+            }
             // Only the zero eigenvalue along L: the transverse curvature is positive.
             guard point.zeroCount == 1 else { return (nil, nil, point) }
             // 5. Far enough inside its stable segment.
@@ -388,7 +434,9 @@ public enum LimitSetCertifier {
             guard value < level else { return (nil, nil, point) }
         }
         // 3. One sublevel component: the path stays below E_tr(θ).
-        guard staysBelow(point.path, level: value + slack, samples: settings.pathSamples, data: known.data) else { return (nil, nil, point) }
+        guard staysBelow(point.path, level: value + slack, samples: settings.pathSamples, data: known.data) else {
+            return (nil, nil, point)
+        }
         return (point, nil, point)
     }
 
@@ -399,7 +447,9 @@ public enum LimitSetCertifier {
         for (a, b) in zip(path, path.dropFirst()) {
             for s in 1...samples {
                 let f = Double(s) / Double(samples)
-                if TrainingError.value(Network(flat: zip(a, b).map { $0 + f * ($1 - $0) }), on: data) > level { return false }
+                if TrainingError.value(Network(flat: zip(a, b).map { $0 + f * ($1 - $0) }), on: data) > level {
+                    return false
+                }
             }
         }
         return true

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One write-once slot per start, in a buffer allocated up front so that concurrent iterations
-/// never touch shared array metadata; each iteration writes only its own slot (`MultiStartDescent`, `SaddleToSaddleRun.runAll`).
+/// never touch shared array metadata; each iteration writes only its own slot (`MultiStartDescent`,
+/// `SaddleToSaddleRun.runAll`).
 final class OutcomeSlots<Value>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Value?>
 

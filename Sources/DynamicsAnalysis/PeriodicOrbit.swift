@@ -47,8 +47,11 @@ public enum PeriodicOrbits {
         let ahead = iterates(theta, count: maximumPeriod, data: data, eta: eta)
         let step = Dense.distance(ahead[1], theta)
         guard step > 0, step.isFinite,
-              let proposed = (2...maximumPeriod).first(where: { Dense.distance(ahead[$0], theta) <= closeness * step }) else { return nil }
-        func tolerance(_ x: [Double]) -> Double { max(eta * known.refiner.gradientTolerance, 64 * Double.ulpOfOne * max(1, Dense.norm(x))) }
+            let proposed = (2...maximumPeriod).first(where: { Dense.distance(ahead[$0], theta) <= closeness * step })
+        else { return nil }
+        func tolerance(_ x: [Double]) -> Double {
+            max(eta * known.refiner.gradientTolerance, 64 * Double.ulpOfOne * max(1, Dense.norm(x)))
+        }
 
         // Newton on F(x) = G^k(x) − x, to rounding level: GD's iterate may still be ~10⁻⁹ from an orbit whose
         // multiplier is close to 1 while its residual is already ~10⁻¹⁴ (measured), so Newton runs whatever θ's
@@ -69,7 +72,8 @@ public enum PeriodicOrbits {
             var s = 1.0
             for _ in 0..<30 {
                 let trial = zip(x, delta).map { $0 + s * $1 }
-                let trialResidual = Dense.distance(iterates(trial, count: proposed, data: data, eta: eta)[proposed], trial)
+                let trialResidual = Dense.distance(
+                    iterates(trial, count: proposed, data: data, eta: eta)[proposed], trial)
                 if trialResidual.isFinite && (trialResidual < residual || trialResidual <= tolerance(trial)) {
                     (x, residual, accepted) = (trial, trialResidual, true)
                     break
@@ -84,8 +88,12 @@ public enum PeriodicOrbits {
 
         // The least period of the converged orbit; 1 would be a critical point.
         let orbit = iterates(x, count: proposed, data: data, eta: eta)
-        guard let period = (1...proposed).first(where: { proposed % $0 == 0 && Dense.distance(orbit[$0], x) <= 16 * tolerance(x) }),
-              period >= 2 else { return nil }
+        guard
+            let period = (1...proposed).first(where: {
+                proposed % $0 == 0 && Dense.distance(orbit[$0], x) <= 16 * tolerance(x)
+            }),
+            period >= 2
+        else { return nil }
         let points = Array(orbit.prefix(period + 1))
         let jacobian = jacobian(along: points, data: data, eta: eta)
         guard let radius = try? GeneralMatrix.spectralRadius(jacobian, dimension: d), radius < 1 else { return nil }
@@ -110,21 +118,26 @@ public enum PeriodicOrbits {
         let rotated = (0..<period).map { phases[(first + $0) % period] }
         let point = Network(flat: rotated[0])
         let gradient = TrainingError.gradient(point, on: data)
-        let analysis = try? HessianAnalysis(point: point.flat, gradient: gradient, hessian: TrainingError.hessian(point, on: data),
-                                            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
-        var located = LimitPoint(kind: .periodicOrbit, point: point, trainingError: errors[first], gradientNorm: Dense.norm(gradient),
-                                 eigenvalues: analysis?.spectrum.values ?? [], index: analysis?.index ?? -1,
-                                 zeroCount: analysis?.zeroCount ?? -1, gamma: nil, gammaStable: nil, converged: true,
-                                 iterations: iterations, method: "Newton on G^\(proposed)(theta) = theta, least period \(period)",
-                                 path: [theta, x])
-        located.orbit = PeriodicOrbit(period: period, points: rotated.map { Network(flat: $0) },
-                                      trainingErrors: (0..<period).map { errors[(first + $0) % period] }, multiplierRadius: radius,
-                                      residual: residual, distance: before, distanceAfter: after)
+        let analysis = try? HessianAnalysis(
+            point: point.flat, gradient: gradient, hessian: TrainingError.hessian(point, on: data),
+            tolerance: known.refiner.eigenvalueTolerance, alignmentDepth: 0)
+        var located = LimitPoint(
+            kind: .periodicOrbit, point: point, trainingError: errors[first], gradientNorm: Dense.norm(gradient),
+            eigenvalues: analysis?.spectrum.values ?? [], index: analysis?.index ?? -1,
+            zeroCount: analysis?.zeroCount ?? -1, gamma: nil, gammaStable: nil, converged: true,
+            iterations: iterations, method: "Newton on G^\(proposed)(theta) = theta, least period \(period)",
+            path: [theta, x])
+        located.orbit = PeriodicOrbit(
+            period: period, points: rotated.map { Network(flat: $0) },
+            trainingErrors: (0..<period).map { errors[(first + $0) % period] }, multiplierRadius: radius,
+            residual: residual, distance: before, distanceAfter: after)
         return located
     }
 
     /// x, G(x), …, G^count(x) (with `keep: false` only x and the last).
-    public static func iterates(_ x: [Double], count: Int, data: TrainingSet, eta: Double, keep: Bool = true) -> [[Double]] {
+    public static func iterates(_ x: [Double], count: Int, data: TrainingSet, eta: Double, keep: Bool = true)
+        -> [[Double]]
+    {
         var result = [x]
         var current = x
         for _ in 0..<count {
@@ -138,7 +151,9 @@ public enum PeriodicOrbits {
 
     /// The orbit segment x, G(x), …, G^period(x) and the Jacobian `DG^period(x) = Π_j (I − ηH(G^j x))`
     /// (row-major, the latest factor on the left).
-    public static func cycle(_ x: [Double], period: Int, data: TrainingSet, eta: Double) -> (points: [[Double]], jacobian: [Double]) {
+    public static func cycle(_ x: [Double], period: Int, data: TrainingSet, eta: Double) -> (
+        points: [[Double]], jacobian: [Double]
+    ) {
         let points = iterates(x, count: period, data: data, eta: eta)
         return (points, jacobian(along: points, data: data, eta: eta))
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Thresholds of the phase detector (see docs/phases.md); each is a pipeline.json key.
@@ -20,7 +20,8 @@ public struct PhaseDetectionSettings: Codable, Equatable, Sendable {
     public var minimumSegmentPoints: Int
 
     /// The values come from `pipeline.json`'s `phases` section, whose schema holds the defaults.
-    public init(slopeWindowDecades: Double, fastDropSlope: Double, gradientTolerance: Double, minimumSegmentPoints: Int) {
+    public init(slopeWindowDecades: Double, fastDropSlope: Double, gradientTolerance: Double, minimumSegmentPoints: Int)
+    {
         self.slopeWindowDecades = slopeWindowDecades
         self.fastDropSlope = fastDropSlope
         self.gradientTolerance = gradientTolerance
@@ -81,9 +82,9 @@ public enum PhaseDetectionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lengthMismatch: return "t, E_tr, E_gen, ‖∇E_tr‖ and index arrays differ in length"
-        case let .tooFewPoints(n): return "need at least 2 points with t ≥ 1, got \(n)"
-        case let .timesNotIncreasing(i): return "times are not strictly increasing at point \(i)"
-        case let .nonPositiveTrainingError(i): return "E_tr ≤ 0 or not finite at point \(i)"
+        case .tooFewPoints(let n): return "need at least 2 points with t ≥ 1, got \(n)"
+        case .timesNotIncreasing(let i): return "times are not strictly increasing at point \(i)"
+        case .nonPositiveTrainingError(let i): return "E_tr ≤ 0 or not finite at point \(i)"
         }
     }
 }
@@ -100,7 +101,8 @@ public enum PhaseDetector {
     ) throws -> PhaseReport {
         let n0 = time.count
         guard trainingError.count == n0, generalizationError.count == n0,
-              gradientNorm.count == n0, index.count == n0 else { throw PhaseDetectionError.lengthMismatch }
+            gradientNorm.count == n0, index.count == n0
+        else { throw PhaseDetectionError.lengthMismatch }
         let keep = (0..<n0).filter { time[$0] >= 1 }
         guard keep.count >= 2 else { throw PhaseDetectionError.tooFewPoints(keep.count) }
         let t = keep.map { time[$0] }, e = keep.map { trainingError[$0] }
@@ -108,10 +110,13 @@ public enum PhaseDetector {
         let idx = keep.map { index[$0] }
         let n = t.count
         for i in 1..<n where !(t[i] > t[i - 1]) { throw PhaseDetectionError.timesNotIncreasing(at: keep[i]) }
-        for i in 0..<n where !(e[i] > 0 && e[i].isFinite) { throw PhaseDetectionError.nonPositiveTrainingError(at: keep[i]) }
+        for i in 0..<n where !(e[i] > 0 && e[i].isFinite) {
+            throw PhaseDetectionError.nonPositiveTrainingError(at: keep[i])
+        }
 
-        let slopes = localSlopes(logT: t.map { log10($0) }, logE: e.map { log10($0) },
-                                 halfWidth: settings.slopeWindowDecades)
+        let slopes = localSlopes(
+            logT: t.map { log10($0) }, logE: e.map { log10($0) },
+            halfWidth: settings.slopeWindowDecades)
 
         // Convergence: the start of the final run of points below the gradient tolerance.
         var convergenceStart: Int? = nil
@@ -145,12 +150,13 @@ public enum PhaseDetector {
         var start = 0
         for k in 1...n where k == n || labels[k] != labels[start] {
             let range = start..<k
-            segments.append(PhaseSegment(
-                phase: labels[start], startTime: t[start], endTime: t[k - 1],
-                trainingErrorAtStart: e[start], trainingErrorAtEnd: e[k - 1],
-                generalizationErrorAtStart: eg[start], generalizationErrorAtEnd: eg[k - 1],
-                minimumGradientNorm: range.map { g[$0] }.min()!,
-                index: mode(range.map { idx[$0] }), pointCount: range.count))
+            segments.append(
+                PhaseSegment(
+                    phase: labels[start], startTime: t[start], endTime: t[k - 1],
+                    trainingErrorAtStart: e[start], trainingErrorAtEnd: e[k - 1],
+                    generalizationErrorAtStart: eg[start], generalizationErrorAtEnd: eg[k - 1],
+                    minimumGradientNorm: range.map { g[$0] }.min()!,
+                    index: mode(range.map { idx[$0] }), pointCount: range.count))
             start = k
         }
 
@@ -191,14 +197,19 @@ public enum PhaseDetector {
             if let last = runs.last, last.value == v { runs[runs.count - 1].count += 1 } else { runs.append((v, 1)) }
         }
         while runs.count > 1, let shortest = runs.indices.min(by: { runs[$0].count < runs[$1].count }),
-              runs[shortest].count < minimum {
+            runs[shortest].count < minimum
+        {
             let target = shortest > 0 ? shortest - 1 : 1
             runs[target].count += runs[shortest].count
             runs.remove(at: shortest)
             // Coalesce neighbours that now carry the same value.
             var merged: [(value: T, count: Int)] = []
             for r in runs {
-                if let last = merged.last, last.value == r.value { merged[merged.count - 1].count += r.count } else { merged.append(r) }
+                if let last = merged.last, last.value == r.value {
+                    merged[merged.count - 1].count += r.count
+                } else {
+                    merged.append(r)
+                }
             }
             runs = merged
         }

@@ -40,7 +40,9 @@ public struct ProjectedDescent<F: TwiceDifferentiableObjective> {
     /// R ≥ 1: steps between recomputations of `P_k`.
     public let refreshEvery: Int
 
-    public init(objective: F, projection: StepProjection, learningRate: Double, dominantDimension: Int, refreshEvery: Int) {
+    public init(
+        objective: F, projection: StepProjection, learningRate: Double, dominantDimension: Int, refreshEvery: Int
+    ) {
         precondition(refreshEvery >= 1 && dominantDimension >= 1, "refreshEvery and k must be ≥ 1")
         self.objective = objective
         self.projection = projection
@@ -56,8 +58,10 @@ public struct ProjectedDescent<F: TwiceDifferentiableObjective> {
     ///   - stochasticGradient: the gradient estimate for a step at x (each call draws the next
     ///     sample); nil for full-batch descent.
     /// - Throws: `SymmetricEigenError` when the Hessian is not finite at a finite iterate.
-    public func run(from start: [Double], steps: Int, recordTimes: [Int], reference: Double,
-                    stochasticGradient: (([Double]) -> [Double])? = nil) throws -> ProjectedDescentRecord {
+    public func run(
+        from start: [Double], steps: Int, recordTimes: [Int], reference: Double,
+        stochasticGradient: (([Double]) -> [Double])? = nil
+    ) throws -> ProjectedDescentRecord {
         var x = start
         var record = ProjectedDescentRecord()
         var subspace: DominantSubspace?

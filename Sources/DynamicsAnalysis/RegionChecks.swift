@@ -49,8 +49,10 @@ public struct RegionCheckResult: Codable, Equatable, Sendable {
 /// The paper's Monte-Carlo test of saddle indices on named regions (width m = 2).
 public enum RegionChecks {
     /// One seeded sample point θ = (w_1, w_2, v_1, v_2) of `family`.
-    public static func sample(_ family: RegionFamily, teacherW: Double, teacherV: Double,
-                              ranges: RegionSamplingRanges, rng: inout PortableRandom) -> [Double] {
+    public static func sample(
+        _ family: RegionFamily, teacherW: Double, teacherV: Double,
+        ranges: RegionSamplingRanges, rng: inout PortableRandom
+    ) -> [Double] {
         func input() -> Double { rng.nextUniform(in: -ranges.inputRange, ranges.inputRange) }
         func output() -> Double { rng.nextUniform(in: -ranges.outputRange, ranges.outputRange) }
         switch family {
@@ -87,12 +89,14 @@ public enum RegionChecks {
         var zeroHistogram = [Int](repeating: 0, count: 5)
         for _ in 0..<sampleCount {
             let theta = sample(family, teacherW: teacherW, teacherV: teacherV, ranges: ranges, rng: &rng)
-            let analysis = try HessianAnalysis(network: Network(flat: theta), data: data,
-                                               tolerance: tolerance, alignmentDepth: 0)
+            let analysis = try HessianAnalysis(
+                network: Network(flat: theta), data: data,
+                tolerance: tolerance, alignmentDepth: 0)
             indexHistogram[analysis.index] += 1
             zeroHistogram[analysis.zeroCount] += 1
         }
-        return RegionCheckResult(family: family, sampleCount: sampleCount,
-                                 indexHistogram: indexHistogram, zeroCountHistogram: zeroHistogram)
+        return RegionCheckResult(
+            family: family, sampleCount: sampleCount,
+            indexHistogram: indexHistogram, zeroCountHistogram: zeroHistogram)
     }
 }

@@ -6,7 +6,9 @@ public enum RootFinding {
     /// a run of near-zero values between a positive and a negative value becomes one bracket, and
     /// a function that stays inside the band has no sign change at all).
     /// - Precondition: `xs` and `values` have equal lengths and `xs` increases.
-    public static func signChangeBrackets(xs: [Double], values: [Double], zeroBand: Double) -> [(lower: Double, upper: Double)] {
+    public static func signChangeBrackets(xs: [Double], values: [Double], zeroBand: Double) -> [(
+        lower: Double, upper: Double
+    )] {
         precondition(xs.count == values.count, "xs and values differ in length")
         var brackets: [(lower: Double, upper: Double)] = []
         var last: (x: Double, positive: Bool)?
@@ -26,8 +28,10 @@ public enum RootFinding {
     ///     tolerance is `2·ε·|x| + tolerance/2` (ε = machine epsilon).
     /// - Returns: the root (an endpoint if f vanishes there), or nil when `f(a)` and `f(b)` have the
     ///   same strict sign or a value is not finite.
-    public static func brent(_ f: (Double) -> Double, _ a: Double, _ b: Double,
-                             tolerance: Double = 1e-15, maxIterations: Int = 200) -> Double? {
+    public static func brent(
+        _ f: (Double) -> Double, _ a: Double, _ b: Double,
+        tolerance: Double = 1e-15, maxIterations: Int = 200
+    ) -> Double? {
         var a = a, b = b
         var fa = f(a), fb = f(b)
         guard fa.isFinite, fb.isFinite else { return nil }
@@ -81,7 +85,9 @@ public enum RootFinding {
     /// Every root of `f` found by sampling it on `grid` and refining each sign change by Brent.
     /// - Parameter zeroBand: values with `|f| ≤ zeroBand` on the grid count as unsigned (see
     ///   `signChangeBrackets`), so rounding noise around an identically-zero function is no root.
-    public static func roots(of f: (Double) -> Double, grid: [Double], zeroBand: Double, tolerance: Double = 1e-15) -> [Double] {
+    public static func roots(of f: (Double) -> Double, grid: [Double], zeroBand: Double, tolerance: Double = 1e-15)
+        -> [Double]
+    {
         let values = grid.map(f)
         return signChangeBrackets(xs: grid, values: values, zeroBand: zeroBand).compactMap {
             brent(f, $0.lower, $0.upper, tolerance: tolerance)

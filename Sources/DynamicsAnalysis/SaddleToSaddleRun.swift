@@ -41,8 +41,10 @@ public struct SaddleToSaddleRun: Sendable {
         public var widthTolerance: Double
         public var eigenvalueTolerance: EigenvalueTolerance
 
-        public init(learningRate: Double, maxSteps: Int, pointsPerDecade: Int, gradientTolerance: Double,
-                    widthTolerance: Double, eigenvalueTolerance: EigenvalueTolerance) {
+        public init(
+            learningRate: Double, maxSteps: Int, pointsPerDecade: Int, gradientTolerance: Double,
+            widthTolerance: Double, eigenvalueTolerance: EigenvalueTolerance
+        ) {
             self.learningRate = learningRate
             self.maxSteps = maxSteps
             self.pointsPerDecade = pointsPerDecade
@@ -70,7 +72,8 @@ public struct SaddleToSaddleRun: Sendable {
     /// Trains from `start` (full-batch GD, the fast kernel) up to `settings.maxSteps` steps.
     /// - Throws: `TrainingDiverged` at a non-finite iterate; `SymmetricEigenError` if a Hessian is
     ///   not finite.
-    public init(start: Network, data: TrainingSet, teacher: Network, escapeThreshold: Double, settings: Settings) throws {
+    public init(start: Network, data: TrainingSet, teacher: Network, escapeThreshold: Double, settings: Settings) throws
+    {
         let kernel = GradientDescentKernel(data: data, width: start.width, learningRate: settings.learningRate)
         var net = start
         var step = 0
@@ -84,7 +87,8 @@ public struct SaddleToSaddleRun: Sendable {
             }
             if step < target, case .diverged(let failure) = kernel.run(&net, steps: target - step) { throw failure }
             step = target
-            let analysis = try HessianAnalysis(network: net, data: data, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
+            let analysis = try HessianAnalysis(
+                network: net, data: data, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
             t.append(step)
             theta += net.flat
             trainingError.append(TrainingError.value(net, on: data))
@@ -103,12 +107,18 @@ public struct SaddleToSaddleRun: Sendable {
 extension SaddleToSaddleRun {
     /// Runs every start in parallel on all cores (each its own kernel of the start's width).
     /// - Returns: per start, its run or the error it stopped with, in the order of `starts`.
-    public static func runAll(_ starts: [Network], data: TrainingSet, teacher: Network, escapeThreshold: Double,
-                              settings: Settings, finished: @escaping @Sendable (Int) -> Void = { _ in }) -> [Result<SaddleToSaddleRun, Error>] {
+    public static func runAll(
+        _ starts: [Network], data: TrainingSet, teacher: Network, escapeThreshold: Double,
+        settings: Settings, finished: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> [Result<SaddleToSaddleRun, Error>] {
         let results = OutcomeSlots<Result<SaddleToSaddleRun, Error>>(count: starts.count)
         DispatchQueue.concurrentPerform(iterations: starts.count) { i in
-            results.store(Result { try SaddleToSaddleRun(start: starts[i], data: data, teacher: teacher,
-                                                          escapeThreshold: escapeThreshold, settings: settings) }, at: i)
+            results.store(
+                Result {
+                    try SaddleToSaddleRun(
+                        start: starts[i], data: data, teacher: teacher,
+                        escapeThreshold: escapeThreshold, settings: settings)
+                }, at: i)
             results.markDone(report: finished)
         }
         return results.values

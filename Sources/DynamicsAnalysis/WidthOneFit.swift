@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import MLPNumerics
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// The best width-1 network `c*·tanh(w* x)` for a training set, and the splitting coefficients
 /// that decide whether duplicating a neuron of a critical point gives a saddle.
@@ -22,7 +23,10 @@ public struct WidthOneFit: Equatable, Sendable {
     /// Why Newton stopped (`RefinementStopReason` raw value).
     public let reason: String
 
-    public init(w: Double, c: Double, trainingError: Double, gradientNorm: Double, iterations: Int, converged: Bool, reason: String) {
+    public init(
+        w: Double, c: Double, trainingError: Double, gradientNorm: Double, iterations: Int, converged: Bool,
+        reason: String
+    ) {
         self.w = w
         self.c = c
         self.trainingError = trainingError
@@ -43,8 +47,10 @@ public struct WidthOneFit: Equatable, Sendable {
     /// `‖∇E_1‖ < settings.gradientTolerance`. Scanning first makes the result the global
     /// minimizer over the scanned range, not whichever local minimum Newton happens to reach.
     /// - Precondition: `scanPoints ≥ 2` and `0 < scanRange.lowerBound < scanRange.upperBound`.
-    public static func fit(_ data: TrainingSet, settings: CriticalPointRefinerSettings,
-                           scanPoints: Int, scanRange: ClosedRange<Double>) -> WidthOneFit {
+    public static func fit(
+        _ data: TrainingSet, settings: CriticalPointRefinerSettings,
+        scanPoints: Int, scanRange: ClosedRange<Double>
+    ) -> WidthOneFit {
         precondition(scanPoints >= 2 && scanRange.lowerBound > 0, "the scan needs ≥ 2 points on a positive range")
         let n = Double(data.count)
         let meanSquare = data.y.reduce(0) { $0 + $1 * $1 } / n
@@ -65,8 +71,9 @@ public struct WidthOneFit: Equatable, Sendable {
         let refinement = CriticalPointRefiner.refine(Network(w: [best.w], v: [best.c]), on: data, settings: settings)
         var (w, c) = (refinement.point[0], refinement.point[1])
         if w < 0 { (w, c) = (-w, -c) }
-        return WidthOneFit(w: w + 0, c: c + 0, trainingError: refinement.value, gradientNorm: refinement.gradientNorm,
-                           iterations: refinement.iterations, converged: refinement.converged, reason: refinement.reason.rawValue)
+        return WidthOneFit(
+            w: w + 0, c: c + 0, trainingError: refinement.value, gradientNorm: refinement.gradientNorm,
+            iterations: refinement.iterations, converged: refinement.converged, reason: refinement.reason.rawValue)
     }
 
     /// The splitting coefficient of every neuron of `net`:

@@ -15,16 +15,28 @@ public protocol HDF5AttributeHolder {
 }
 
 extension HDF5Group: HDF5AttributeHolder {
-    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try file.guarded { try AttributeIO.set(name, value, on: handle) } }
-    public func attribute(_ name: String) throws -> HDF5Value { try file.guarded { try AttributeIO.get(name, on: handle) } }
-    public func hasAttribute(_ name: String) throws -> Bool { try file.guarded { try AttributeIO.exists(name, on: handle) } }
+    public func setAttribute(_ name: String, _ value: HDF5Value) throws {
+        try file.guarded { try AttributeIO.set(name, value, on: handle) }
+    }
+    public func attribute(_ name: String) throws -> HDF5Value {
+        try file.guarded { try AttributeIO.get(name, on: handle) }
+    }
+    public func hasAttribute(_ name: String) throws -> Bool {
+        try file.guarded { try AttributeIO.exists(name, on: handle) }
+    }
     public func attributeNames() throws -> [String] { try file.guarded { try AttributeIO.names(on: handle) } }
 }
 
 extension HDF5Dataset: HDF5AttributeHolder {
-    public func setAttribute(_ name: String, _ value: HDF5Value) throws { try file.guarded { try AttributeIO.set(name, value, on: handle) } }
-    public func attribute(_ name: String) throws -> HDF5Value { try file.guarded { try AttributeIO.get(name, on: handle) } }
-    public func hasAttribute(_ name: String) throws -> Bool { try file.guarded { try AttributeIO.exists(name, on: handle) } }
+    public func setAttribute(_ name: String, _ value: HDF5Value) throws {
+        try file.guarded { try AttributeIO.set(name, value, on: handle) }
+    }
+    public func attribute(_ name: String) throws -> HDF5Value {
+        try file.guarded { try AttributeIO.get(name, on: handle) }
+    }
+    public func hasAttribute(_ name: String) throws -> Bool {
+        try file.guarded { try AttributeIO.exists(name, on: handle) }
+    }
     public func attributeNames() throws -> [String] { try file.guarded { try AttributeIO.names(on: handle) } }
 }
 
@@ -38,11 +50,13 @@ enum AttributeIO {
         var names: [String] = []
         _ = try withUnsafeMutablePointer(to: &names) { namesPointer in
             try checked("list attributes") {
-                H5Aiterate2(object.id, H5_INDEX_NAME, H5_ITER_INC, nil, { _, name, _, clientData in
-                    guard let name, let clientData else { return -1 }
-                    clientData.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
-                    return 0
-                }, namesPointer)
+                H5Aiterate2(
+                    object.id, H5_INDEX_NAME, H5_ITER_INC, nil,
+                    { _, name, _, clientData in
+                        guard let name, let clientData else { return -1 }
+                        clientData.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
+                        return 0
+                    }, namesPointer)
             }
         }
         return names.sorted()
@@ -83,26 +97,34 @@ enum AttributeIO {
                 }
             }
         case .double(let double):
-            try writeNumbers([double], fileType: chdf5_ieee_f64le(), memoryType: chdf5_native_double(), space: Datatypes.scalarSpace())
+            try writeNumbers(
+                [double], fileType: chdf5_ieee_f64le(), memoryType: chdf5_native_double(),
+                space: Datatypes.scalarSpace())
         case .int64(let int):
-            try writeNumbers([int], fileType: chdf5_std_i64le(), memoryType: chdf5_native_int64(), space: Datatypes.scalarSpace())
+            try writeNumbers(
+                [int], fileType: chdf5_std_i64le(), memoryType: chdf5_native_int64(), space: Datatypes.scalarSpace())
         case .doubles(let doubles):
-            try writeNumbers(doubles, fileType: chdf5_ieee_f64le(), memoryType: chdf5_native_double(),
-                             space: Datatypes.simpleSpace([doubles.count]))
+            try writeNumbers(
+                doubles, fileType: chdf5_ieee_f64le(), memoryType: chdf5_native_double(),
+                space: Datatypes.simpleSpace([doubles.count]))
         case .int64s(let ints):
-            try writeNumbers(ints, fileType: chdf5_std_i64le(), memoryType: chdf5_native_int64(),
-                             space: Datatypes.simpleSpace([ints.count]))
+            try writeNumbers(
+                ints, fileType: chdf5_std_i64le(), memoryType: chdf5_native_int64(),
+                space: Datatypes.simpleSpace([ints.count]))
         }
     }
 
     static func get(_ name: String, on object: Handle) throws -> HDF5Value {
         let operation = "read attribute '\(name)'"
-        let attribute = try Handle(.attribute, owner: object.owner, operation) { H5Aopen(object.id, name, chdf5_p_default()) }
+        let attribute = try Handle(.attribute, owner: object.owner, operation) {
+            H5Aopen(object.id, name, chdf5_p_default())
+        }
         let space = try Handle(.dataspace, operation) { H5Aget_space(attribute.id) }
         let type = try Handle(.datatype, operation) { H5Aget_type(attribute.id) }
         return try withExtendedLifetime((attribute, space, type)) {
             let spaceClass = H5Sget_simple_extent_type(space.id)
-            guard spaceClass == H5S_SCALAR || (spaceClass == H5S_SIMPLE && H5Sget_simple_extent_ndims(space.id) == 1) else {
+            guard spaceClass == H5S_SCALAR || (spaceClass == H5S_SIMPLE && H5Sget_simple_extent_ndims(space.id) == 1)
+            else {
                 throw HDF5Error(operation: operation, message: "only scalar and 1-D attributes are supported")
             }
             let isScalar = spaceClass == H5S_SCALAR
@@ -123,8 +145,12 @@ enum AttributeIO {
                 return isScalar ? .int64(values[0]) : .int64s(values)
             }
             guard try Datatypes.elementType(of: type.id) == .string, isScalar else {
-                throw HDF5Error(operation: operation,
-                                message: "unsupported attribute type \(try Datatypes.elementType(of: type.id))\(isScalar ? "" : " array")")
+                throw HDF5Error(
+                    operation: operation,
+                    message:
+                        "unsupported attribute type "
+                        + "\(try Datatypes.elementType(of: type.id))\(isScalar ? "" : " array")"
+                )
             }
             let memoryType = try Datatypes.utf8String()
             var pointers: [UnsafeMutablePointer<CChar>?] = [nil]

@@ -52,7 +52,8 @@ public final class HDF5Dataset {
     public func readBytes() throws -> [UInt8] {
         try file.guarded {
             guard elementType == .uint8 else {
-                throw HDF5Error(operation: "read bytes from '\(name)'", message: "the dataset holds \(elementType), not uint8")
+                throw HDF5Error(
+                    operation: "read bytes from '\(name)'", message: "the dataset holds \(elementType), not uint8")
             }
             return try read(memoryType: chdf5_native_uint8(), rows: nil)
         }
@@ -84,7 +85,9 @@ public final class HDF5Dataset {
 
     private func readAllStrings() throws -> [String] {
         guard elementType == .string else {
-            throw HDF5Error(operation: "read strings from '\(name)'", message: "the dataset holds \(elementType), not variable-length strings")
+            throw HDF5Error(
+                operation: "read strings from '\(name)'",
+                message: "the dataset holds \(elementType), not variable-length strings")
         }
         let count = shape.reduce(1, *)
         guard count > 0 else { return [] }
@@ -109,11 +112,14 @@ public final class HDF5Dataset {
     private func appendRows(_ values: [Double]) throws {
         let operation = "append to '\(name)'"
         guard hasUnlimitedRows, shape.count == 2, elementType == .float64 else {
-            throw HDF5Error(operation: operation, message: "only 2-D float64 datasets made by createExtendableDataset can be appended to")
+            throw HDF5Error(
+                operation: operation,
+                message: "only 2-D float64 datasets made by createExtendableDataset can be appended to")
         }
         let columns = shape[1]
         guard values.count % columns == 0 else {
-            throw HDF5Error(operation: operation, message: "\(values.count) values are not whole rows of \(columns) columns")
+            throw HDF5Error(
+                operation: operation, message: "\(values.count) values are not whole rows of \(columns) columns")
         }
         let newRows = values.count / columns
         guard newRows > 0 else { return }
@@ -126,7 +132,9 @@ public final class HDF5Dataset {
         _ = try withExtendedLifetime((fileSpace, memorySpace)) {
             try values.withUnsafeBytes { buffer in
                 try checked(operation) {
-                    H5Dwrite(handle.id, chdf5_native_double(), memorySpace.id, fileSpace.id, chdf5_p_default(), buffer.baseAddress)
+                    H5Dwrite(
+                        handle.id, chdf5_native_double(), memorySpace.id, fileSpace.id, chdf5_p_default(),
+                        buffer.baseAddress)
                 }
             }
         }
@@ -145,8 +153,9 @@ public final class HDF5Dataset {
     private func checkType(_ accepts: (hid_t) -> Bool, reading wanted: String) throws {
         let type = try Handle(.datatype, "get datatype of '\(name)'") { H5Dget_type(handle.id) }
         guard withExtendedLifetime(type, { accepts(type.id) }) else {
-            throw HDF5Error(operation: "read \(wanted) values from '\(name)'",
-                            message: "type mismatch: the dataset holds \(elementType) elements")
+            throw HDF5Error(
+                operation: "read \(wanted) values from '\(name)'",
+                message: "type mismatch: the dataset holds \(elementType) elements")
         }
     }
 

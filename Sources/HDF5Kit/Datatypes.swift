@@ -26,7 +26,8 @@ enum Datatypes {
             if !signed && bits == 8 { return .uint8 }
             return .other("\(signed ? "int" : "uint")\(bits)")
         case H5T_STRING:
-            return try checked("check string type") { H5Tis_variable_str(type) } > 0 ? .string : .other("fixed-length string")
+            return try checked("check string type") { H5Tis_variable_str(type) } > 0
+                ? .string : .other("fixed-length string")
         case H5T_COMPOUND: return .other("compound")
         case H5T_ENUM: return .other("enum")
         case H5T_ARRAY: return .other("array")
@@ -76,8 +77,10 @@ enum Datatypes {
     /// Calls `body` with a C array of pointers to NUL-terminated UTF-8 copies of `strings`,
     /// the memory layout HDF5 expects for variable-length strings.
     /// - Throws: `HDF5Error` if a string contains a NUL character (C strings would truncate it).
-    static func withCStringArray<R>(_ strings: [String], operation: String,
-                                    _ body: (UnsafeRawPointer?) throws -> R) throws -> R {
+    static func withCStringArray<R>(
+        _ strings: [String], operation: String,
+        _ body: (UnsafeRawPointer?) throws -> R
+    ) throws -> R {
         var bytes: [CChar] = []
         var offsets: [Int] = []
         for string in strings {
@@ -97,7 +100,9 @@ enum Datatypes {
     /// - Parameters:
     ///   - pointers: the buffer HDF5 filled.
     ///   - type: the memory type used for the read; `space`: the matching dataspace.
-    static func takeStrings(_ pointers: inout [UnsafeMutablePointer<CChar>?], type: hid_t, space: hid_t) throws -> [String] {
+    static func takeStrings(_ pointers: inout [UnsafeMutablePointer<CChar>?], type: hid_t, space: hid_t) throws
+        -> [String]
+    {
         let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
         try checked("free variable-length strings") { H5Dvlen_reclaim(type, space, chdf5_p_default(), &pointers) }
         return strings

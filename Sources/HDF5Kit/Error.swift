@@ -28,7 +28,8 @@ public struct HDF5Error: Error, CustomStringConvertible {
     /// The same error with the file named, when HDF5 did not name it.
     func naming(_ path: String, action: HDF5SystemFailure.Action? = nil) -> HDF5Error {
         guard let failure = systemFailure else { return self }
-        let named = HDF5SystemFailure(action: action ?? failure.action, path: failure.path ?? path, code: failure.code, reason: failure.reason)
+        let named = HDF5SystemFailure(
+            action: action ?? failure.action, path: failure.path ?? path, code: failure.code, reason: failure.reason)
         return HDF5Error(operation: operation, message: message, systemFailure: named)
     }
 }
@@ -76,8 +77,9 @@ func checked<T: BinaryInteger>(_ operation: @autoclosure () -> String, _ call: (
     let result = try call()
     guard result >= 0 else {
         let stack = ErrorStack.takeCurrent()
-        throw HDF5Error(operation: operation(), message: stack.summary ?? "HDF5 returned \(result) without an error message",
-                        systemFailure: stack.systemFailure)
+        throw HDF5Error(
+            operation: operation(), message: stack.summary ?? "HDF5 returned \(result) without an error message",
+            systemFailure: stack.systemFailure)
     }
     return result
 }

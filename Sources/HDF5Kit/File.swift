@@ -1,7 +1,7 @@
 import CHDF5
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An open HDF5 file.
@@ -25,21 +25,26 @@ public final class HDF5File {
     private init(path: String, writable: Bool, handle: Handle) throws {
         state = FileState(path: path, writable: writable, handle: handle)
         let state = state
-        root = try HDF5Group(handle: Handle(.group, owner: state, "open root group") { H5Gopen2(handle.id, "/", chdf5_p_default()) },
-                             file: state)
+        root = try HDF5Group(
+            handle: Handle(.group, owner: state, "open root group") { H5Gopen2(handle.id, "/", chdf5_p_default()) },
+            file: state)
     }
 
     /// Creates a new file at `path`, truncating any existing file.
     /// - Throws: `HDF5Error` if the file cannot be created; for a refused create (read-only file
     ///   system, missing directory) its description is one line naming the path and the reason.
     public static func create(_ path: String) throws -> HDF5File {
-        let creation = try Handle(.propertyList, "create file-creation property list") { H5Pcreate(chdf5_p_file_create()) }
+        let creation = try Handle(.propertyList, "create file-creation property list") {
+            H5Pcreate(chdf5_p_file_create())
+        }
         // The file-creation list also configures the root group: no timestamps there either.
         try checked("disable time tracking for '\(path)'") { H5Pset_obj_track_times(creation.id, false) }
         let access = try fileAccessList()
         do {
             let file = try withExtendedLifetime((creation, access)) {
-                try Handle(.file, "create file '\(path)'") { H5Fcreate(path, chdf5_f_acc_trunc(), creation.id, access.id) }
+                try Handle(.file, "create file '\(path)'") {
+                    H5Fcreate(path, chdf5_f_acc_trunc(), creation.id, access.id)
+                }
             }
             return try HDF5File(path: path, writable: true, handle: file)
         } catch let error as HDF5Error {

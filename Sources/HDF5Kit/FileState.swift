@@ -1,7 +1,7 @@
 import CHDF5
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One open file's bookkeeping: its path and the first refused read or write.

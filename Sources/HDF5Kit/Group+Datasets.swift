@@ -8,12 +8,15 @@ extension HDF5Group {
     ///   - storage: layout, see `HDF5Storage`.
     /// - Throws: `HDF5Error` on an invalid shape or storage, or if `name` already exists.
     @discardableResult
-    public func createDataset(_ name: String, doubles: [Double], shape: [Int]? = nil,
-                              storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
+    public func createDataset(
+        _ name: String, doubles: [Double], shape: [Int]? = nil,
+        storage: HDF5Storage = .automatic
+    ) throws -> HDF5Dataset {
         try file.guarded {
             let dims = try Self.validatedShape(shape, count: doubles.count, name: name)
-            let dataset = try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: dims,
-                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            let dataset = try makeDataset(
+                name, fileType: chdf5_ieee_f64le(), dims: dims,
+                chunking: Self.chunking(storage, dims: dims, name: name))
             try dataset.writeAll(doubles, memoryType: chdf5_native_double())
             return dataset
         }
@@ -21,12 +24,15 @@ extension HDF5Group {
 
     /// Creates a signed 64-bit integer dataset; arguments as for the `doubles:` variant.
     @discardableResult
-    public func createDataset(_ name: String, int64s: [Int64], shape: [Int]? = nil,
-                              storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
+    public func createDataset(
+        _ name: String, int64s: [Int64], shape: [Int]? = nil,
+        storage: HDF5Storage = .automatic
+    ) throws -> HDF5Dataset {
         try file.guarded {
             let dims = try Self.validatedShape(shape, count: int64s.count, name: name)
-            let dataset = try makeDataset(name, fileType: chdf5_std_i64le(), dims: dims,
-                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            let dataset = try makeDataset(
+                name, fileType: chdf5_std_i64le(), dims: dims,
+                chunking: Self.chunking(storage, dims: dims, name: name))
             try dataset.writeAll(int64s, memoryType: chdf5_native_int64())
             return dataset
         }
@@ -38,8 +44,9 @@ extension HDF5Group {
     public func createDataset(_ name: String, bytes: [UInt8], storage: HDF5Storage = .automatic) throws -> HDF5Dataset {
         try file.guarded {
             let dims = [bytes.count]
-            let dataset = try makeDataset(name, fileType: chdf5_std_u8le(), dims: dims,
-                                          chunking: Self.chunking(storage, dims: dims, name: name))
+            let dataset = try makeDataset(
+                name, fileType: chdf5_std_u8le(), dims: dims,
+                chunking: Self.chunking(storage, dims: dims, name: name))
             try dataset.writeAll(bytes, memoryType: chdf5_native_uint8())
             return dataset
         }
@@ -71,17 +78,21 @@ extension HDF5Group {
     ///   - chunkRows: rows per chunk, at least 1.
     ///   - deflate: shuffle + deflate level 0...9, or nil for no compression.
     /// - Throws: `HDF5Error` on invalid arguments or if `name` already exists.
-    public func createExtendableDataset(_ name: String, columns: Int, chunkRows: Int = 4096,
-                                        deflate: Int? = 4) throws -> HDF5Dataset {
+    public func createExtendableDataset(
+        _ name: String, columns: Int, chunkRows: Int = 4096,
+        deflate: Int? = 4
+    ) throws -> HDF5Dataset {
         let operation = "create extendable dataset '\(name)'"
         guard columns >= 1, chunkRows >= 1 else {
-            throw HDF5Error(operation: operation, message: "columns (\(columns)) and chunkRows (\(chunkRows)) must be at least 1")
+            throw HDF5Error(
+                operation: operation, message: "columns (\(columns)) and chunkRows (\(chunkRows)) must be at least 1")
         }
         try Self.validateDeflate(deflate, operation: operation)
         return try file.guarded {
-            try makeDataset(name, fileType: chdf5_ieee_f64le(), dims: [0, columns],
-                            maxDims: [chdf5_s_unlimited(), hsize_t(columns)],
-                            chunking: Chunking(dims: [chunkRows, columns], deflate: deflate))
+            try makeDataset(
+                name, fileType: chdf5_ieee_f64le(), dims: [0, columns],
+                maxDims: [chdf5_s_unlimited(), hsize_t(columns)],
+                chunking: Chunking(dims: [chunkRows, columns], deflate: deflate))
         }
     }
 
@@ -89,7 +100,9 @@ extension HDF5Group {
     /// - Throws: `HDF5Error` if `name` is missing or not a dataset.
     public func dataset(_ name: String) throws -> HDF5Dataset {
         try file.guarded {
-            let dataset = try Handle(.dataset, owner: file, "open dataset '\(name)'") { H5Dopen2(handle.id, name, chdf5_p_default()) }
+            let dataset = try Handle(.dataset, owner: file, "open dataset '\(name)'") {
+                H5Dopen2(handle.id, name, chdf5_p_default())
+            }
             return try HDF5Dataset(handle: dataset, file: file, name: name)
         }
     }
@@ -111,10 +124,13 @@ extension HDF5Group {
         let dims = shape ?? [count]
         let operation = "create dataset '\(name)'"
         guard (1...2).contains(dims.count), dims.allSatisfy({ $0 >= 0 }) else {
-            throw HDF5Error(operation: operation, message: "shape \(dims) must be 1-D or 2-D with non-negative dimensions")
+            throw HDF5Error(
+                operation: operation, message: "shape \(dims) must be 1-D or 2-D with non-negative dimensions")
         }
         guard dims.reduce(1, *) == count else {
-            throw HDF5Error(operation: operation, message: "shape \(dims) has \(dims.reduce(1, *)) elements but \(count) values were given")
+            throw HDF5Error(
+                operation: operation,
+                message: "shape \(dims) has \(dims.reduce(1, *)) elements but \(count) values were given")
         }
         return dims
     }
@@ -150,10 +166,14 @@ extension HDF5Group {
     }
 
     /// Creates a dataset with time tracking off and the given layout.
-    private func makeDataset(_ name: String, fileType: hid_t, dims: [Int], maxDims: [hsize_t]? = nil,
-                             chunking: Chunking?) throws -> HDF5Dataset {
+    private func makeDataset(
+        _ name: String, fileType: hid_t, dims: [Int], maxDims: [hsize_t]? = nil,
+        chunking: Chunking?
+    ) throws -> HDF5Dataset {
         let operation = "create dataset '\(name)'"
-        let creation = try Handle(.propertyList, "create dataset-creation property list") { H5Pcreate(chdf5_p_dataset_create()) }
+        let creation = try Handle(.propertyList, "create dataset-creation property list") {
+            H5Pcreate(chdf5_p_dataset_create())
+        }
         try checked(operation) { H5Pset_obj_track_times(creation.id, false) }
         if let chunking {
             let chunkDims = chunking.dims.map { hsize_t($0) }

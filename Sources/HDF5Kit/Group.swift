@@ -18,7 +18,9 @@ public final class HDF5Group {
     }
 
     private func makeGroup(_ name: String) throws -> HDF5Group {
-        let creation = try Handle(.propertyList, "create group-creation property list") { H5Pcreate(chdf5_p_group_create()) }
+        let creation = try Handle(.propertyList, "create group-creation property list") {
+            H5Pcreate(chdf5_p_group_create())
+        }
         try checked("disable time tracking for group '\(name)'") { H5Pset_obj_track_times(creation.id, false) }
         let group = try withExtendedLifetime(creation) {
             try Handle(.group, owner: file, "create group '\(name)'") {
@@ -32,7 +34,9 @@ public final class HDF5Group {
     /// - Throws: `HDF5Error` if `name` is missing or not a group.
     public func group(_ name: String) throws -> HDF5Group {
         try file.guarded {
-            let group = try Handle(.group, owner: file, "open group '\(name)'") { H5Gopen2(handle.id, name, chdf5_p_default()) }
+            let group = try Handle(.group, owner: file, "open group '\(name)'") {
+                H5Gopen2(handle.id, name, chdf5_p_default())
+            }
             return HDF5Group(handle: group, file: file)
         }
     }
@@ -61,11 +65,13 @@ public final class HDF5Group {
         var names: [String] = []
         _ = try withUnsafeMutablePointer(to: &names) { namesPointer in
             try checked("list members of group") {
-                H5Literate(handle.id, H5_INDEX_NAME, H5_ITER_INC, nil, { _, name, _, clientData in
-                    guard let name, let clientData else { return -1 }
-                    clientData.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
-                    return 0
-                }, namesPointer)
+                H5Literate(
+                    handle.id, H5_INDEX_NAME, H5_ITER_INC, nil,
+                    { _, name, _, clientData in
+                        guard let name, let clientData else { return -1 }
+                        clientData.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name))
+                        return 0
+                    }, namesPointer)
             }
         }
         return names.sorted()
@@ -75,7 +81,9 @@ public final class HDF5Group {
     /// - Throws: `HDF5Error` if `name` does not exist.
     public func isGroup(_ name: String) throws -> Bool {
         try file.guarded {
-            let object = try Handle(.object, owner: file, "open object '\(name)'") { H5Oopen(handle.id, name, chdf5_p_default()) }
+            let object = try Handle(.object, owner: file, "open object '\(name)'") {
+                H5Oopen(handle.id, name, chdf5_p_default())
+            }
             return withExtendedLifetime(object) { H5Iget_type(object.id) == H5I_GROUP }
         }
     }

@@ -18,7 +18,9 @@ final class Handle {
 
     /// Wraps the identifier returned by `open`.
     /// - Throws: `HDF5Error` when `open` returns a negative identifier.
-    init(_ kind: Kind, owner: FileState? = nil, _ operation: @autoclosure () -> String, _ open: () throws -> hid_t) throws {
+    init(_ kind: Kind, owner: FileState? = nil, _ operation: @autoclosure () -> String, _ open: () throws -> hid_t)
+        throws
+    {
         id = try checked(operation(), open)
         self.kind = kind
         self.owner = owner

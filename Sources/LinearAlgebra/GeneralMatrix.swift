@@ -12,9 +12,10 @@ public enum GeneralMatrixError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .badShape(count, n): return "matrix has \(count) entries, expected n·n with n = \(n) ≥ 1 (and a right-hand side of length n)"
+        case .badShape(let count, let n):
+            return "matrix has \(count) entries, expected n·n with n = \(n) ≥ 1 (and a right-hand side of length n)"
         case .nonFinite: return "matrix or right-hand side has a non-finite entry"
-        case let .lapack(routine, info): return "LAPACK \(routine) failed with info = \(info)"
+        case .lapack(let routine, let info): return "LAPACK \(routine) failed with info = \(info)"
         }
     }
 }
@@ -32,8 +33,9 @@ public enum GeneralMatrix {
         let info = a.withUnsafeMutableBufferPointer { aPtr in
             x.withUnsafeMutableBufferPointer { xPtr in
                 pivots.withUnsafeMutableBufferPointer { pPtr in
-                    LAPACKE_dgesv(LAPACK_ROW_MAJOR, clapack_int(n), 1, aPtr.baseAddress, clapack_int(n), pPtr.baseAddress,
-                                  xPtr.baseAddress, 1)
+                    LAPACKE_dgesv(
+                        LAPACK_ROW_MAJOR, clapack_int(n), 1, aPtr.baseAddress, clapack_int(n), pPtr.baseAddress,
+                        xPtr.baseAddress, 1)
                 }
             }
         }
@@ -53,9 +55,10 @@ public enum GeneralMatrix {
             re.withUnsafeMutableBufferPointer { rPtr in
                 im.withUnsafeMutableBufferPointer { iPtr in
                     unused.withUnsafeMutableBufferPointer { uPtr in
-                        LAPACKE_dgeev(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), clapack_int(n),
-                                      aPtr.baseAddress, clapack_int(n), rPtr.baseAddress, iPtr.baseAddress,
-                                      uPtr.baseAddress, 1, uPtr.baseAddress, 1)
+                        LAPACKE_dgeev(
+                            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), clapack_int(n),
+                            aPtr.baseAddress, clapack_int(n), rPtr.baseAddress, iPtr.baseAddress,
+                            uPtr.baseAddress, 1, uPtr.baseAddress, 1)
                     }
                 }
             }
@@ -86,6 +89,8 @@ public enum GeneralMatrix {
         guard n >= 1, matrix.count == n * n, rhs.map({ $0.count == n }) ?? true else {
             throw GeneralMatrixError.badShape(count: matrix.count, dimension: n)
         }
-        guard matrix.allSatisfy(\.isFinite), rhs?.allSatisfy(\.isFinite) ?? true else { throw GeneralMatrixError.nonFinite }
+        guard matrix.allSatisfy(\.isFinite), rhs?.allSatisfy(\.isFinite) ?? true else {
+            throw GeneralMatrixError.nonFinite
+        }
     }
 }

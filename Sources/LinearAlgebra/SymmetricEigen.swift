@@ -29,13 +29,13 @@ public enum SymmetricEigenError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .badShape(count, n):
+        case .badShape(let count, let n):
             return "matrix has \(count) entries, expected n·n with n = \(n) ≥ 1"
-        case let .nonFinite(i, j):
+        case .nonFinite(let i, let j):
             return "matrix entry (\(i), \(j)) is not finite"
-        case let .notSymmetric(i, j, d, tol):
+        case .notSymmetric(let i, let j, let d, let tol):
             return "matrix is not symmetric: |A[\(i),\(j)] − A[\(j),\(i)]| = \(d) > \(tol)"
-        case let .lapack(routine, info):
+        case .lapack(let routine, let info):
             return "LAPACK \(routine) failed with info = \(info)"
         }
     }

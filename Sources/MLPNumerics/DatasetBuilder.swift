@@ -73,7 +73,8 @@ public enum TwoColumnText {
             if line.isEmpty { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             guard fields.count == 2 else {
-                throw ParseError(line: index + 1, message: "expected 2 columns 'x y', found \(fields.count): \(line.prefix(60))")
+                throw ParseError(
+                    line: index + 1, message: "expected 2 columns 'x y', found \(fields.count): \(line.prefix(60))")
             }
             var pair: [Double] = []
             for field in fields {

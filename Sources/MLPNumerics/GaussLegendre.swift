@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// An n-point Gauss–Legendre rule on [−1, 1]: `∫_{−1}^{1} g ≈ Σ_k weights[k] · g(nodes[k])`,

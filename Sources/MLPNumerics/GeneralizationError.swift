@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// The generalization error `E_gen(θ) = E_{x~N(0,1)}[(f(x; θ) − f*(x))²]`, by deterministic quadrature.

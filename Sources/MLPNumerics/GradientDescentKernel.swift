@@ -93,8 +93,10 @@ public struct GradientDescentKernel: Sendable {
     /// Advances `th` from global step `t0` to `t1`, writing `θ_t` for every `t ∈ (t0, t1]` with
     /// `t % k == 0` consecutively to `rows` (when `k > 0`). Returns the divergence, if any, with
     /// `th` left at the last finite iterate.
-    func advance(_ th: inout [Double], from t0: Int, to t1: Int, recordEvery k: Int,
-                 rows: UnsafeMutablePointer<Double>?) -> TrainingDiverged? {
+    func advance(
+        _ th: inout [Double], from t0: Int, to t1: Int, recordEvery k: Int,
+        rows: UnsafeMutablePointer<Double>?
+    ) -> TrainingDiverged? {
         precondition(th.count == 2 * width && t1 >= t0 && k >= 0)
         if let c = th.firstIndex(where: { !$0.isFinite }) {
             return TrainingDiverged(step: t0, quantity: .parameter(component: c, width: width), value: th[c])
@@ -111,9 +113,11 @@ public struct GradientDescentKernel: Sendable {
             }
             let lossesFinite = th.withUnsafeMutableBufferPointer { p in
                 if width == 2 && !forceGeneralPath {
-                    return advance2(p.baseAddress!, steps: c1 - c0, recordEvery: k, firstRecord: firstRecord, rows: rowPointer)
+                    return advance2(
+                        p.baseAddress!, steps: c1 - c0, recordEvery: k, firstRecord: firstRecord, rows: rowPointer)
                 } else {
-                    return advanceGeneral(p.baseAddress!, steps: c1 - c0, recordEvery: k, firstRecord: firstRecord, rows: rowPointer)
+                    return advanceGeneral(
+                        p.baseAddress!, steps: c1 - c0, recordEvery: k, firstRecord: firstRecord, rows: rowPointer)
                 }
             }
             if !lossesFinite || th.contains(where: { !$0.isFinite }) {
@@ -138,11 +142,13 @@ public struct GradientDescentKernel: Sendable {
             }
             if !loss.isFinite { return TrainingDiverged(step: startStep + s - 1, quantity: .loss, value: loss) }
             if let c = g.firstIndex(where: { !$0.isFinite }) {
-                return TrainingDiverged(step: startStep + s - 1, quantity: .gradient(component: c, width: width), value: g[c])
+                return TrainingDiverged(
+                    step: startStep + s - 1, quantity: .gradient(component: c, width: width), value: g[c])
             }
             for c in 0..<d { next[c] = th[c] - learningRate * g[c] }
             if let c = next.firstIndex(where: { !$0.isFinite }) {
-                return TrainingDiverged(step: startStep + s, quantity: .parameter(component: c, width: width), value: next[c])
+                return TrainingDiverged(
+                    step: startStep + s, quantity: .parameter(component: c, width: width), value: next[c])
             }
             th = next
         }
@@ -157,26 +163,28 @@ public struct GradientDescentKernel: Sendable {
         let scale = 2 / n
         let x = UnsafePointer(xBlocks.base), negY = UnsafePointer(negatedYBlocks.base), blocks = blockCount
         return withExtendedLifetime((xBlocks, negatedYBlocks)) {
-                if width == 2 && !forceGeneralPath {
-                    let s = fusedSums2(x, negY, blocks, th[0], th[1], th[2], th[3], safe: true)
-                    g[0] = th[2] * s.w1 * scale
-                    g[1] = th[3] * s.w2 * scale
-                    g[2] = s.v1 * scale
-                    g[3] = s.v2 * scale
-                    return s.squares / n
-                }
-                let scratch = AlignedVectorBuffer(count: width * (2 + blocks))
-                let squares = fusedSumsGeneral(x, negY, blocks, th, width, scratch.base, scratch.base + 2 * width)
-                gradientFromSums(th, width, scratch.base, scale, into: g)
-                return squares / n
+            if width == 2 && !forceGeneralPath {
+                let s = fusedSums2(x, negY, blocks, th[0], th[1], th[2], th[3], safe: true)
+                g[0] = th[2] * s.w1 * scale
+                g[1] = th[3] * s.w2 * scale
+                g[2] = s.v1 * scale
+                g[3] = s.v2 * scale
+                return s.squares / n
+            }
+            let scratch = AlignedVectorBuffer(count: width * (2 + blocks))
+            let squares = fusedSumsGeneral(x, negY, blocks, th, width, scratch.base, scratch.base + 2 * width)
+            gradientFromSums(th, width, scratch.base, scale, into: g)
+            return squares / n
         }
     }
 
     // MARK: - Width 2
 
     /// Returns false if any loss along the way was not finite.
-    private func advance2(_ th: UnsafeMutablePointer<Double>, steps: Int, recordEvery k: Int,
-                          firstRecord: Int, rows: UnsafeMutablePointer<Double>?) -> Bool {
+    private func advance2(
+        _ th: UnsafeMutablePointer<Double>, steps: Int, recordEvery k: Int,
+        firstRecord: Int, rows: UnsafeMutablePointer<Double>?
+    ) -> Bool {
         let eta = learningRate
         let scale = 2 / Double(sampleCount)
         let maxX = maxAbsX, lossBound = finiteLossBound
@@ -186,30 +194,30 @@ public struct GradientDescentKernel: Sendable {
         var lossCheck = 0.0  // stays 0 while every loss is finite, NaN after any non-finite one
         let x = UnsafePointer(xBlocks.base), negY = UnsafePointer(negatedYBlocks.base), blocks = blockCount
         withExtendedLifetime((xBlocks, negatedYBlocks)) {
-                for s in 1...steps {
-                    // The fast pass (no clamp in the tanh, no Σ r²) when every |w_i x_k| ≤ 20 and
-                    // E_tr is certainly finite; both are false for a NaN parameter.
-                    let sums: FusedSums
-                    if abs(w1) * maxX <= 20 && abs(w2) * maxX <= 20 && abs(v1) + abs(v2) <= lossBound {
-                        sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: false)
-                    } else {
-                        sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: true)
-                        lossCheck += sums.squares * 0
-                    }
-                    let gw1 = v1 * sums.w1 * scale
-                    let gw2 = v2 * sums.w2 * scale
-                    let gv1 = sums.v1 * scale
-                    let gv2 = sums.v2 * scale
-                    w1 = w1 - eta * gw1
-                    w2 = w2 - eta * gw2
-                    v1 = v1 - eta * gv1
-                    v2 = v2 - eta * gv2
-                    if s == next, let o = out {
-                        o[0] = w1; o[1] = w2; o[2] = v1; o[3] = v2
-                        out = o + 4
-                        next += k
-                    }
+            for s in 1...steps {
+                // The fast pass (no clamp in the tanh, no Σ r²) when every |w_i x_k| ≤ 20 and
+                // E_tr is certainly finite; both are false for a NaN parameter.
+                let sums: FusedSums
+                if abs(w1) * maxX <= 20 && abs(w2) * maxX <= 20 && abs(v1) + abs(v2) <= lossBound {
+                    sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: false)
+                } else {
+                    sums = fusedSums2(x, negY, blocks, w1, w2, v1, v2, safe: true)
+                    lossCheck += sums.squares * 0
                 }
+                let gw1 = v1 * sums.w1 * scale
+                let gw2 = v2 * sums.w2 * scale
+                let gv1 = sums.v1 * scale
+                let gv2 = sums.v2 * scale
+                w1 = w1 - eta * gw1
+                w2 = w2 - eta * gw2
+                v1 = v1 - eta * gv1
+                v2 = v2 - eta * gv2
+                if s == next, let o = out {
+                    o[0] = w1; o[1] = w2; o[2] = v1; o[3] = v2
+                    out = o + 4
+                    next += k
+                }
+            }
         }
         th[0] = w1; th[1] = w2; th[2] = v1; th[3] = v2
         return lossCheck == 0
@@ -218,8 +226,10 @@ public struct GradientDescentKernel: Sendable {
     // MARK: - General width
 
     /// Returns false if any loss along the way was not finite.
-    private func advanceGeneral(_ th: UnsafeMutablePointer<Double>, steps: Int, recordEvery k: Int,
-                                firstRecord: Int, rows: UnsafeMutablePointer<Double>?) -> Bool {
+    private func advanceGeneral(
+        _ th: UnsafeMutablePointer<Double>, steps: Int, recordEvery k: Int,
+        firstRecord: Int, rows: UnsafeMutablePointer<Double>?
+    ) -> Bool {
         let m = width, d = 2 * width
         let eta = learningRate
         let scale = 2 / Double(sampleCount)
@@ -232,16 +242,16 @@ public struct GradientDescentKernel: Sendable {
         var out = rows
         var lossCheck = 0.0
         withExtendedLifetime((xBlocks, negatedYBlocks, scratchBuffer)) {
-                for s in 1...steps {
-                    lossCheck += 0 * fusedSumsGeneral(x, negY, blocks, UnsafePointer(th), m, scratch, scratch + 2 * m)
-                    gradientFromSums(UnsafePointer(th), m, scratch, scale, into: g)
-                    for c in 0..<d { th[c] = th[c] - eta * g[c] }
-                    if s == next, let o = out {
-                        o.update(from: th, count: d)
-                        out = o + d
-                        next += k
-                    }
+            for s in 1...steps {
+                lossCheck += 0 * fusedSumsGeneral(x, negY, blocks, UnsafePointer(th), m, scratch, scratch + 2 * m)
+                gradientFromSums(UnsafePointer(th), m, scratch, scale, into: g)
+                for c in 0..<d { th[c] = th[c] - eta * g[c] }
+                if s == next, let o = out {
+                    o.update(from: th, count: d)
+                    out = o + d
+                    next += k
                 }
+            }
         }
         return lossCheck == 0
     }
@@ -266,8 +276,10 @@ typealias FusedSums = (w1: Double, w2: Double, v1: Double, v2: Double, squares: 
 /// tanh and the sum of squares: the caller guarantees `|w_i x_k| ≤ 20` and a finite `E_tr`. The
 /// other sums are the same to the last bit either way.
 @inline(__always)
-private func fusedSums2(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
-                        _ w1: Double, _ w2: Double, _ v1: Double, _ v2: Double, safe: Bool) -> FusedSums {
+private func fusedSums2(
+    _ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
+    _ w1: Double, _ w2: Double, _ v1: Double, _ v2: Double, safe: Bool
+) -> FusedSums {
     typealias V = SIMD8<Double>
     let w1v = V(repeating: w1), w2v = V(repeating: w2)
     let v1v = V(repeating: v1), v2v = V(repeating: v2)
@@ -301,9 +313,11 @@ func pairwiseSum(_ a: SIMD8<Double>) -> Double {
 /// loop (a loop over neurons inside the block loop would keep m tanh bodies' constants live); the
 /// arithmetic matches `fusedSums2` operation for operation at width 2.
 @inline(__always)
-private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
-                              _ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
-                              _ t: UnsafeMutablePointer<SIMD8<Double>>) -> Double {
+private func fusedSumsGeneral(
+    _ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafePointer<SIMD8<Double>>, _ blocks: Int,
+    _ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
+    _ t: UnsafeMutablePointer<SIMD8<Double>>
+) -> Double {
     typealias V = SIMD8<Double>
     let aw = acc, av = acc + m
     let one = V(repeating: 1)
@@ -331,8 +345,10 @@ private func fusedSumsGeneral(_ x: UnsafePointer<SIMD8<Double>>, _ negY: UnsafeP
 
 /// `g = scale · (v_i Σ_w[i], Σ_v[i])` from the sums left in `acc` by `fusedSumsGeneral`.
 @inline(__always)
-private func gradientFromSums(_ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
-                              _ scale: Double, into g: UnsafeMutablePointer<Double>) {
+private func gradientFromSums(
+    _ th: UnsafePointer<Double>, _ m: Int, _ acc: UnsafeMutablePointer<SIMD8<Double>>,
+    _ scale: Double, into g: UnsafeMutablePointer<Double>
+) {
     for i in 0..<m {
         g[i] = th[m + i] * pairwiseSum(acc[i]) * scale
         g[m + i] = pairwiseSum(acc[m + i]) * scale

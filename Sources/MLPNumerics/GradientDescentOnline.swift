@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Online (one sample per step) gradient descent on the per-sample loss `(f(x_k; θ) − y_k)²`:
@@ -50,7 +50,8 @@ public struct OnlineGradientDescent: Sendable {
         let m = theta.width
         var th = theta.flat
         if let c = th.firstIndex(where: { !$0.isFinite }) {
-            return .diverged(TrainingDiverged(step: stepsTaken, quantity: .parameter(component: c, width: m), value: th[c]))
+            return .diverged(
+                TrainingDiverged(step: stepsTaken, quantity: .parameter(component: c, width: m), value: th[c]))
         }
         var t = [Double](repeating: 0, count: m)
         var next = th
@@ -71,7 +72,8 @@ public struct OnlineGradientDescent: Sendable {
             }
             if let c = next.firstIndex(where: { !$0.isFinite }) {
                 theta = Network(flat: th)
-                return .diverged(TrainingDiverged(step: stepsTaken, quantity: .parameter(component: c, width: m), value: next[c]))
+                return .diverged(
+                    TrainingDiverged(step: stepsTaken, quantity: .parameter(component: c, width: m), value: next[c]))
             }
             swap(&th, &next)
         }
@@ -83,8 +85,10 @@ public struct OnlineGradientDescent: Sendable {
     /// `GradientDescentKernel.advance`: `θ_t` for every `t ∈ (t0, t1]` with `t % k == 0` is
     /// written consecutively to `rows` (when `k > 0`); a divergence is returned with `th` left
     /// at the last finite iterate.
-    mutating func advance(_ th: inout [Double], from t0: Int, to t1: Int, recordEvery k: Int,
-                          rows: UnsafeMutablePointer<Double>?) -> TrainingDiverged? {
+    mutating func advance(
+        _ th: inout [Double], from t0: Int, to t1: Int, recordEvery k: Int,
+        rows: UnsafeMutablePointer<Double>?
+    ) -> TrainingDiverged? {
         var net = Network(flat: th)
         var t = t0
         var row = rows

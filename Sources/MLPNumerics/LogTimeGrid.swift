@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Integer times `0 ≤ t ≤ T` spaced evenly in `log t`: `0`, then `round(10^{j/P})` for

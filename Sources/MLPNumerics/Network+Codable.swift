@@ -8,8 +8,9 @@ extension Network: Codable {
         let w = try container.decode([Double].self, forKey: .w)
         let v = try container.decode([Double].self, forKey: .v)
         guard w.count == v.count, !w.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .v, in: container,
-                                                   debugDescription: "w and v must have the same length ≥ 1")
+            throw DecodingError.dataCorruptedError(
+                forKey: .v, in: container,
+                debugDescription: "w and v must have the same length ≥ 1")
         }
         self.init(w: w, v: v)
     }

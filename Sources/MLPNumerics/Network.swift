@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Parameters of the one-input, one-output tanh network `f(x; θ) = Σ_i v_i tanh(w_i x)` (no biases).

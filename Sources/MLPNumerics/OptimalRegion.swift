@@ -128,7 +128,7 @@ extension Regions {
         var p = net
         for block in blocks {
             switch block {
-            case let .teacher(neurons, signs), let .cancelling(neurons, signs):
+            case .teacher(let neurons, let signs), .cancelling(let neurons, let signs):
                 let isTeacher: Bool
                 if case .teacher = block { isTeacher = true } else { isTeacher = false }
                 let k = Double(neurons.count)
@@ -144,7 +144,7 @@ extension Regions {
                     p.w[i] = s * u
                     p.v[i] = net.v[i] - s * excess
                 }
-            case let .silent(i):
+            case .silent(let i):
                 p.w[i] = 0
             }
         }

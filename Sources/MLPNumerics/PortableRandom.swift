@@ -96,7 +96,7 @@ public struct PortableRandom: RandomNumberGenerator, Sendable {
 /// summed as an odd series to 25 terms (error < 1e-20 relative).
 public func portableLog(_ x: Double) -> Double {
     precondition(x > 0 && x.isFinite, "portableLog needs a positive finite argument")
-    var m = x.significand          // [1, 2)
+    var m = x.significand  // [1, 2)
     var e = Double(x.exponent)
     if m > 2.0.squareRoot() {
         m /= 2
@@ -148,7 +148,7 @@ public func portableExp(_ x: Double) -> Double {
     let ln2Hi = 0.693_147_180_369_123_816_49
     let ln2Lo = 1.908_214_929_270_587_700_02e-10
     let k = (x / 0.693_147_180_559_945_309_42).rounded()
-    let r = (x - k * ln2Hi) - k * ln2Lo      // |r| ≤ 0.35
+    let r = (x - k * ln2Hi) - k * ln2Lo  // |r| ≤ 0.35
     var term = 1.0
     var sum = 1.0
     var n = 1.0

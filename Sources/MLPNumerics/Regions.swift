@@ -15,10 +15,10 @@ public enum SingularComponent: Equatable, Hashable, Sendable, CustomStringConver
 
     public var description: String {
         switch self {
-        case let .inputWeightZero(i): return "w_\(i + 1) = 0"
-        case let .outputWeightZero(i): return "v_\(i + 1) = 0"
-        case let .inputWeightsEqual(i, j): return "w_\(i + 1) = w_\(j + 1)"
-        case let .inputWeightsOpposite(i, j): return "w_\(i + 1) = -w_\(j + 1)"
+        case .inputWeightZero(let i): return "w_\(i + 1) = 0"
+        case .outputWeightZero(let i): return "v_\(i + 1) = 0"
+        case .inputWeightsEqual(let i, let j): return "w_\(i + 1) = w_\(j + 1)"
+        case .inputWeightsOpposite(let i, let j): return "w_\(i + 1) = -w_\(j + 1)"
         }
     }
 }
@@ -61,15 +61,15 @@ extension Regions {
         }
         var nearest = net
         switch component {
-        case let .inputWeightZero(i):
+        case .inputWeightZero(let i):
             nearest.w[i] = 0
-        case let .outputWeightZero(i):
+        case .outputWeightZero(let i):
             nearest.v[i] = 0
-        case let .inputWeightsEqual(i, j):
+        case .inputWeightsEqual(let i, let j):
             let mean = 0.5 * (net.w[i] + net.w[j])
             nearest.w[i] = mean
             nearest.w[j] = mean
-        case let .inputWeightsOpposite(i, j):
+        case .inputWeightsOpposite(let i, let j):
             let mean = 0.5 * (net.w[i] - net.w[j])
             nearest.w[i] = mean
             nearest.w[j] = -mean

@@ -73,7 +73,8 @@ public enum Symmetry {
     public static func distance(_ a: Network, _ b: Network) -> Double {
         let m = a.width
         precondition(b.width == m, "networks of different widths")
-        precondition(m <= maximumEnumeratedWidth, "brute-force assignment is limited to width ≤ \(maximumEnumeratedWidth)")
+        precondition(
+            m <= maximumEnumeratedWidth, "brute-force assignment is limited to width ≤ \(maximumEnumeratedWidth)")
         var cost = [Double](repeating: 0, count: m * m)
         for i in 0..<m {
             for j in 0..<m {

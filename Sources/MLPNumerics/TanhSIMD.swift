@@ -48,8 +48,9 @@ func vectorTanhUnclamped(_ z: SIMD8<Double>) -> SIMD8<Double> {
     let c34 = cvm_fma8(V(repeating: 0.666_666_666_665_919_3), s, V(repeating: 1.333_333_333_333_328_2))
     let c56 = cvm_fma8(V(repeating: 0.088_888_889_091_321_69), s, V(repeating: 0.266_666_666_668_428_8))
     let c78 = cvm_fma8(V(repeating: 0.006_349_188_181_216_414), s, V(repeating: 0.025_396_825_227_963_74))
-    let c911 = cvm_fma8(cvm_fma8(V(repeating: 5.129_407_415_057_573e-05), s, V(repeating: 2.828_516_766_467_738e-04)),
-                        s, V(repeating: 0.001_410_940_161_272_169_3))
+    let c911 = cvm_fma8(
+        cvm_fma8(V(repeating: 5.129_407_415_057_573e-05), s, V(repeating: 2.828_516_766_467_738e-04)),
+        s, V(repeating: 0.001_410_940_161_272_169_3))
     let high = cvm_fma8(cvm_fma8(c911, s2, c78), s4, cvm_fma8(c56, s2, c34))
     let p = cvm_fma8(s, high, V(repeating: 2))
     // −s²P as 0 − s²P (+0 at s = ±0), then 2s − (−s²P): at s = −0 that is −0 − (+0) = −0.

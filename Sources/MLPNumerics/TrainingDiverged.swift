@@ -18,9 +18,9 @@ public struct TrainingDiverged: Error, Equatable, Sendable, CustomStringConverti
             switch self {
             case .loss:
                 return "the training error E_tr"
-            case let .gradient(c, m):
+            case .gradient(let c, let m):
                 return c < m ? "gradient ∂E/∂w[\(c)]" : "gradient ∂E/∂v[\(c - m)]"
-            case let .parameter(c, m):
+            case .parameter(let c, let m):
                 return c < m ? "parameter w[\(c)]" : "parameter v[\(c - m)]"
             }
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// The training error `E_tr(θ) = (1/n) Σ_k (f(x_k; θ) − y_k)²` (a mean, no factor 1/2) and its

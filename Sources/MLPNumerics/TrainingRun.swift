@@ -44,9 +44,11 @@ public struct TrainingRun {
     /// - Returns: the final iterate and log points (`trajectory` empty, `trajectoryRowCount` set).
     /// - Throws: `TrainingDiverged` at the first non-finite iterate (or non-finite loss or gradient
     ///   at a log time); any error thrown by `extras` or `sink`.
-    public func run(from start: Network, progress: ((Int) -> Void)? = nil,
-                    extras: (Network) throws -> [Double] = { _ in [] },
-                    trajectory sink: (TrajectoryChunk) throws -> Void) throws -> TrainingRecord {
+    public func run(
+        from start: Network, progress: ((Int) -> Void)? = nil,
+        extras: (Network) throws -> [Double] = { _ in [] },
+        trajectory sink: (TrajectoryChunk) throws -> Void
+    ) throws -> TrainingRecord {
         precondition(start.width == kernel.width, "network width \(start.width) ≠ kernel width \(kernel.width)")
         let d = 2 * kernel.width
         let k = recordEvery ?? 0
@@ -57,8 +59,8 @@ public struct TrainingRun {
         let capacity = max(rowsPerChunk, 1)
         let buffer = UnsafeMutablePointer<Double>.allocate(capacity: capacity * d)
         defer { buffer.deallocate() }
-        var pending = 0          // rows in the buffer
-        var chunkFirstStep = 0   // step of the buffer's first row
+        var pending = 0  // rows in the buffer
+        var chunkFirstStep = 0  // step of the buffer's first row
         var rowCount = 0
 
         func flush() throws {
@@ -75,10 +77,13 @@ public struct TrainingRun {
             let e = kernel.evaluate(net)
             if !e.loss.isFinite { throw TrainingDiverged(step: t, quantity: .loss, value: e.loss) }
             if let c = e.gradient.firstIndex(where: { !$0.isFinite }) {
-                throw TrainingDiverged(step: t, quantity: .gradient(component: c, width: kernel.width), value: e.gradient[c])
+                throw TrainingDiverged(
+                    step: t, quantity: .gradient(component: c, width: kernel.width), value: e.gradient[c])
             }
-            logPoints.append(LogPoint(step: t, network: net, trainingError: e.loss,
-                                      gradientNorm: e.gradientNorm, extras: try extras(net)))
+            logPoints.append(
+                LogPoint(
+                    step: t, network: net, trainingError: e.loss,
+                    gradientNorm: e.gradientNorm, extras: try extras(net)))
             nextLog += 1
         }
 
@@ -94,7 +99,8 @@ public struct TrainingRun {
             var end = min(steps, t + maxSegment)
             if nextLog < logTimes.endIndex { end = min(end, logTimes[nextLog]) }
             if k > 0 { end = min(end, (t / k + capacity - pending) * k) }  // when the buffer fills
-            let failure = sgd != nil
+            let failure =
+                sgd != nil
                 ? sgd!.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
                 : kernel.advance(&th, from: t, to: end, recordEvery: k, rows: buffer + pending * d)
             if let failure {
@@ -109,13 +115,16 @@ public struct TrainingRun {
         }
         try flush()
         progress?(steps)
-        return TrainingRecord(final: Network(flat: th), logPoints: logPoints, trajectory: [], trajectoryRowCount: rowCount)
+        return TrainingRecord(
+            final: Network(flat: th), logPoints: logPoints, trajectory: [], trajectoryRowCount: rowCount)
     }
 
     /// Runs from `start` and keeps the whole trajectory in memory (`TrainingRecord.trajectory`).
     /// - Throws: as `run(from:progress:extras:trajectory:)`.
-    public func run(from start: Network, progress: ((Int) -> Void)? = nil,
-                    extras: (Network) throws -> [Double] = { _ in [] }) throws -> TrainingRecord {
+    public func run(
+        from start: Network, progress: ((Int) -> Void)? = nil,
+        extras: (Network) throws -> [Double] = { _ in [] }
+    ) throws -> TrainingRecord {
         var rows: [Double] = []
         if let k = recordEvery { rows.reserveCapacity((steps / k + 1) * 2 * kernel.width) }
         var record = try run(from: start, progress: progress, extras: extras) { rows += $0.values }

@@ -2,7 +2,7 @@ import Foundation
 import HDF5Kit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the driver tells a stage about the artifact it is making; written as root attributes.
@@ -18,8 +18,10 @@ public struct Provenance: Sendable {
     public var codeIdentity: String
     public var gitCommit: String
 
-    public init(stage: String, instance: String, key: String, config: JSONValue, inputs: JSONValue,
-                codeIdentity: String, gitCommit: String) {
+    public init(
+        stage: String, instance: String, key: String, config: JSONValue, inputs: JSONValue,
+        codeIdentity: String, gitCommit: String
+    ) {
         self.stage = stage
         self.instance = instance
         self.key = key
@@ -43,9 +45,10 @@ public struct Provenance: Sendable {
             }
             return s
         }
-        self.init(stage: try string("stage"), instance: try string("instance"), key: try string("key"),
-                  config: json["config"] ?? .object([:]), inputs: json["inputs"] ?? .object([:]),
-                  codeIdentity: try string("code_identity"), gitCommit: try string("git_commit"))
+        self.init(
+            stage: try string("stage"), instance: try string("instance"), key: try string("key"),
+            config: json["config"] ?? .object([:]), inputs: json["inputs"] ?? .object([:]),
+            codeIdentity: try string("code_identity"), gitCommit: try string("git_commit"))
     }
 }
 
@@ -95,7 +98,9 @@ public final class ArtifactWriter {
 
     static func requireSpace(_ bytes: Int64, in directory: URL, for path: URL) throws {
         var stats = statvfs()
-        guard statvfs(directory.path, &stats) == 0 else { throw StoreError.system("check free space in", directory.path) }
+        guard statvfs(directory.path, &stats) == 0 else {
+            throw StoreError.system("check free space in", directory.path)
+        }
         let available = Int64(stats.f_bavail) * Int64(stats.f_frsize)
         guard available >= bytes else { throw StoreError.noSpace(path.path, needed: bytes, available: available) }
     }
@@ -139,7 +144,8 @@ public final class ArtifactWriter {
         guard rename(temporaryURL.path, finalURL.path) == 0 else {
             let code = errno
             unlink(FileHashRecord.url(for: finalURL).path)
-            throw StoreError.io("cannot rename \(temporaryURL.path) to \(finalURL.path): \(String(cString: strerror(code)))")
+            throw StoreError.io(
+                "cannot rename \(temporaryURL.path) to \(finalURL.path): \(String(cString: strerror(code)))")
         }
         committed = true
         try ArtifactWriter.fsync(finalURL.deletingLastPathComponent())

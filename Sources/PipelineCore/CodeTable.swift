@@ -54,7 +54,8 @@ public struct CodeTable: Sendable {
             let packages = members.filter { $0.hasPrefix("package:") }.map { String($0.dropFirst(8)) }
             let excluded = members.filter { $0.hasPrefix("!") }.map { String($0.dropFirst()) }
             let folders = members.filter { !$0.hasPrefix("package:") && !$0.hasPrefix("!") }
-            closures[executable] = Closure(folders: folders.sorted(), excluded: excluded.sorted(), packages: packages.sorted())
+            closures[executable] = Closure(
+                folders: folders.sorted(), excluded: excluded.sorted(), packages: packages.sorted())
         }
         var digests: [String: String] = [:]
         for line in digestLines.split(separator: "\n") {
@@ -89,7 +90,8 @@ public struct CodeTable: Sendable {
 public enum SourceTree {
     /// Whether a relative path's components make it a file that is not code.
     public static func isIgnored(_ relative: String) -> Bool {
-        relative.split(separator: "/").contains { $0.hasPrefix(".") || $0 == "__pycache__" } || relative.hasSuffix(".pyc")
+        relative.split(separator: "/").contains { $0.hasPrefix(".") || $0 == "__pycache__" }
+            || relative.hasSuffix(".pyc")
     }
 
     /// Files at or below `path` (relative to `root`), as root-relative paths, sorted.
@@ -109,7 +111,9 @@ public enum SourceTree {
         while let relative = enumerator.nextObject() as? String {
             if isIgnored(relative) { continue }
             var isFolder: ObjCBool = false
-            if fm.fileExists(atPath: base.appendingPathComponent(relative).path, isDirectory: &isFolder), !isFolder.boolValue {
+            if fm.fileExists(atPath: base.appendingPathComponent(relative).path, isDirectory: &isFolder),
+                !isFolder.boolValue
+            {
                 files.append(path == "." ? relative : "\(path)/\(relative)")
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The SHA-256 of an artifact's whole file, recorded beside it as `<key>.h5.sha256` in the format
@@ -17,7 +17,8 @@ public enum FileHashRecord {
 
     /// Where the record is written before it is renamed into place.
     static func temporaryURL(for artifact: URL) -> URL {
-        artifact.deletingLastPathComponent().appendingPathComponent(".\(artifact.lastPathComponent).sha256.tmp-\(getpid())")
+        artifact.deletingLastPathComponent().appendingPathComponent(
+            ".\(artifact.lastPathComponent).sha256.tmp-\(getpid())")
     }
 
     /// Records `hash` for `artifact` atomically: a temporary file, fsynced, renamed into place.
@@ -30,7 +31,8 @@ public enum FileHashRecord {
         var failure: StoreError?
         let written = text.withCString { Glibc.write(fd, $0, strlen($0)) }
         if written != text.utf8.count {
-            failure = written < 0 ? .system("write", temporary.path) : .io("cannot write \(temporary.path): short write")
+            failure =
+                written < 0 ? .system("write", temporary.path) : .io("cannot write \(temporary.path): short write")
         } else if fsync(fd) != 0 {
             failure = .system("sync", temporary.path)
         }
@@ -59,7 +61,8 @@ public enum FileHashRecord {
         guard count >= 0 else { throw StoreError.system("read", record.path) }
         let fields = String(decoding: bytes.prefix(count), as: UTF8.self).split(whereSeparator: \.isWhitespace)
         guard fields.count == 2, fields[1] == artifact.lastPathComponent, fields[0].count == 64,
-              fields[0].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            fields[0].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else {
             throw StoreError.corrupt(record.path, "not a SHA-256 record of \(artifact.lastPathComponent)")
         }
         return String(fields[0])

@@ -3,7 +3,7 @@ import Foundation
 import HDF5Kit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SHA-256 helpers (swift-crypto), hex-encoded.
@@ -105,7 +105,8 @@ public enum ArtifactContent {
         }
     }
 
-    private static func hashAttribute(_ name: String, of holder: HDF5AttributeHolder, into hasher: inout SHA256) throws {
+    private static func hashAttribute(_ name: String, of holder: HDF5AttributeHolder, into hasher: inout SHA256) throws
+    {
         hasher.update(token: "attribute \(name)")
         switch try holder.attribute(name) {
         case .string(let s): hasher.update(token: "s " + s)
@@ -129,19 +130,19 @@ extension SHA256 {
     mutating func update<T: FixedWidthInteger>(values: [T]) {
         updateCount(values.count)
         #if _endian(little)
-        values.withUnsafeBytes { update(bufferPointer: $0) }  // already little-endian: no copy of a large dataset
+            values.withUnsafeBytes { update(bufferPointer: $0) }  // already little-endian: no copy of a large dataset
         #else
-        values.map(\.littleEndian).withUnsafeBytes { update(bufferPointer: $0) }
+            values.map(\.littleEndian).withUnsafeBytes { update(bufferPointer: $0) }
         #endif
     }
 
     /// Adds doubles as their IEEE 754 bit patterns in little-endian order (as `values: bitPatterns`).
     mutating func update(values: [Double]) {
         #if _endian(little)
-        updateCount(values.count)
-        values.withUnsafeBytes { update(bufferPointer: $0) }
+            updateCount(values.count)
+            values.withUnsafeBytes { update(bufferPointer: $0) }
         #else
-        update(values: values.map(\.bitPattern))
+            update(values: values.map(\.bitPattern))
         #endif
     }
 

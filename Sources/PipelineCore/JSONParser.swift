@@ -59,8 +59,10 @@ public struct JSONParser {
                 }
                 index += 1
             default:
-                if depth == 0 {   // a scalar at the top: up to the next separator
-                    while index < bytes.count && ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[index]) { index += 1 }
+                if depth == 0 {  // a scalar at the top: up to the next separator
+                    while index < bytes.count
+                        && ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[index])
+                    { index += 1 }
                     return
                 }
                 index += 1
@@ -145,8 +147,10 @@ public struct JSONParser {
                 case UInt8(ascii: "r"): scalars.append(13)
                 case UInt8(ascii: "t"): scalars.append(9)
                 case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16),
-                          let scalar = UnicodeScalar(code) else { throw error("invalid \\u escape") }
+                    guard index + 4 <= bytes.count,
+                        let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16),
+                        let scalar = UnicodeScalar(code)
+                    else { throw error("invalid \\u escape") }
                     index += 4
                     scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default: throw error("invalid escape '\\\(Character(UnicodeScalar(escape)))'")
@@ -217,6 +221,7 @@ public struct JSONParser {
         let before = bytes[..<min(index, bytes.count)]
         let line = before.filter { $0 == 0x0A }.count + 1
         let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-        return ConfigError(path: path.joined(separator: "."), value: nil, message: "line \(line), column \(column): \(message)")
+        return ConfigError(
+            path: path.joined(separator: "."), value: nil, message: "line \(line), column \(column): \(message)")
     }
 }

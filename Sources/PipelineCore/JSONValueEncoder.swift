@@ -165,7 +165,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         try append().encode(value, codingPath: codingPath + [index])
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let index = IndexKey(count)
         return NodeEncoder(node: append(), codingPath: codingPath + [index]).container(keyedBy: keyType)
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Reports the progress of a long loop on standard error.
@@ -42,8 +42,12 @@ public final class ProgressReporter {
     ///   - file: a file rewritten with "done total" at most `fileUpdatesPerSecond` times a second
     ///     (the driver reads it to show the node's progress); nil for none.
     ///   - write: where the text goes (standard error by default; tests capture it).
-    public init(label: String, total: Int, style: Style = .automatic, file: String? = nil,
-                write: @escaping (String) -> Void = { fputs($0, stderr); fflush(stderr) }) {
+    public init(
+        label: String, total: Int, style: Style = .automatic, file: String? = nil,
+        write: @escaping (String) -> Void = {
+            fputs($0, stderr); fflush(stderr)
+        }
+    ) {
         self.label = label
         self.total = max(total, 1)
         self.style = style == .automatic ? (isatty(STDERR_FILENO) != 0 ? .bar : .lines) : style

@@ -44,7 +44,9 @@ public final class ProjectLayout {
     /// (`.venv/bin/python`, made by scripts/setup-debian.sh), else `python3` on PATH.
     public var python: String {
         if let chosen = ProcessInfo.processInfo.environment["MLP_PYTHON"] { return chosen }
-        if let venv = root?.appendingPathComponent(".venv/bin/python"), FileManager.default.isExecutableFile(atPath: venv.path) {
+        if let venv = root?.appendingPathComponent(".venv/bin/python"),
+            FileManager.default.isExecutableFile(atPath: venv.path)
+        {
             return venv.path
         }
         return "python3"

@@ -110,8 +110,9 @@ public struct StageDefinition {
         publishedFolder = S.publishedFolder
         plan = { config in
             try S.instances(config).map { node in
-                PlannedSpec(instance: node.instance, slice: try JSONValueEncoder().encode(node.settings), inputs: node.inputs,
-                            files: node.files, cost: { S.cost(node, config) })
+                PlannedSpec(
+                    instance: node.instance, slice: try JSONValueEncoder().encode(node.settings), inputs: node.inputs,
+                    files: node.files, cost: { S.cost(node, config) })
             }
         }
         describe = { S.describe(try S.instances($0)) }

@@ -11,16 +11,26 @@ public struct StageContext: ParsableArguments {
     @Option(help: "Where to write the artifact (written to a temporary file first, then renamed).")
     public var output: String = ""
 
-    @Option(name: .customLong("input"), help: ArgumentHelp("An input artifact, as ROLE=PATH (repeatable).", valueName: "role=path"))
+    @Option(
+        name: .customLong("input"),
+        help: ArgumentHelp("An input artifact, as ROLE=PATH (repeatable).", valueName: "role=path"))
     public var inputs: [String] = []
 
-    @Option(help: "Provenance JSON from the driver (stage, instance, key, inputs, code identity); defaults describe a manual run.")
+    @Option(
+        help: ArgumentHelp(
+            "Provenance JSON from the driver (stage, instance, key, inputs, code identity); defaults describe a manual "
+                + "run.")
+    )
     public var provenance: String?
 
     @Option(help: "Directory that relative paths in the slice are resolved against.")
     public var baseDir: String = FileManager.default.currentDirectoryPath
 
-    @Option(help: "The code identity the driver computed from the source tree; the stage refuses to run when it was built from other sources.")
+    @Option(
+        help: ArgumentHelp(
+            "The code identity the driver computed from the source tree; the stage refuses to run when it was built "
+                + "from other sources.")
+    )
     public var expectCodeIdentity: String?
 
     @Option(help: "A file the stage rewrites with \"done total\" as it progresses (the driver shows it).")
@@ -91,11 +101,13 @@ public struct StageContext: ParsableArguments {
         if let provenance = try provenanceRecord() {
             record = provenance
         } else {
-            record = Provenance(stage: stage, instance: "", key: URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent,
-                                config: try parsedSlice(), inputs: .object(try inputPaths().mapValues { .string($0) }),
-                                codeIdentity: "manual run", gitCommit: "unknown")
+            record = Provenance(
+                stage: stage, instance: "", key: URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent,
+                config: try parsedSlice(), inputs: .object(try inputPaths().mapValues { .string($0) }),
+                codeIdentity: "manual run", gitCommit: "unknown")
         }
-        return try ArtifactWriter(finalURL: URL(fileURLWithPath: output), provenance: record, expectedBytes: expectedBytes)
+        return try ArtifactWriter(
+            finalURL: URL(fileURLWithPath: output), provenance: record, expectedBytes: expectedBytes)
     }
 
     /// Resolves a path from the slice against `--base-dir`.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The whole `main` of a stage executable: parse the driver's arguments, refuse a binary built
@@ -37,9 +37,12 @@ public enum StageMain {
             print(identity)
             return 0
         }
-        if let expected = context.expectCodeIdentity, let codeTable, codeTable.builtIdentity(of: S.executable) != expected {
+        if let expected = context.expectCodeIdentity, let codeTable,
+            codeTable.builtIdentity(of: S.executable) != expected
+        {
             return fail(
-                "\(S.executable) was built from other sources than the tree the driver keyed this node by: run make build",
+                "\(S.executable) was built from other sources than the tree the driver keyed this node by: run make "
+                    + "build",
                 code: 4)
         }
         do {
@@ -99,7 +102,8 @@ extension ConfigError {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            self.init(path: "--slice " + path(context.codingPath + [key]), value: nil, message: "required key is missing")
+            self.init(
+                path: "--slice " + path(context.codingPath + [key]), value: nil, message: "required key is missing")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             self.init(path: "--slice " + path(context.codingPath), value: nil, message: context.debugDescription)
         @unknown default:

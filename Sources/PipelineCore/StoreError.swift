@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failure of the artifact store or of the driver's bookkeeping (exit code 3 in the driver).
@@ -28,8 +28,10 @@ public enum StoreError: Error, CustomStringConvertible {
 
     /// Too little free space for an artifact, found before writing it.
     public static func noSpace(_ path: String, needed: Int64, available: Int64) -> StoreError {
-        .io(String(format: "cannot write %@: %@ (needs about %.1f MB, %.1f MB free)",
-                   path, String(cString: strerror(ENOSPC)), Double(needed) / 1e6, Double(available) / 1e6))
+        .io(
+            String(
+                format: "cannot write %@: %@ (needs about %.1f MB, %.1f MB free)",
+                path, String(cString: strerror(ENOSPC)), Double(needed) / 1e6, Double(available) / 1e6))
     }
 
     /// A Foundation file error as one line (`cannot write /path: No space left on device`),
@@ -37,7 +39,10 @@ public enum StoreError: Error, CustomStringConvertible {
     public static func from(_ error: Error, verb: String, path: String) -> StoreError {
         if let store = error as? StoreError { return store }
         let ns = error as NSError
-        let code: Int32? = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+        let code: Int32? =
+            (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
+                $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil
+            }
             ?? (ns.domain == NSPOSIXErrorDomain ? Int32(ns.code) : nil)
         let filePath = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? path
         if let code { return system(verb, filePath, code: code) }

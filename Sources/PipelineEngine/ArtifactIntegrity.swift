@@ -1,6 +1,6 @@
 import Foundation
-import PipelineCore
 import HDF5Kit
+import PipelineCore
 
 /// Reads an artifact's provenance and checks its integrity.
 public enum ArtifactReader {
@@ -33,7 +33,7 @@ public enum ArtifactReader {
 
     /// Closes a file opened for reading; a read-only close writes nothing, so it cannot lose data.
     private static func closeAfterReading(_ file: HDF5File) {
-        do { try file.close() } catch { /* the read's own result stands */ }
+        do { try file.close() } catch { /* the read's own result stands */  }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import PipelineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The on-disk store: `<store>/<stage>/<key>.h5` artifacts with their logs, and per-node records
@@ -93,8 +93,10 @@ public struct ArtifactStore {
 
         /// The record as `JSONEncoder` writes it (`saveRecord`); nil when a member is missing.
         init?(json: JSONValue) {
-            guard let key = json["key"]?.stringValue, let config = json["config"], let code = json["codeIdentity"]?.stringValue,
-                  let hash = json["contentHash"]?.stringValue, let inputs = json["inputs"]?.objectValue else { return nil }
+            guard let key = json["key"]?.stringValue, let config = json["config"],
+                let code = json["codeIdentity"]?.stringValue,
+                let hash = json["contentHash"]?.stringValue, let inputs = json["inputs"]?.objectValue
+            else { return nil }
             self.key = key
             self.config = config
             self.inputs = inputs.compactMapValues(\.stringValue)
@@ -103,7 +105,10 @@ public struct ArtifactStore {
             artifactBytes = json["artifactBytes"]?.intValue
         }
 
-        init(key: String, config: JSONValue, inputs: [String: String], codeIdentity: String, contentHash: String, artifactBytes: Int?) {
+        init(
+            key: String, config: JSONValue, inputs: [String: String], codeIdentity: String, contentHash: String,
+            artifactBytes: Int?
+        ) {
             self.key = key
             self.config = config
             self.inputs = inputs
@@ -140,7 +145,8 @@ public struct ArtifactStore {
         guard let data = FileManager.default.contents(atPath: recordPath(node)) else { return nil }
         var parser = JSONParser(data)
         guard let members = try? parser.parseObjectMembers(skipping: ["config", "inputs"]),
-              let key = members["key"]?.stringValue, let hash = members["contentHash"]?.stringValue else { return nil }
+            let key = members["key"]?.stringValue, let hash = members["contentHash"]?.stringValue
+        else { return nil }
         return RecordHeader(key: key, contentHash: hash, artifactBytes: members["artifactBytes"]?.intValue)
     }
 
@@ -149,7 +155,8 @@ public struct ArtifactStore {
     /// status of 10⁴ nodes.
     public func record(of node: NodeID) -> NodeRecord? {
         guard let data = FileManager.default.contents(atPath: recordPath(node)),
-              let json = try? JSONValue.parse(data, source: "record") else { return nil }
+            let json = try? JSONValue.parse(data, source: "record")
+        else { return nil }
         return NodeRecord(json: json)
     }
 
@@ -183,7 +190,8 @@ public struct ArtifactStore {
     /// content (`figures/`, a nested store such as `paper/`) is never touched by `gc` or `verify`.
     func stageFolders() -> [String] {
         let known = Set(stageNames)
-        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains).sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains)
+            .sorted()
     }
 
     /// Every artifact file in the store, as (stage, key, url): the `.h5` files among `allFiles()`.
@@ -226,9 +234,11 @@ public struct ArtifactStore {
         if let lock = try FileLock.tryAcquire(url, kind) { return lock }
         let holder = FileLock.holder(of: url)
         guard wait else {
-            throw StoreError.locked("another pipeline run (\(holder)) is using the store \(directory.path); try again when it ends")
+            throw StoreError.locked(
+                "another pipeline run (\(holder)) is using the store \(directory.path); try again when it ends")
         }
-        FileHandle.standardError.write(Data("waiting for another pipeline run (\(holder)) to release \(url.path) …\n".utf8))
+        FileHandle.standardError.write(
+            Data("waiting for another pipeline run (\(holder)) to release \(url.path) …\n".utf8))
         return try FileLock.acquire(url, kind)
     }
 
@@ -246,9 +256,9 @@ public func configDifferences(_ old: JSONValue, _ new: JSONValue, path: String =
         return Set(a.keys).union(b.keys).sorted().flatMap { key -> [String] in
             let child = path.isEmpty ? key : "\(path).\(key)"
             switch (a[key], b[key]) {
-            case let (x?, y?): return configDifferences(x, y, path: child)
-            case let (x?, nil): return ["\(child): \(x.brief) → (removed)"]
-            case let (nil, y?): return ["\(child): (absent) → \(y.brief)"]
+            case (let x?, let y?): return configDifferences(x, y, path: child)
+            case (let x?, nil): return ["\(child): \(x.brief) → (removed)"]
+            case (nil, let y?): return ["\(child): (absent) → \(y.brief)"]
             default: return []
             }
         }

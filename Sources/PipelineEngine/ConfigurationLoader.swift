@@ -21,7 +21,10 @@ extension Configuration {
     ///   configuration); `ConfigError` when it is not valid JSON.
     public static func schema(of layout: ProjectLayout) throws -> JSONValue {
         guard let url = layout.schemaURL, let data = FileManager.default.contents(atPath: url.path) else {
-            throw StoreError.io("cannot find pipeline.schema.json (project root: \(layout.root?.path ?? "not found"); set MLP_PROJECT_ROOT)")
+            throw StoreError.io(
+                "cannot find pipeline.schema.json (project root: \(layout.root?.path ?? "not found"); set "
+                    + "MLP_PROJECT_ROOT)"
+            )
         }
         return try JSONValue.parse(data, source: "pipeline.schema.json")
     }
@@ -36,9 +39,12 @@ extension Configuration {
 extension Pipeline {
     /// Loads, validates and plans a configuration file of a project.
     /// - Throws: `ConfigError` (exit code 2) for any invalid key; `StoreError` when the schema is missing.
-    public static func load(configPath: String, stages: [StageDefinition], code: CodeVersions,
-                            layout: ProjectLayout = .current()) throws -> Pipeline {
+    public static func load(
+        configPath: String, stages: [StageDefinition], code: CodeVersions,
+        layout: ProjectLayout = .current()
+    ) throws -> Pipeline {
         let configuration = try Configuration.load(path: configPath, schema: try Configuration.schema(of: layout))
-        return try Pipeline(configuration: configuration, stages: stages, code: code, store: try configuration.storeDirectory())
+        return try Pipeline(
+            configuration: configuration, stages: stages, code: code, store: try configuration.storeDirectory())
     }
 }

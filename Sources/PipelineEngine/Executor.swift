@@ -32,9 +32,10 @@ public struct ProcessExecutor: NodeExecutor {
             throw StoreError.io("stage executable \(executable.path) not found: build the package first (make build)")
         }
         try RunLog.start(job.log, command: [executable.path] + job.arguments)
-        _ = try StageProcess.spawn(executable.path, arguments: job.arguments,
-                                   environment: ProcessExecutor.stageEnvironment(ProcessInfo.processInfo.environment),
-                                   log: job.log.path, onExit: onExit)
+        _ = try StageProcess.spawn(
+            executable.path, arguments: job.arguments,
+            environment: ProcessExecutor.stageEnvironment(ProcessInfo.processInfo.environment),
+            log: job.log.path, onExit: onExit)
     }
 
     /// The driver's environment with `OPENBLAS_NUM_THREADS=1`, whatever the caller set: stages that

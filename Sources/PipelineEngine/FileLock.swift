@@ -2,7 +2,7 @@ import Foundation
 import PipelineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A shared or exclusive lock on a file, held by an open file description: an `fcntl` "OFD"
@@ -19,7 +19,7 @@ public final class FileLock {
     public enum Kind { case shared, exclusive }
 
     // From <bits/fcntl-linux.h>; Swift's Glibc module does not import them (they need _GNU_SOURCE).
-    private static let setLockCommand: Int32 = 37      // F_OFD_SETLK
+    private static let setLockCommand: Int32 = 37  // F_OFD_SETLK
     private static let setLockWaitCommand: Int32 = 38  // F_OFD_SETLKW
 
     public let path: String
@@ -41,7 +41,9 @@ public final class FileLock {
         if fcntl(fd, setLockCommand, &request) == 0 { return FileLock(path: url.path, fd: fd).stamped(kind) }
         let reason = errno
         close(fd)
-        guard reason == EAGAIN || reason == EACCES else { throw StoreError.io("cannot lock \(url.path): \(String(cString: strerror(reason)))") }
+        guard reason == EAGAIN || reason == EACCES else {
+            throw StoreError.io("cannot lock \(url.path): \(String(cString: strerror(reason)))")
+        }
         return nil
     }
 
@@ -62,14 +64,17 @@ public final class FileLock {
 
     /// Who holds the lock, as its exclusive holder last wrote it ("host pid"); "?" when unknown.
     public static func holder(of url: URL) -> String {
-        let text = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text =
+            (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return text.isEmpty ? "?" : text
     }
 
     private static func openFile(_ url: URL) throws -> Int32 {
         try Directories.create(url.deletingLastPathComponent(), verb: "create the lock folder")
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io("cannot open lock file \(url.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw StoreError.io("cannot open lock file \(url.path): \(String(cString: strerror(errno)))")
+        }
         return fd
     }
 
@@ -78,8 +83,8 @@ public final class FileLock {
         request.l_type = Int16(kind == .exclusive ? F_WRLCK : F_RDLCK)
         request.l_whence = Int16(SEEK_SET)
         request.l_start = 0
-        request.l_len = 0   // to the end of the file, however long
-        request.l_pid = 0   // required for OFD locks
+        request.l_len = 0  // to the end of the file, however long
+        request.l_pid = 0  // required for OFD locks
         return request
     }
 

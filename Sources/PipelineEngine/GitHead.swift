@@ -10,7 +10,10 @@ enum GitHead {
         guard head.hasPrefix("ref: ") else { return head }
         let ref = String(head.dropFirst(5))
         // A linked work tree keeps its refs in the common directory.
-        let common = read(gitDir.appendingPathComponent("commondir")).map { URL(fileURLWithPath: $0, relativeTo: gitDir).standardizedFileURL } ?? gitDir
+        let common =
+            read(gitDir.appendingPathComponent("commondir")).map {
+                URL(fileURLWithPath: $0, relativeTo: gitDir).standardizedFileURL
+            } ?? gitDir
         for directory in [gitDir, common] {
             if let id = read(directory.appendingPathComponent(ref)) { return id }
             if let packed = read(directory.appendingPathComponent("packed-refs")) {

@@ -35,8 +35,9 @@ public final class Pipeline {
         var planned: [PlannedNode] = []
         for stage in stages {
             planned += try stage.plan(configuration).map { spec in
-                PlannedNode(id: NodeID(stage: stage.name, instance: spec.instance), definition: stage, slice: spec.slice,
-                            inputs: spec.inputs, files: spec.files, cost: spec.cost)
+                PlannedNode(
+                    id: NodeID(stage: stage.name, instance: spec.instance), definition: stage, slice: spec.slice,
+                    inputs: spec.inputs, files: spec.files, cost: spec.cost)
             }
         }
         return try topologicalOrder(planned, stageOrder: stages.map(\.name))
@@ -51,14 +52,17 @@ public final class Pipeline {
         }
         let rank = Dictionary(uniqueKeysWithValues: stageOrder.enumerated().map { ($1, $0) })
         // Positions in the tie-break order: the ready nodes are a heap of positions.
-        let sorted = nodes.sorted { (rank[$0.id.stage] ?? 0, $0.id.instance) < (rank[$1.id.stage] ?? 0, $1.id.instance) }
+        let sorted = nodes.sorted {
+            (rank[$0.id.stage] ?? 0, $0.id.instance) < (rank[$1.id.stage] ?? 0, $1.id.instance)
+        }
         let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.id, $0) })
         var unresolved = [Int](repeating: 0, count: sorted.count)
         var dependents = [[Int]](repeating: [], count: sorted.count)
         for (i, node) in sorted.enumerated() {
             for input in Set(node.inputs.values) {
                 guard let j = position[input] else {
-                    throw ConfigError(path: "", value: nil, message: "node \(node.id) needs \(input), which no stage plans")
+                    throw ConfigError(
+                        path: "", value: nil, message: "node \(node.id) needs \(input), which no stage plans")
                 }
                 dependents[j].append(i)
                 unresolved[i] += 1
@@ -76,7 +80,8 @@ public final class Pipeline {
         }
         guard order.count == nodes.count else {
             let stuck = sorted.indices.filter { unresolved[$0] > 0 }.prefix(5).map { sorted[$0].id.description }
-            throw ConfigError(path: "", value: nil, message: "the nodes form a cycle (among \(stuck.joined(separator: ", ")))")
+            throw ConfigError(
+                path: "", value: nil, message: "the nodes form a cycle (among \(stuck.joined(separator: ", ")))")
         }
         return order
     }
@@ -135,26 +140,31 @@ public final class Pipeline {
     }
 
     /// Evaluates a node given the content hashes of its inputs (nil for an input not yet current).
-    public func evaluate(_ node: PlannedNode, inputHashes: [String: String?], forced: Bool = false) throws -> Evaluation {
+    public func evaluate(_ node: PlannedNode, inputHashes: [String: String?], forced: Bool = false) throws -> Evaluation
+    {
         let pendingInputs = inputHashes.filter { $0.value == nil }.keys.sorted()
         if !pendingInputs.isEmpty {
             let names = pendingInputs.map { node.inputs[$0]!.description }
-            return Evaluation(id: node.id, key: nil, state: store.recordHeader(of: node.id) == nil ? .missing : .stale,
-                              reasons: names.map { "input \($0) is not current" }, artifact: nil, contentHash: nil, inputHashes: [:])
+            return Evaluation(
+                id: node.id, key: nil, state: store.recordHeader(of: node.id) == nil ? .missing : .stale,
+                reasons: names.map { "input \($0) is not current" }, artifact: nil, contentHash: nil, inputHashes: [:])
         }
         let hashes = inputHashes.compactMapValues { $0 }
         let key = try key(of: node, inputHashes: hashes)
         let path = store.artifactPath(stage: node.id.stage, key: key)
         let url = URL(fileURLWithPath: path)
         func result(_ state: State, _ reasons: [String], _ hash: String? = nil) -> Evaluation {
-            Evaluation(id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash, inputHashes: hashes)
+            Evaluation(
+                id: node.id, key: key, state: state, reasons: reasons, artifact: url, contentHash: hash,
+                inputHashes: hashes)
         }
         if let size = ArtifactStore.fileSize(atPath: path) {
             // The record of the node's last current state holds the artifact's content hash: no
             // need to open a file of the recorded size (a large DAG's status stays cheap). A
             // truncated file is opened and found corrupt; `verify` checks every byte.
             if let header = store.recordHeader(of: node.id), header.key == key, header.artifactBytes == size {
-                var known = forced ? result(.stale, ["forced"], header.contentHash) : result(.fresh, [], header.contentHash)
+                var known =
+                    forced ? result(.stale, ["forced"], header.contentHash) : result(.fresh, [], header.contentHash)
                 known.recorded = true
                 return known
             }
@@ -209,10 +219,12 @@ public final class Pipeline {
     /// Records a current node so that a later change can be explained.
     func remember(_ evaluation: Evaluation, node: PlannedNode) throws {
         guard !evaluation.recorded, let key = evaluation.key, let hash = evaluation.contentHash else { return }
-        try store.saveRecord(ArtifactStore.NodeRecord(key: key, config: node.slice, inputs: evaluation.inputHashes,
-                                                      codeIdentity: try codeIdentity(of: node.definition), contentHash: hash,
-                                                      artifactBytes: evaluation.artifact.flatMap(ArtifactStore.fileSize)),
-                             of: node.id)
+        try store.saveRecord(
+            ArtifactStore.NodeRecord(
+                key: key, config: node.slice, inputs: evaluation.inputHashes,
+                codeIdentity: try codeIdentity(of: node.definition), contentHash: hash,
+                artifactBytes: evaluation.artifact.flatMap(ArtifactStore.fileSize)),
+            of: node.id)
     }
 
     // MARK: Graph helpers
@@ -237,8 +249,9 @@ public final class Pipeline {
         var result: Set<NodeID> = []
         for name in names {
             guard stage(named: name) != nil else {
-                throw ConfigError(path: "", value: JSONValue.string(name).canonical,
-                                  message: "unknown stage (stages: \(stages.map(\.name).joined(separator: ", ")))")
+                throw ConfigError(
+                    path: "", value: JSONValue.string(name).canonical,
+                    message: "unknown stage (stages: \(stages.map(\.name).joined(separator: ", ")))")
             }
             result.formUnion(nodes.filter { $0.id.stage == name }.map(\.id))
         }

@@ -2,7 +2,7 @@ import Foundation
 import PipelineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The driver's live status line on a terminal: nodes done of total, each running node with its

@@ -3,7 +3,7 @@ import HDF5Kit
 import PipelineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps a stage's published folder (`<store>/figures`) a copy of its current artifact's files

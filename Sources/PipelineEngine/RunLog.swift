@@ -44,7 +44,8 @@ public enum RunLog {
     public static func wallSeconds(in log: URL) -> Double? {
         guard let text = try? String(contentsOf: log, encoding: .utf8) else { return nil }
         guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("# finished: ") }),
-              let range = line.range(of: "wall time ") else { return nil }
+            let range = line.range(of: "wall time ")
+        else { return nil }
         return Double(line[range.upperBound...].split(separator: " ").first ?? "")
     }
 
@@ -54,7 +55,8 @@ public enum RunLog {
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 65536)) ?? Data(), as: UTF8.self)
         guard let first = head.split(separator: "\n").first, first.hasPrefix("# argv: "),
-              let array = try? JSONValue.parse(Data(first.dropFirst(8).utf8), source: "log").arrayValue else { return nil }
+            let array = try? JSONValue.parse(Data(first.dropFirst(8).utf8), source: "log").arrayValue
+        else { return nil }
         return array.compactMap(\.stringValue)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import PipelineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Brings the selected nodes of a pipeline up to date: the `Scheduler` decides what happens next;
@@ -44,7 +44,10 @@ public struct Runner {
     /// output between the per-node lines; for terminals only.
     let live: Bool
 
-    public init(pipeline: Pipeline, options: Options, executor: NodeExecutor, live: Bool = false, say: @escaping (String) -> Void) {
+    public init(
+        pipeline: Pipeline, options: Options, executor: NodeExecutor, live: Bool = false,
+        say: @escaping (String) -> Void
+    ) {
         self.pipeline = pipeline
         self.options = options
         self.executor = executor
@@ -57,16 +60,19 @@ public struct Runner {
     /// - Throws: only for failures of the driver itself (store I/O, a lock held with `wait` off);
     ///   stage failures are reports.
     public func run() throws -> [Report] {
-        let targets = options.only.isEmpty
+        let targets =
+            options.only.isEmpty
             ? (options.stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : try pipeline.nodes(ofStages: options.stages))
             : Set(options.only)
         let selected = pipeline.withAncestors(targets)
         let order = pipeline.nodes.filter { selected.contains($0.id) }
-        var run = Run(pipeline: pipeline, options: options, executor: executor, say: say,
-                      forced: pipeline.withDescendants(try pipeline.nodes(ofStages: options.force)),
-                      board: ProgressBoard(total: order.count, live: live),
-                      scheduler: Scheduler(order: order.map { Scheduler.Node(id: $0.id, inputs: $0.inputs) }, jobs: options.jobs,
-                                           dryRun: options.dryRun, computable: options.only.isEmpty ? nil : targets))
+        var run = Run(
+            pipeline: pipeline, options: options, executor: executor, say: say,
+            forced: pipeline.withDescendants(try pipeline.nodes(ofStages: options.force)),
+            board: ProgressBoard(total: order.count, live: live),
+            scheduler: Scheduler(
+                order: order.map { Scheduler.Node(id: $0.id, inputs: $0.inputs) }, jobs: options.jobs,
+                dryRun: options.dryRun, computable: options.only.isEmpty ? nil : targets))
         return try run.loop()
     }
 }
@@ -95,8 +101,10 @@ private struct Run {
     var finishedJobs: [NodeID: RunningJob] = [:]
     let events = EventQueue()
 
-    init(pipeline: Pipeline, options: Runner.Options, executor: NodeExecutor, say: @escaping (String) -> Void,
-         forced: Set<NodeID>, board: ProgressBoard, scheduler: Scheduler) {
+    init(
+        pipeline: Pipeline, options: Runner.Options, executor: NodeExecutor, say: @escaping (String) -> Void,
+        forced: Set<NodeID>, board: ProgressBoard, scheduler: Scheduler
+    ) {
         self.pipeline = pipeline
         self.options = options
         self.executor = executor
@@ -143,7 +151,9 @@ private struct Run {
         }
         if !options.dryRun {
             try pipeline.remember(evaluation, node: node)
-            if let url = evaluation.artifact, let note = try publish(node, artifact: url, always: false) { published[node.id] = note }
+            if let url = evaluation.artifact, let note = try publish(node, artifact: url, always: false) {
+                published[node.id] = note
+            }
         }
         // Current although this run took its lock to compute it: another process made it meanwhile.
         if locks.removeValue(forKey: node.id) != nil { madeElsewhere.insert(node.id) }
@@ -159,20 +169,25 @@ private struct Run {
         guard let lock = try locks[id] ?? FileLock.tryAcquire(lockURL, .exclusive) else {
             let holder = "another pipeline run (\(FileLock.holder(of: lockURL)))"
             guard options.wait else {
-                throw StoreError.locked("\(holder) is computing \(id) in \(pipeline.store.directory.path); try again when it ends")
+                throw StoreError.locked(
+                    "\(holder) is computing \(id) in \(pipeline.store.directory.path); try again when it ends")
             }
             board.clear()
-            FileHandle.standardError.write(Data("waiting for \(holder) to finish \(id) in \(pipeline.store.directory.path) …\n".utf8))
+            FileHandle.standardError.write(
+                Data("waiting for \(holder) to finish \(id) in \(pipeline.store.directory.path) …\n".utf8))
             scheduler.lockBusy(id)
             let events = self.events
             Thread.detachNewThread {
-                do { events.push(id, .locked(try FileLock.acquire(lockURL, .exclusive))) } catch { events.push(id, .lockFailed("\(error)")) }
+                do { events.push(id, .locked(try FileLock.acquire(lockURL, .exclusive))) } catch {
+                    events.push(id, .lockFailed("\(error)"))
+                }
             }
             return
         }
         locks[id] = lock
         // Another process may have finished the node between the evaluation and the lock.
-        let recheck = try pipeline.evaluate(node, inputHashes: evaluations[id]!.inputHashes, forced: forced.contains(id))
+        let recheck = try pipeline.evaluate(
+            node, inputHashes: evaluations[id]!.inputHashes, forced: forced.contains(id))
         evaluations[id] = recheck
         if recheck.state == .fresh {
             try settleEvaluation(recheck, node: node)
@@ -199,7 +214,8 @@ private struct Run {
             RunLog.appendFinishLine(to: job.log, status: status, seconds: seconds)
             let evaluation = evaluations[id]!
             defer { locks[id] = nil }
-            guard status == 0, let url = evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url) else {
+            guard status == 0, let url = evaluation.artifact, let hash = try? ArtifactReader.storedContentHash(at: url)
+            else {
                 let why = status == 0 ? "exited 0 but left no readable artifact" : Run.describe(status: status)
                 // The stage's own error line first; the command and the rest are in the log.
                 let error = RunLog.errorLine(in: job.log).map { "\($0) (\(why))" } ?? why
@@ -210,8 +226,9 @@ private struct Run {
                 return
             }
             let node = pipeline.node(id)!
-            let current = Pipeline.Evaluation(id: id, key: evaluation.key, state: .fresh, reasons: [], artifact: url,
-                                              contentHash: hash, inputHashes: evaluation.inputHashes)
+            let current = Pipeline.Evaluation(
+                id: id, key: evaluation.key, state: .fresh, reasons: [], artifact: url,
+                contentHash: hash, inputHashes: evaluation.inputHashes)
             try pipeline.remember(current, node: node)
             try? FileManager.default.removeItem(at: pipeline.store.quarantineURL(stage: id.stage, key: evaluation.key!))
             _ = try publish(node, artifact: url, always: true)
@@ -235,23 +252,30 @@ private struct Run {
         var arguments: [String] = []
         for (role, input) in node.inputs.sorted(by: { $0.key < $1.key }) {
             let inputKey = evaluations[input]!.key!
-            inputsJSON[role] = .object(["node": .string(input.description), "key": .string(inputKey),
-                                        "content_hash": .string(evaluation.inputHashes[role]!)])
+            inputsJSON[role] = .object([
+                "node": .string(input.description), "key": .string(inputKey),
+                "content_hash": .string(evaluation.inputHashes[role]!),
+            ])
             arguments += ["--input", "\(role)=\(store.artifactURL(stage: input.stage, key: inputKey).path)"]
         }
         let code = try pipeline.codeIdentity(of: node.definition)
-        let provenance = Provenance(stage: node.id.stage, instance: node.id.instance, key: key, config: node.slice,
-                                    inputs: .object(inputsJSON), codeIdentity: code, gitCommit: pipeline.gitCommit)
+        let provenance = Provenance(
+            stage: node.id.stage, instance: node.id.instance, key: key, config: node.slice,
+            inputs: .object(inputsJSON), codeIdentity: code, gitCommit: pipeline.gitCommit)
         let progressFile = store.progressURL(stage: node.id.stage, key: key)
-        arguments = ["--slice", node.slice.canonical, "--provenance", provenance.json.canonical,
-                     "--output", output.path, "--base-dir", pipeline.configuration.baseDirectory.path,
-                     "--expect-code-identity", code, "--progress-file", progressFile.path] + arguments
+        arguments =
+            [
+                "--slice", node.slice.canonical, "--provenance", provenance.json.canonical,
+                "--output", output.path, "--base-dir", pipeline.configuration.baseDirectory.path,
+                "--expect-code-identity", code, "--progress-file", progressFile.path,
+            ] + arguments
         // A node with thousands of inputs (a sweep's summary) would exceed the kernel's limits on
         // one argument (128 KiB) and on all of them: its arguments go to a file beside its log.
         if arguments.reduce(0, { $0 + $1.utf8.count + 1 }) > Run.argumentFileThreshold {
             let file = store.argumentsURL(stage: node.id.stage, key: key)
             do {
-                try Data(JSONValue.array(arguments.map { .string($0) }).canonical.utf8).write(to: file, options: .atomic)
+                try Data(JSONValue.array(arguments.map { .string($0) }).canonical.utf8).write(
+                    to: file, options: .atomic)
             } catch {
                 throw StoreError.from(error, verb: "write", path: file.path)
             }
@@ -282,7 +306,9 @@ private struct Run {
         let differences = always ? [] : try Publisher.differences(of: folder, from: artifact)
         guard always || !differences.isEmpty else { return nil }
         let key = artifact.deletingPathExtension().lastPathComponent
-        let lock = try locks[node.id] ?? FileLock.acquire(pipeline.store.nodeLockURL(stage: node.id.stage, key: key), .exclusive)
+        let lock =
+            try locks[node.id]
+            ?? FileLock.acquire(pipeline.store.nodeLockURL(stage: node.id.stage, key: key), .exclusive)
         defer { withExtendedLifetime(lock) {} }
         try Publisher.publish(artifact, to: folder)
         return "restored \(name)/: \(differences.count) file(s) missing or changed"
@@ -303,23 +329,30 @@ private struct Run {
                 if let note = published[id] { text += "  (\(note))" }
                 if madeElsewhere.contains(id) { text += "  (made by another process meanwhile)" }
                 detail = text
-            case .ran, .failed where finishedJobs[id] != nil:
+            case .ran,
+                .failed where finishedJobs[id] != nil:
                 let job = finishedJobs.removeValue(forKey: id)!
                 seconds = job.seconds
                 detail = job.outcomeDetail
             case .failed:
                 let only = options.only.map(\.description).joined(separator: ", ")
-                detail = "\(evaluation?.state.rawValue ?? "stale"), and only \(only) may be computed here: make its inputs first "
+                detail =
+                    "\(evaluation?.state.rawValue ?? "stale"), and only \(only) may be computed here: make its inputs "
+                    + "first "
                     + "(\(evaluation?.reasons.joined(separator: "; ") ?? ""))"
             case .skipped:
                 detail = "input \(settlement.blockedBy!) did not complete"
             case .wouldRun:
-                detail = settlement.blockedBy.map { "if \($0) changes content" }
+                detail =
+                    settlement.blockedBy.map { "if \($0) changes content" }
                     ?? "\(evaluation?.state.rawValue ?? "stale"): \(evaluation?.reasons.joined(separator: "; ") ?? "")"
             }
             reports.append(Runner.Report(id: id, outcome: settlement.outcome, seconds: seconds, detail: detail))
             board.clear()
-            say("\(settlement.outcome.rawValue.padded(9)) \(id.description.padded(28)) \(String(format: "%8.2fs", seconds))  \(detail)")
+            say(
+                "\(settlement.outcome.rawValue.padded(9)) \(id.description.padded(28)) "
+                    + "\(String(format: "%8.2fs", seconds))  \(detail)"
+            )
             board.finished += 1
         }
     }

@@ -189,7 +189,8 @@ public struct Scheduler {
     private mutating func settle(_ i: Int, _ outcome: Outcome, blockedBy: NodeID? = nil, notComputable: Bool = false) {
         phase[i] = .settled
         if outcome != .fresh && outcome != .ran { blocked.insert(order[i].id) }
-        pending.append(Settlement(id: order[i].id, outcome: outcome, blockedBy: blockedBy, notComputable: notComputable))
+        pending.append(
+            Settlement(id: order[i].id, outcome: outcome, blockedBy: blockedBy, notComputable: notComputable))
         for d in dependents[i] {
             unresolved[d] -= 1
             if unresolved[d] == 0 { ready.insert(d) }

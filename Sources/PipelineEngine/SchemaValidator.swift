@@ -55,7 +55,8 @@ public struct SchemaValidator {
             throw fail("integers must lie within ±2^53 (9007199254740992)")
         }
         if let type = schema["type"]?.stringValue, !matches(value, type: type) {
-            throw fail("expected \(type == "integer" ? "an integer" : "a value of type \(type)"), got \(value.typeName)")
+            throw fail(
+                "expected \(type == "integer" ? "an integer" : "a value of type \(type)"), got \(value.typeName)")
         }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) {
             throw fail("must be one of \(allowed.map(\.canonical).joined(separator: ", "))")
@@ -63,12 +64,20 @@ public struct SchemaValidator {
         if let d = value.doubleValue {
             if let min = schema["minimum"]?.doubleValue, d < min { throw fail("must be ≥ \(JSONValue.format(min))") }
             if let max = schema["maximum"]?.doubleValue, d > max { throw fail("must be ≤ \(JSONValue.format(max))") }
-            if let min = schema["exclusiveMinimum"]?.doubleValue, d <= min { throw fail("must be > \(JSONValue.format(min))") }
-            if let max = schema["exclusiveMaximum"]?.doubleValue, d >= max { throw fail("must be < \(JSONValue.format(max))") }
+            if let min = schema["exclusiveMinimum"]?.doubleValue, d <= min {
+                throw fail("must be > \(JSONValue.format(min))")
+            }
+            if let max = schema["exclusiveMaximum"]?.doubleValue, d >= max {
+                throw fail("must be < \(JSONValue.format(max))")
+            }
         }
         if case .array(let items) = value {
-            if let min = schema["minItems"]?.intValue, items.count < min { throw fail("needs at least \(min) element(s), got \(items.count)") }
-            if let max = schema["maxItems"]?.intValue, items.count > max { throw fail("allows at most \(max) element(s), got \(items.count)") }
+            if let min = schema["minItems"]?.intValue, items.count < min {
+                throw fail("needs at least \(min) element(s), got \(items.count)")
+            }
+            if let max = schema["maxItems"]?.intValue, items.count > max {
+                throw fail("allows at most \(max) element(s), got \(items.count)")
+            }
             if let itemSchema = schema["items"] {
                 return .array(try items.enumerated().map { try check($1, against: itemSchema, path: "\(path)[\($0)]") })
             }
@@ -82,8 +91,9 @@ public struct SchemaValidator {
                 } else if let extra = schema["additionalProperties"] {
                     if extra == .bool(false) {
                         let known = properties.keys.sorted().joined(separator: ", ")
-                        throw ConfigError(path: child, value: members[key]!.brief,
-                                          message: "unknown key" + (known.isEmpty ? "" : " (known keys: \(known))"))
+                        throw ConfigError(
+                            path: child, value: members[key]!.brief,
+                            message: "unknown key" + (known.isEmpty ? "" : " (known keys: \(known))"))
                     }
                     if extra.objectValue != nil {
                         members[key] = try check(members[key]!, against: extra, path: child)
@@ -91,11 +101,13 @@ public struct SchemaValidator {
                 }
             }
             for key in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[key] == nil {
-                throw ConfigError(path: path.isEmpty ? key : "\(path).\(key)", value: nil, message: "required key is missing")
+                throw ConfigError(
+                    path: path.isEmpty ? key : "\(path).\(key)", value: nil, message: "required key is missing")
             }
             for (key, propertySchema) in properties where members[key] == nil {
                 if let fallback = propertySchema["default"] {
-                    members[key] = try check(fallback, against: propertySchema, path: path.isEmpty ? key : "\(path).\(key)")
+                    members[key] = try check(
+                        fallback, against: propertySchema, path: path.isEmpty ? key : "\(path).\(key)")
                 }
             }
             return .object(members)
@@ -108,7 +120,8 @@ public struct SchemaValidator {
 
     private func matches(_ value: JSONValue, type: String) -> Bool {
         switch (type, value) {
-        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("number", .number), ("null", .null):
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("number", .number),
+            ("null", .null):
             return true
         case ("integer", .number(let d)):
             return d.rounded() == d

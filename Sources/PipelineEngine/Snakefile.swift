@@ -29,8 +29,13 @@ public enum Snakefile {
             "INPUTS = {",
         ]
         for node in nodes {
-            let inputs = Set(node.inputs.values).sorted().map { python("\(stamps)/\($0.stage)/\(WorkflowStamps.fileName($0.instance)).done") }
-            lines.append("    \(python("\(node.id.stage)/\(WorkflowStamps.fileName(node.id.instance))")): [\(inputs.joined(separator: ", "))],")
+            let inputs = Set(node.inputs.values).sorted().map {
+                python("\(stamps)/\($0.stage)/\(WorkflowStamps.fileName($0.instance)).done")
+            }
+            lines.append(
+                "    \(python("\(node.id.stage)/\(WorkflowStamps.fileName(node.id.instance))")): "
+                    + "[\(inputs.joined(separator: ", "))],"
+            )
         }
         lines += [
             "}",
@@ -57,7 +62,8 @@ public enum Snakefile {
                 ]
             } else {
                 lines += [
-                    "    input: f\"{STAMPS}/\(stage.name)/{{instance}}.definition\", lambda wildcards: INPUTS[\"\(stage.name)/\" + wildcards.instance]",
+                    "    input: f\"{STAMPS}/\(stage.name)/{{instance}}.definition\", lambda wildcards: "
+                        + "INPUTS[\"\(stage.name)/\" + wildcards.instance]",
                     "    output: f\"{STAMPS}/\(stage.name)/{{instance}}.done\"",
                     "    shell: \(python("\(job) '\(stage.name)[{wildcards.instance}]'"))",
                 ]

@@ -26,25 +26,35 @@ public struct WorkEstimate {
             byStage[id.stage] = entry
         }
         stages = pipeline.stages.compactMap { stage in
-            byStage[stage.name].map { StageTotal(stage: stage.name, nodes: $0.nodes, seconds: $0.seconds, counts: $0.counts) }
+            byStage[stage.name].map {
+                StageTotal(stage: stage.name, nodes: $0.nodes, seconds: $0.seconds, counts: $0.counts)
+            }
         }
     }
 
     /// The table the dry run prints: one column per kind of count.
     public var text: String {
         let kinds = Array(Set(stages.flatMap(\.counts.keys))).sorted()
-        var lines = ["estimated CPU time of the nodes that would run (core-seconds, each stage's own estimate per node; "
-            + "gradient descent at the rate measured now, multistart at its whole step budget — an upper bound with the early stop):"]
-        lines.append("stage".padded(16) + "nodes".leftPadded(8) + kinds.map { $0.leftPadded(12) }.joined() + "core-s".leftPadded(12))
+        var lines = [
+            "estimated CPU time of the nodes that would run (core-seconds, each stage's own estimate per node; "
+                + "gradient descent at the rate measured now, multistart at its whole step budget — an upper bound "
+                + "with the early stop):"
+        ]
+        lines.append(
+            "stage".padded(16) + "nodes".leftPadded(8) + kinds.map { $0.leftPadded(12) }.joined()
+                + "core-s".leftPadded(12))
         for s in stages {
-            lines.append(s.stage.padded(16) + String(s.nodes).leftPadded(8)
-                + kinds.map { kind in (s.counts[kind].map { String(format: "%.3g", $0) } ?? "").leftPadded(12) }.joined()
-                + String(format: "%.1f", s.seconds).leftPadded(12))
+            lines.append(
+                s.stage.padded(16) + String(s.nodes).leftPadded(8)
+                    + kinds.map { kind in (s.counts[kind].map { String(format: "%.3g", $0) } ?? "").leftPadded(12) }
+                    .joined()
+                    + String(format: "%.1f", s.seconds).leftPadded(12))
         }
         let total = stages.reduce(0) { $0 + $1.seconds }
-        lines.append("total".padded(16) + String(stages.reduce(0) { $0 + $1.nodes }).leftPadded(8)
-            + String(repeating: " ", count: 12 * kinds.count) + String(format: "%.1f", total).leftPadded(12)
-            + String(format: "  (%.2g core-hours; %.0f s wall on 2 cores)", total / 3600, total / 2))
+        lines.append(
+            "total".padded(16) + String(stages.reduce(0) { $0 + $1.nodes }).leftPadded(8)
+                + String(repeating: " ", count: 12 * kinds.count) + String(format: "%.1f", total).leftPadded(12)
+                + String(format: "  (%.2g core-hours; %.0f s wall on 2 cores)", total / 3600, total / 2))
         return lines.joined(separator: "\n")
     }
 }

@@ -50,11 +50,13 @@ public struct CriticalPointRecord: Equatable {
     public var gamma: Double?
     public var gammaStable: Bool?
 
-    public init(label: String, point: Network, eigenvalues: [Double], index: Int, zeroCount: Int,
-                trainingError: Double, generalizationError: Double, gradientNorm: Double, converged: Bool,
-                iterations: Int, reason: String, canonical: Network, distanceToSingular: Double,
-                nearestSingularComponent: String, distanceToOptimal: Double?, splittingCoefficients: [Double] = [],
-                limitSet: String? = nil, gamma: Double? = nil, gammaStable: Bool? = nil) {
+    public init(
+        label: String, point: Network, eigenvalues: [Double], index: Int, zeroCount: Int,
+        trainingError: Double, generalizationError: Double, gradientNorm: Double, converged: Bool,
+        iterations: Int, reason: String, canonical: Network, distanceToSingular: Double,
+        nearestSingularComponent: String, distanceToOptimal: Double?, splittingCoefficients: [Double] = [],
+        limitSet: String? = nil, gamma: Double? = nil, gammaStable: Bool? = nil
+    ) {
         self.label = label
         self.point = point
         self.eigenvalues = eigenvalues
@@ -82,19 +84,22 @@ public struct CriticalPointRecord: Equatable {
     ///   - teacher: f*; the distance to the optimal region needs a one-neuron teacher with
     ///     w*, v* ≠ 0 and width ≤ `Regions.maximumOptimalRegionWidth`, else it is nil.
     ///   - the rest: the refinement's outcome (`CriticalPointRefinement` and its analysis).
-    public init(label: String, point: Network, eigenvalues: [Double], index: Int, zeroCount: Int,
-                gradientNorm: Double, converged: Bool, iterations: Int, reason: String,
-                data: TrainingSet, teacher: Network) {
+    public init(
+        label: String, point: Network, eigenvalues: [Double], index: Int, zeroCount: Int,
+        gradientNorm: Double, converged: Bool, iterations: Int, reason: String,
+        data: TrainingSet, teacher: Network
+    ) {
         let singular = Regions.singularSet(point)
-        self.init(label: label, point: point, eigenvalues: eigenvalues, index: index, zeroCount: zeroCount,
-                  trainingError: TrainingError.value(point, on: data),
-                  generalizationError: GeneralizationError.value(point, teacher: teacher),
-                  gradientNorm: gradientNorm, converged: converged, iterations: iterations, reason: reason,
-                  canonical: Symmetry.canonical(point), distanceToSingular: singular.distance,
-                  nearestSingularComponent: singular.component.description,
-                  distanceToOptimal: CriticalPointRecord.optimalDistanceApplies(teacher: teacher, width: point.width)
-                      ? Regions.optimalRegion(point, teacher: teacher).distance : nil,
-                  splittingCoefficients: WidthOneFit.splittingCoefficients(point, on: data))
+        self.init(
+            label: label, point: point, eigenvalues: eigenvalues, index: index, zeroCount: zeroCount,
+            trainingError: TrainingError.value(point, on: data),
+            generalizationError: GeneralizationError.value(point, teacher: teacher),
+            gradientNorm: gradientNorm, converged: converged, iterations: iterations, reason: reason,
+            canonical: Symmetry.canonical(point), distanceToSingular: singular.distance,
+            nearestSingularComponent: singular.component.description,
+            distanceToOptimal: CriticalPointRecord.optimalDistanceApplies(teacher: teacher, width: point.width)
+                ? Regions.optimalRegion(point, teacher: teacher).distance : nil,
+            splittingCoefficients: WidthOneFit.splittingCoefficients(point, on: data))
     }
 
     /// Whether `Regions.optimalRegion` is defined for this teacher and width.
@@ -102,7 +107,9 @@ public struct CriticalPointRecord: Equatable {
         teacher.width == 1 && teacher.w[0] != 0 && teacher.v[0] != 0 && width <= Regions.maximumOptimalRegionWidth
     }
 
-    static let optimalNote = "not computed: the optimal-region distance is implemented for a one-neuron teacher with w*, v* ≠ 0 and width ≤ \(Regions.maximumOptimalRegionWidth)"
+    static let optimalNote =
+        "not computed: the optimal-region distance is implemented for a one-neuron teacher with w*, v* ≠ 0 and width ≤ "
+        + "\(Regions.maximumOptimalRegionWidth)"
 
     /// Writes the record into `group` (see the type's layout).
     /// - Throws: `HDF5Error` if a member already exists.
@@ -112,7 +119,9 @@ public struct CriticalPointRecord: Equatable {
         try group.createDataset("eigenvalues", doubles: eigenvalues)
             .setAttribute("description", .string("eigenvalues of the Hessian of E_tr at theta, ascending"))
         try group.createDataset("canonical_theta", doubles: canonical.flat)
-            .setAttribute("description", .string("canonical representative of the symmetry orbit of theta (w_i > 0, neurons sorted)"))
+            .setAttribute(
+                "description",
+                .string("canonical representative of the symmetry orbit of theta (w_i > 0, neurons sorted)"))
         try group.setAttribute("label", .string(label))
         try group.setAttribute("index", .int64(Int64(index)))
         try group.setAttribute("zero_count", .int64(Int64(zeroCount)))
@@ -130,7 +139,13 @@ public struct CriticalPointRecord: Equatable {
             try group.setAttribute("distance_to_optimal_note", .string(Self.optimalNote))
         }
         try group.createDataset("splitting_coefficients", doubles: splittingCoefficients)
-            .setAttribute("description", .string("A_i = v_i (2/n) sum_k r_k tanh''(w_i x_k) x_k^2 per neuron: splitting neuron i into gamma v_i and (1 - gamma) v_i gives a line of critical points whose curvature across it has the sign of gamma (1 - gamma) A_i"))
+            .setAttribute(
+                "description",
+                .string(
+                    "A_i = v_i (2/n) sum_k r_k tanh''(w_i x_k) x_k^2 per neuron: splitting neuron i into gamma v_i and "
+                        + "(1 - gamma) v_i gives a line of critical points whose curvature across it has the sign of "
+                        + "gamma (1 - gamma) A_i"
+                ))
         if let limitSet { try group.setAttribute("limit_set", .string(limitSet)) }
         if let gamma { try group.setAttribute("gamma", .double(gamma)) }
         if let gammaStable { try group.setAttribute("gamma_stable", .int64(gammaStable ? 1 : 0)) }
@@ -139,30 +154,36 @@ public struct CriticalPointRecord: Equatable {
     /// Reads a record written by `write(to:)`.
     /// - Throws: `HDF5Error` when a member is missing or of the wrong type.
     public init(reading group: HDF5Group) throws {
-        let distance: Double? = try group.hasAttribute("distance_to_optimal") ? try group.double("distance_to_optimal") : nil
-        self.init(label: try group.string("label"), point: Network(flat: try group.dataset("theta").readDoubles()),
-                  eigenvalues: try group.dataset("eigenvalues").readDoubles(),
-                  index: try group.int("index"), zeroCount: try group.int("zero_count"),
-                  trainingError: try group.double("E_tr"), generalizationError: try group.double("E_gen"),
-                  gradientNorm: try group.double("grad_norm"), converged: try group.int("converged") != 0,
-                  iterations: try group.int("iterations"), reason: try group.string("reason"),
-                  canonical: Network(flat: try group.dataset("canonical_theta").readDoubles()),
-                  distanceToSingular: try group.double("distance_to_singular"),
-                  nearestSingularComponent: try group.string("nearest_singular_component"),
-                  distanceToOptimal: distance,
-                  splittingCoefficients: try group.memberNames().contains("splitting_coefficients") ? try group.dataset("splitting_coefficients").readDoubles() : [],
-                  limitSet: try group.hasAttribute("limit_set") ? try group.string("limit_set") : nil,
-                  gamma: try group.hasAttribute("gamma") ? try group.double("gamma") : nil,
-                  gammaStable: try group.hasAttribute("gamma_stable") ? try group.int("gamma_stable") != 0 : nil)
+        let distance: Double? =
+            try group.hasAttribute("distance_to_optimal") ? try group.double("distance_to_optimal") : nil
+        self.init(
+            label: try group.string("label"), point: Network(flat: try group.dataset("theta").readDoubles()),
+            eigenvalues: try group.dataset("eigenvalues").readDoubles(),
+            index: try group.int("index"), zeroCount: try group.int("zero_count"),
+            trainingError: try group.double("E_tr"), generalizationError: try group.double("E_gen"),
+            gradientNorm: try group.double("grad_norm"), converged: try group.int("converged") != 0,
+            iterations: try group.int("iterations"), reason: try group.string("reason"),
+            canonical: Network(flat: try group.dataset("canonical_theta").readDoubles()),
+            distanceToSingular: try group.double("distance_to_singular"),
+            nearestSingularComponent: try group.string("nearest_singular_component"),
+            distanceToOptimal: distance,
+            splittingCoefficients: try group.memberNames().contains("splitting_coefficients")
+                ? try group.dataset("splitting_coefficients").readDoubles() : [],
+            limitSet: try group.hasAttribute("limit_set") ? try group.string("limit_set") : nil,
+            gamma: try group.hasAttribute("gamma") ? try group.double("gamma") : nil,
+            gammaStable: try group.hasAttribute("gamma_stable") ? try group.int("gamma_stable") != 0 : nil)
     }
 }
 
 extension CriticalPointRecord {
     /// The record of a limit point located on its set.
     public init(label: String, limit: LimitPoint, data: TrainingSet, teacher: Network) {
-        self.init(label: label, point: limit.point, eigenvalues: limit.eigenvalues, index: limit.index, zeroCount: limit.zeroCount,
-                  gradientNorm: limit.gradientNorm, converged: limit.converged, iterations: limit.iterations,
-                  reason: limit.converged ? "converged (\(limit.method))" : "not converged (\(limit.method))", data: data, teacher: teacher)
+        self.init(
+            label: label, point: limit.point, eigenvalues: limit.eigenvalues, index: limit.index,
+            zeroCount: limit.zeroCount,
+            gradientNorm: limit.gradientNorm, converged: limit.converged, iterations: limit.iterations,
+            reason: limit.converged ? "converged (\(limit.method))" : "not converged (\(limit.method))", data: data,
+            teacher: teacher)
         limitSet = limit.kind.rawValue
         gamma = limit.gamma
         gammaStable = limit.gammaStable
@@ -170,9 +191,11 @@ extension CriticalPointRecord {
 
     /// The record of a refinement's outcome.
     public init(label: String, refinement: CriticalPointRefinement, data: TrainingSet, teacher: Network) {
-        self.init(label: label, point: Network(flat: refinement.point), eigenvalues: refinement.analysis?.spectrum.values ?? [],
-                  index: refinement.analysis?.index ?? -1, zeroCount: refinement.analysis?.zeroCount ?? -1,
-                  gradientNorm: refinement.gradientNorm, converged: refinement.converged, iterations: refinement.iterations,
-                  reason: refinement.reason.rawValue, data: data, teacher: teacher)
+        self.init(
+            label: label, point: Network(flat: refinement.point),
+            eigenvalues: refinement.analysis?.spectrum.values ?? [],
+            index: refinement.analysis?.index ?? -1, zeroCount: refinement.analysis?.zeroCount ?? -1,
+            gradientNorm: refinement.gradientNorm, converged: refinement.converged, iterations: refinement.iterations,
+            reason: refinement.reason.rawValue, data: data, teacher: teacher)
     }
 }

@@ -19,17 +19,19 @@ public struct NewtonSettings: Codable, Equatable, Sendable {
 
     /// The `eigen` section's Newton settings.
     public init(_ config: Configuration) throws {
-        self.init(newtonTolerance: try config.double("eigen.newton_tolerance"),
-                  newtonMaxIterations: try config.int("eigen.newton_max_iterations"),
-                  zeroToleranceRelative: try config.double("eigen.zero_tolerance_relative"))
+        self.init(
+            newtonTolerance: try config.double("eigen.newton_tolerance"),
+            newtonMaxIterations: try config.int("eigen.newton_max_iterations"),
+            zeroToleranceRelative: try config.double("eigen.zero_tolerance_relative"))
     }
 
     public var eigenvalueTolerance: EigenvalueTolerance { EigenvalueTolerance(relative: zeroToleranceRelative) }
 
     /// The refiner these settings configure (the library's defaults for the line search).
     public var refiner: CriticalPointRefinerSettings {
-        CriticalPointRefinerSettings(gradientTolerance: newtonTolerance, maxIterations: newtonMaxIterations,
-                                     eigenvalueTolerance: eigenvalueTolerance)
+        CriticalPointRefinerSettings(
+            gradientTolerance: newtonTolerance, maxIterations: newtonMaxIterations,
+            eigenvalueTolerance: eigenvalueTolerance)
     }
 
     /// The distance within which a refined point is projected onto a known set (`eigen.set_tolerance`).
@@ -42,19 +44,21 @@ extension CertificationSettings {
     /// The multistart section's early-stop certificate (`multistart.certify_*`): when a limit set
     /// counts as certain, for the multistart stage's starts and for a run's final point.
     public init(_ config: Configuration) throws {
-        self.init(gradient: try config.double("multistart.certify_gradient"),
-                  energyGap: try config.double("multistart.certify_energy_gap"),
-                  lineMargin: try config.double("multistart.certify_line_margin"),
-                  pathSamples: try config.int("multistart.certify_path_samples"))
+        self.init(
+            gradient: try config.double("multistart.certify_gradient"),
+            energyGap: try config.double("multistart.certify_energy_gap"),
+            lineMargin: try config.double("multistart.certify_line_margin"),
+            pathSamples: try config.int("multistart.certify_path_samples"))
     }
 }
 
 extension PhaseDetectionSettings {
     /// The `phases` section's detector settings (also used by the saddles stage on its own runs).
     public init(_ config: Configuration) throws {
-        self.init(slopeWindowDecades: try config.double("phases.slope_window_decades"),
-                  fastDropSlope: try config.double("phases.fast_drop_slope"),
-                  gradientTolerance: try config.double("phases.gradient_tolerance"),
-                  minimumSegmentPoints: try config.int("phases.minimum_segment_points"))
+        self.init(
+            slopeWindowDecades: try config.double("phases.slope_window_decades"),
+            fastDropSlope: try config.double("phases.fast_drop_slope"),
+            gradientTolerance: try config.double("phases.gradient_tolerance"),
+            minimumSegmentPoints: try config.int("phases.minimum_segment_points"))
     }
 }

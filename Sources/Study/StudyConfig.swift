@@ -78,11 +78,13 @@ public struct StudyConfig {
             try StudyConfig.checkName(name, path: "runs.\(name)")
             let dataset = try config.string("runs.\(name).dataset")
             guard datasets[dataset] != nil else {
-                throw ConfigError(path: "runs.\(name).dataset", value: JSONValue.string(dataset).canonical,
-                                  message: "no such dataset (defined: \(datasets.keys.sorted().joined(separator: ", ")))")
+                throw ConfigError(
+                    path: "runs.\(name).dataset", value: JSONValue.string(dataset).canonical,
+                    message: "no such dataset (defined: \(datasets.keys.sorted().joined(separator: ", ")))")
             }
-            runs[name] = Run(name: name, dataset: dataset, targets: try config.choice(Targets.self, "runs.\(name).targets"),
-                             sweep: nil)
+            runs[name] = Run(
+                name: name, dataset: dataset, targets: try config.choice(Targets.self, "runs.\(name).targets"),
+                sweep: nil)
         }
         if runs.isEmpty {
             throw ConfigError(path: "runs", value: "{}", message: "at least one run is needed")
@@ -97,15 +99,20 @@ public struct StudyConfig {
                 for seed in sweep.seeds {
                     let instance = sweep.instance(cell, seed: seed)
                     if datasets[instance] != nil || runs[instance] != nil {
-                        throw ConfigError(path: "sweeps.\(name)", value: JSONValue.string(instance).canonical,
-                                          message: "this sweep's dataset and run name is taken by another dataset, run or sweep")
+                        throw ConfigError(
+                            path: "sweeps.\(name)", value: JSONValue.string(instance).canonical,
+                            message: "this sweep's dataset and run name is taken by another dataset, run or sweep")
                     }
-                    datasets[instance] = Dataset(name: instance, teacher: sweep.teacher,
-                                                 source: .sample(n: cell.n, sigma: cell.sigma, seed: UInt64(seed)))
-                    runs[instance] = Run(name: instance, dataset: instance, targets: .noisy, sweep: SweepRun(
-                        sweep: name, cell: cell, seed: seed, paperInit: sweep.paperInit, trainSteps: sweep.trainSteps(cell),
-                        recordEvery: sweep.recordEvery, starts: sweep.starts,
-                        multistartSteps: sweep.multistartSteps(cell, checkInterval: checkInterval)))
+                    datasets[instance] = Dataset(
+                        name: instance, teacher: sweep.teacher,
+                        source: .sample(n: cell.n, sigma: cell.sigma, seed: UInt64(seed)))
+                    runs[instance] = Run(
+                        name: instance, dataset: instance, targets: .noisy,
+                        sweep: SweepRun(
+                            sweep: name, cell: cell, seed: seed, paperInit: sweep.paperInit,
+                            trainSteps: sweep.trainSteps(cell),
+                            recordEvery: sweep.recordEvery, starts: sweep.starts,
+                            multistartSteps: sweep.multistartSteps(cell, checkInterval: checkInterval)))
                 }
             }
         }
@@ -121,16 +128,22 @@ public struct StudyConfig {
         let teacher = try StudyConfig.teacher(at: "\(path).teacher", config: config)
         let sample = config.value(at: "\(path).sample"), file = config.value(at: "\(path).file")
         guard (sample == nil) != (file == nil) else {
-            throw ConfigError(path: path, value: config.value(at: path)?.brief, message: "give exactly one of 'sample' and 'file'")
+            throw ConfigError(
+                path: path, value: config.value(at: path)?.brief, message: "give exactly one of 'sample' and 'file'")
         }
         if sample != nil {
-            return Dataset(name: name, teacher: teacher, source: .sample(
-                n: try config.int("\(path).sample.n"), sigma: try config.double("\(path).sample.sigma"),
-                seed: try config.seed("\(path).sample.seed")))
+            return Dataset(
+                name: name, teacher: teacher,
+                source: .sample(
+                    n: try config.int("\(path).sample.n"), sigma: try config.double("\(path).sample.sigma"),
+                    seed: try config.seed("\(path).sample.seed")))
         }
         let filePath = try config.string("\(path).file.path")
-        return Dataset(name: name, teacher: teacher, source: .file(
-            path: filePath, url: config.resolve(filePath), origin: config.value(at: "\(path).file.source")?.stringValue))
+        return Dataset(
+            name: name, teacher: teacher,
+            source: .file(
+                path: filePath, url: config.resolve(filePath),
+                origin: config.value(at: "\(path).file.source")?.stringValue))
     }
 
     /// A teacher `{w, v}` at `path`.
@@ -138,7 +151,8 @@ public struct StudyConfig {
     static func teacher(at path: String, config: Configuration) throws -> Network {
         let w = try config.doubles("\(path).w"), v = try config.doubles("\(path).v")
         guard w.count == v.count else {
-            throw config.failure("\(path).v", "has \(v.count) element(s) but \(path).w has \(w.count); they must have the same length")
+            throw config.failure(
+                "\(path).v", "has \(v.count) element(s) but \(path).w has \(w.count); they must have the same length")
         }
         return Network(w: w, v: v)
     }
@@ -146,9 +160,11 @@ public struct StudyConfig {
     /// Dataset, run and sweep names become file and node names.
     static func checkName(_ name: String, path: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
-        if name.isEmpty || name.unicodeScalars.contains(where: { !allowed.contains($0) }) || !name.allSatisfy(\.isASCII) {
-            throw ConfigError(path: path, value: JSONValue.string(name).canonical,
-                              message: "names may use only ASCII letters, digits, '-' and '_'")
+        if name.isEmpty || name.unicodeScalars.contains(where: { !allowed.contains($0) }) || !name.allSatisfy(\.isASCII)
+        {
+            throw ConfigError(
+                path: path, value: JSONValue.string(name).canonical,
+                message: "names may use only ASCII letters, digits, '-' and '_'")
         }
     }
 }
@@ -167,7 +183,8 @@ extension StudyConfig {
         switch dataset.source {
         case .sample(let n, _, _): return n
         case .file(_, let url, _):
-            guard let text = try? String(contentsOf: url, encoding: .utf8), let parsed = try? TwoColumnText.parse(text) else {
+            guard let text = try? String(contentsOf: url, encoding: .utf8), let parsed = try? TwoColumnText.parse(text)
+            else {
                 return nil
             }
             return parsed.x.count

@@ -88,7 +88,8 @@ public struct Sweep: Equatable {
             throw config.failure("\(path).\(key)", "lists a value twice")
         }
         if !paperInit && starts == 0 {
-            throw ConfigError(path: "\(path).starts", value: "0", message: "with paper_init false the sweep would run nothing")
+            throw ConfigError(
+                path: "\(path).starts", value: "0", message: "with paper_init false the sweep would run nothing")
         }
     }
 }

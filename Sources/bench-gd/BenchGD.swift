@@ -1,9 +1,10 @@
 import ArgumentParser
 import MLPNumerics
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// The Swift side of the gradient-descent benchmark (driven by bench/run.sh and bench/kernel.py,
@@ -26,7 +27,9 @@ struct BenchError: Error, CustomStringConvertible {
 
 /// Reads a text file of `x y` lines with the pipeline's parser (`TwoColumnText`).
 func readData(_ path: String) throws -> TrainingSet {
-    guard let file = fopen(path, "r") else { throw BenchError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+    guard let file = fopen(path, "r") else {
+        throw BenchError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
+    }
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var block = [UInt8](repeating: 0, count: 1 << 16)
@@ -90,7 +93,9 @@ struct WriteData: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the Swift kernel from the paper's start and print `RESULT impl=swift-kernel steps=… ns_per_step=… theta=w1,w2,v1,v2` (the loop's process CPU time per step)."
+        abstract:
+            "Run the Swift kernel from the paper's start and print `RESULT impl=swift-kernel steps=… ns_per_step=… "
+            + "theta=w1,w2,v1,v2` (the loop's process CPU time per step)."
     )
     @Option(help: "Dataset path (`x y` per line).") var data: String
     @Option(help: "Number of steps T.") var steps = 3_000_000
@@ -104,8 +109,11 @@ struct Run: ParsableCommand {
         let kernel = GradientDescentKernel(data: try readData(data), width: 2, learningRate: eta)
         var theta = paperStart
         let start = nowSeconds()
-        if case let .diverged(failure) = kernel.run(&theta, steps: steps) { throw failure }
+        if case .diverged(let failure) = kernel.run(&theta, steps: steps) { throw failure }
         let elapsed = nowSeconds() - start
-        print("RESULT impl=swift-kernel steps=\(steps) ns_per_step=\(fixed(elapsed / Double(steps) * 1e9, 1)) theta=\(theta.flat.map(exact).joined(separator: ","))")
+        print(
+            "RESULT impl=swift-kernel steps=\(steps) ns_per_step=\(fixed(elapsed / Double(steps) * 1e9, 1)) "
+                + "theta=\(theta.flat.map(exact).joined(separator: ","))"
+        )
     }
 }

@@ -58,8 +58,14 @@ struct ArchiveCrate {
         var contextual: [JSONValue] = []
         if authors.isEmpty {
             authorRefs = [ref("#author")]
-            contextual.append(.object(["@id": .string("#author"), "@type": .string("Person"), "name": .string(""),
-                                       "description": .string("\(ArchiveCrate.placeholder): who made these results (replace the empty name; `pipeline archive --author NAME` fills it in)")]))
+            contextual.append(
+                .object([
+                    "@id": .string("#author"), "@type": .string("Person"), "name": .string(""),
+                    "description": .string(
+                        "\(ArchiveCrate.placeholder): who made these results (replace the empty name; `pipeline "
+                            + "archive --author NAME` fills it in)"
+                    ),
+                ]))
         } else {
             for (i, name) in authors.enumerated() {
                 let id = "#author-\(i + 1)"
@@ -70,81 +76,124 @@ struct ArchiveCrate {
         let licenseID: String
         if let license, !license.isEmpty {
             licenseID = license.contains("://") ? license : "https://spdx.org/licenses/\(license)"
-            contextual.append(.object(["@id": .string(licenseID), "@type": .string("CreativeWork"), "name": .string(license),
-                                       "identifier": .string(license)]))
+            contextual.append(
+                .object([
+                    "@id": .string(licenseID), "@type": .string("CreativeWork"), "name": .string(license),
+                    "identifier": .string(license),
+                ]))
         } else {
             licenseID = "#license"
-            contextual.append(.object(["@id": .string("#license"), "@type": .string("CreativeWork"), "name": .string(""),
-                                       "description": .string("\(ArchiveCrate.placeholder): the license of these results, e.g. https://spdx.org/licenses/CC-BY-4.0 (`pipeline archive --license CC-BY-4.0` fills it in)")]))
+            contextual.append(
+                .object([
+                    "@id": .string("#license"), "@type": .string("CreativeWork"), "name": .string(""),
+                    "description": .string(
+                        "\(ArchiveCrate.placeholder): the license of these results, e.g. "
+                            + "https://spdx.org/licenses/CC-BY-4.0 (`pipeline archive --license CC-BY-4.0` fills it in)"
+                    ),
+                ]))
         }
 
-        graph.append(.object(["@id": .string("ro-crate-metadata.json"), "@type": .string("CreativeWork"),
-                              "conformsTo": ref("https://w3id.org/ro/crate/1.1"), "about": ref("./")]))
-        graph.append(.object([
-            "@id": .string("./"), "@type": .string("Dataset"),
-            "name": .string("mlp-dynamics results (\(configName))"),
-            "description": .string("Artifacts, figures, report and logs of the mlp-dynamics pipeline (gradient descent on a two-neuron tanh "
-                + "network, reproducing Maleknia & Sato's saddle-saddle-attractor scenario), with the configuration and the imported data. "
-                + "Restore into a clone with `pipeline restore ARCHIVE`; every file's SHA-256 is below."),
-            "datePublished": .string(datePublished),
-            "author": .array(authorRefs), "license": ref(licenseID),
-            "mainEntity": ref("pipeline.json"),
-            "hasPart": .array(files.map(ref)),
-            "mentions": .array((actions + ["#archive"]).map(ref)),
-            "version": .string(projectVersion),
-        ]))
+        graph.append(
+            .object([
+                "@id": .string("ro-crate-metadata.json"), "@type": .string("CreativeWork"),
+                "conformsTo": ref("https://w3id.org/ro/crate/1.1"), "about": ref("./"),
+            ]))
+        graph.append(
+            .object([
+                "@id": .string("./"), "@type": .string("Dataset"),
+                "name": .string("mlp-dynamics results (\(configName))"),
+                "description": .string(
+                    "Artifacts, figures, report and logs of the mlp-dynamics pipeline (gradient descent on a "
+                        + "two-neuron tanh "
+                        + "network, reproducing Maleknia & Sato's saddle-saddle-attractor scenario), with the "
+                        + "configuration and the imported data. "
+                        + "Restore into a clone with `pipeline restore ARCHIVE`; every file's SHA-256 is below."),
+                "datePublished": .string(datePublished),
+                "author": .array(authorRefs), "license": ref(licenseID),
+                "mainEntity": ref("pipeline.json"),
+                "hasPart": .array(files.map(ref)),
+                "mentions": .array((actions + ["#archive"]).map(ref)),
+                "version": .string(projectVersion),
+            ]))
 
         // The workflow: the configuration, read by the driver, whose stages are the applications.
-        graph.append(.object(["@id": .string("#mlp-dynamics-pipeline"), "@type": .string("ComputerLanguage"),
-                              "name": .string("mlp-dynamics pipeline configuration"),
-                              "description": .string("JSON read by the mlp-dynamics driver (`pipeline run`); every key is described in pipeline.schema.json."),
-                              "version": .string(projectVersion)]))
+        graph.append(
+            .object([
+                "@id": .string("#mlp-dynamics-pipeline"), "@type": .string("ComputerLanguage"),
+                "name": .string("mlp-dynamics pipeline configuration"),
+                "description": .string(
+                    "JSON read by the mlp-dynamics driver (`pipeline run`); every key is described in "
+                        + "pipeline.schema.json."
+                ),
+                "version": .string(projectVersion),
+            ]))
         let stageNames = Array(Set(nodes.map(\.id.stage))).sorted()
         for stage in stageNames {
             guard let node = nodes.first(where: { $0.id.stage == stage }) else { continue }
-            graph.append(.object([
-                "@id": .string("#stage-\(stage)"), "@type": .string("SoftwareApplication"),
-                "name": .string(node.executable), "description": .string(node.summary),
-                "identifier": .string("code-identity:sha256:\(node.codeIdentity)"),
-                "softwareVersion": .string(projectVersion),
-                "isPartOf": ref("pipeline.json"),
-            ]))
+            graph.append(
+                .object([
+                    "@id": .string("#stage-\(stage)"), "@type": .string("SoftwareApplication"),
+                    "name": .string(node.executable), "description": .string(node.summary),
+                    "identifier": .string("code-identity:sha256:\(node.codeIdentity)"),
+                    "softwareVersion": .string(projectVersion),
+                    "isPartOf": ref("pipeline.json"),
+                ]))
         }
-        graph.append(.object(["@id": .string("#driver"), "@type": .string("SoftwareApplication"), "name": .string("pipeline"),
-                              "description": .string("The mlp-dynamics driver (pipeline archive)"), "softwareVersion": .string(projectVersion)]))
+        graph.append(
+            .object([
+                "@id": .string("#driver"), "@type": .string("SoftwareApplication"), "name": .string("pipeline"),
+                "description": .string("The mlp-dynamics driver (pipeline archive)"),
+                "softwareVersion": .string(projectVersion),
+            ]))
 
         for node in nodes {
             var action: [String: JSONValue] = [
                 "@id": .string("#node-\(ArchiveCrate.slug(node.id.description))"), "@type": .string("CreateAction"),
                 "name": .string("node \(node.id.description)"),
-                "description": .string("\(node.executable) made the artifact of node \(node.id.description) (key \(node.key), content hash \(node.contentHash))"),
+                "description": .string(
+                    "\(node.executable) made the artifact of node \(node.id.description) (key \(node.key), content "
+                        + "hash \(node.contentHash))"
+                ),
                 "identifier": .string(node.key),
                 "instrument": ref("#stage-\(node.id.stage)"),
                 "result": .array(node.results.map(ref)),
-                "object": .array((node.inputs.values.sorted().compactMap { name in nodes.first { $0.id.description == name } }
-                                    .map { "results/\($0.id.stage)/\($0.key).h5" } + node.dataFiles).map(ref)),
+                "object": .array(
+                    (node.inputs.values.sorted().compactMap { name in nodes.first { $0.id.description == name } }
+                        .map { "results/\($0.id.stage)/\($0.key).h5" } + node.dataFiles).map(ref)),
             ]
             if !node.created.isEmpty { action["endTime"] = .string(node.created) }
             graph.append(.object(action))
         }
-        graph.append(.object(["@id": .string("#archive"), "@type": .string("CreateAction"), "name": .string("pipeline archive"),
-                              "description": .string("Packed the current artifacts of \(configName) at git commit \(gitCommit)"),
-                              "instrument": ref("#driver"), "endTime": .string(datePublished), "result": .array([ref("manifest.json")])]))
+        graph.append(
+            .object([
+                "@id": .string("#archive"), "@type": .string("CreateAction"), "name": .string("pipeline archive"),
+                "description": .string("Packed the current artifacts of \(configName) at git commit \(gitCommit)"),
+                "instrument": ref("#driver"), "endTime": .string(datePublished),
+                "result": .array([ref("manifest.json")]),
+            ]))
 
         var sources = Set<String>()
         for file in dataFiles {
             if let source = file.source, !source.isEmpty, sources.insert(source).inserted {
-                contextual.append(.object(["@id": .string(source), "@type": .string("CreativeWork"), "url": .string(source),
-                                           "name": .string(URL(string: source)?.lastPathComponent ?? source),
-                                           "description": .string("Where the file \(file.path) read by \(file.node) comes from (its source in the configuration)")]))
+                contextual.append(
+                    .object([
+                        "@id": .string(source), "@type": .string("CreativeWork"), "url": .string(source),
+                        "name": .string(URL(string: source)?.lastPathComponent ?? source),
+                        "description": .string(
+                            "Where the file \(file.path) read by \(file.node) comes from (its source in the "
+                                + "configuration)"
+                        ),
+                    ]))
             }
         }
 
         // Data entities: every file, with what made it.
-        let madeBy = Dictionary(nodes.flatMap { node in node.results.map { ($0, node) } }, uniquingKeysWith: { a, _ in a })
+        let madeBy = Dictionary(
+            nodes.flatMap { node in node.results.map { ($0, node) } }, uniquingKeysWith: { a, _ in a })
         for path in files {
             let url = top.appendingPathComponent(path)
-            let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
+            let size =
+                ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
             var entity: [String: JSONValue] = [
                 "@id": .string(path), "name": .string(url.lastPathComponent),
                 "encodingFormat": .string(ArchiveCrate.encodingFormat(path)),
@@ -152,16 +201,21 @@ struct ArchiveCrate {
             ]
             entity["@type"] = .string("File")
             if path == "pipeline.json" {
-                entity["@type"] = .array([.string("File"), .string("SoftwareSourceCode"), .string("ComputationalWorkflow")])
+                entity["@type"] = .array([
+                    .string("File"), .string("SoftwareSourceCode"), .string("ComputationalWorkflow"),
+                ])
                 entity["name"] = .string("mlp-dynamics pipeline: \(configName)")
-                entity["description"] = .string("The workflow: the pipeline configuration (\(configName)) whose nodes made every artifact here; "
-                    + "its DAG is in results/report/dag.svg when the report is archived.")
+                entity["description"] = .string(
+                    "The workflow: the pipeline configuration (\(configName)) whose nodes made every artifact here; "
+                        + "its DAG is in results/report/dag.svg when the report is archived.")
                 entity["programmingLanguage"] = ref("#mlp-dynamics-pipeline")
                 entity["hasPart"] = .array(stageNames.map { ref("#stage-\($0)") })
             } else if path == "pipeline.schema.json" {
-                entity["description"] = .string("JSON Schema of the configuration: every key's meaning, unit and default")
+                entity["description"] = .string(
+                    "JSON Schema of the configuration: every key's meaning, unit and default")
             } else if path == "manifest.json" {
-                entity["description"] = .string("Keys, content hashes and file SHA-256 of the archived artifacts (`pipeline verify --manifest`)")
+                entity["description"] = .string(
+                    "Keys, content hashes and file SHA-256 of the archived artifacts (`pipeline verify --manifest`)")
             } else if let data = dataFiles.first(where: { $0.path == path }) {
                 entity["description"] = .string("Data file read by \(data.node) (raw, unchanged)")
                 if let source = data.source, !source.isEmpty { entity["isBasedOn"] = ref(source) }
@@ -177,25 +231,35 @@ struct ArchiveCrate {
     }
 
     static func describe(_ path: String, node: Node) -> String {
-        if path.hasSuffix(".h5") { return "Artifact of node \(node.id.description) (HDF5; provenance in its root attributes)" }
-        if path.hasSuffix(".h5.sha256") { return "SHA-256 of the artifact of node \(node.id.description) (sha256sum format)" }
-        if path.hasSuffix(".log") { return "Log of node \(node.id.description): the exact command, the stage's output, exit status and wall time" }
+        if path.hasSuffix(".h5") {
+            return "Artifact of node \(node.id.description) (HDF5; provenance in its root attributes)"
+        }
+        if path.hasSuffix(".h5.sha256") {
+            return "SHA-256 of the artifact of node \(node.id.description) (sha256sum format)"
+        }
+        if path.hasSuffix(".log") {
+            return
+                "Log of node \(node.id.description): the exact command, the stage's output, exit status and wall time"
+        }
         return "Published by node \(node.id.description) (a copy of a file its artifact carries)"
     }
 
     /// MIME type by file name.
     static func encodingFormat(_ path: String) -> String {
-        let table: [(String, String)] = [(".h5.sha256", "text/plain"), (".h5", "application/x-hdf5"), (".log", "text/plain"),
-                                         (".schema.json", "application/schema+json"), (".json", "application/json"),
-                                         (".png", "image/png"), (".pdf", "application/pdf"), (".svg", "image/svg+xml"),
-                                         (".csv", "text/csv"), (".html", "text/html"), (".dot", "text/vnd.graphviz"),
-                                         (".md", "text/markdown")]
+        let table: [(String, String)] = [
+            (".h5.sha256", "text/plain"), (".h5", "application/x-hdf5"), (".log", "text/plain"),
+            (".schema.json", "application/schema+json"), (".json", "application/json"),
+            (".png", "image/png"), (".pdf", "application/pdf"), (".svg", "image/svg+xml"),
+            (".csv", "text/csv"), (".html", "text/html"), (".dot", "text/vnd.graphviz"),
+            (".md", "text/markdown"),
+        ]
         return table.first { path.hasSuffix($0.0) }?.1 ?? "text/plain"
     }
 
     /// `train[noisy]` → `train-noisy`.
     static func slug(_ text: String) -> String {
-        text.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        text.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "-"))
     }
 
     /// Every regular file under `root` (hidden ones included), relative, sorted.
@@ -212,16 +276,20 @@ enum ArchiveTree {
     /// - Throws: `StoreError` when `root` cannot be listed.
     static func entries(under root: URL) throws -> [(path: String, kind: Kind)] {
         let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey]
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: []) else {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: [])
+        else {
             throw StoreError.io("cannot list \(root.path)")
         }
         let base = root.standardizedFileURL.resolvingSymlinksInPath().path + "/"
         var result: [(String, Kind)] = []
         for case let url as URL in enumerator {
             let values = try url.resourceValues(forKeys: Set(keys))
-            let full = url.standardizedFileURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+            let full = url.standardizedFileURL.deletingLastPathComponent().resolvingSymlinksInPath()
+                .appendingPathComponent(url.lastPathComponent).path
             let relative = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : url.lastPathComponent
-            let kind: Kind = values.isSymbolicLink == true ? .other : values.isRegularFile == true ? .file : values.isDirectory == true ? .directory : .other
+            let kind: Kind =
+                values.isSymbolicLink == true
+                ? .other : values.isRegularFile == true ? .file : values.isDirectory == true ? .directory : .other
             result.append((relative, kind))
         }
         return result.sorted { $0.0 < $1.0 }

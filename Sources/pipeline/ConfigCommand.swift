@@ -8,10 +8,10 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config",
         abstract: "Print the effective configuration (schema defaults filled in) as pretty JSON with sorted keys.",
         discussion: """
-        This is what the stages' config slices are cut from: an omitted key shows its default, and \
-        a configuration that writes the default explicitly prints the same text (and gives the \
-        same keys). An invalid configuration prints one message and exits with code 2.
-        """
+            This is what the stages' config slices are cut from: an omitted key shows its default, and \
+            a configuration that writes the default explicitly prints the same text (and gives the \
+            same keys). An invalid configuration prints one message and exits with code 2.
+            """
     )
 
     @OptionGroup var options: ConfigOptions

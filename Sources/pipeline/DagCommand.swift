@@ -5,7 +5,10 @@ import PipelineEngine
 struct DagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dag", abstract: "Print the DAG of nodes, as text or Graphviz dot.",
-        discussion: "A DAG of more than \(DagCommand.summaryThreshold) nodes (a sweep) is summarised: nodes per stage and each sweep's grid; --all prints every node.")
+        discussion:
+            "A DAG of more than \(DagCommand.summaryThreshold) nodes (a sweep) is summarised: nodes per stage and each "
+            + "sweep's grid; --all prints every node."
+    )
 
     /// Above this many nodes the text output is a summary.
     static let summaryThreshold = 200
@@ -37,7 +40,10 @@ struct DagCommand: ParsableCommand {
         }
         for node in pipeline.nodes {
             let inputs = node.inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            print("\(node.id.description.padded(28)) \(node.definition.executable.padded(20)) \(inputs.isEmpty ? "(no inputs)" : "← " + inputs)")
+            print(
+                "\(node.id.description.padded(28)) \(node.definition.executable.padded(20)) "
+                    + "\(inputs.isEmpty ? "(no inputs)" : "← " + inputs)"
+            )
         }
     }
 
@@ -53,8 +59,9 @@ struct DagCommand: ParsableCommand {
         }
         for stage in pipeline.stages where counts[stage.name] != nil {
             let from = inputs[stage.name]!.sorted()
-            lines.append(stage.name.padded(16) + String(counts[stage.name]!).leftPadded(7)
-                + "  " + (from.isEmpty ? "(no inputs)" : "← " + from.joined(separator: ", ")))
+            lines.append(
+                stage.name.padded(16) + String(counts[stage.name]!).leftPadded(7)
+                    + "  " + (from.isEmpty ? "(no inputs)" : "← " + from.joined(separator: ", ")))
         }
         let described = try pipeline.stages.flatMap { try $0.describe(pipeline.configuration) }
         if !described.isEmpty { lines += [""] + described }

@@ -33,7 +33,9 @@ struct ExportSnakemakeCommand: ParsableCommand {
     func run() throws {
         let pipeline = try options.load()
         try reportingErrors {
-            let selected = stages.isEmpty ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: stages))
+            let selected =
+                stages.isEmpty
+                ? Set(pipeline.nodes.map(\.id)) : pipeline.withAncestors(try pipeline.nodes(ofStages: stages))
             let nodes = pipeline.nodes.filter { selected.contains($0.id) }
             try pipeline.store.prepareForWriting()
             let changed = try WorkflowStamps.writeDefinitions(of: pipeline, nodes: nodes)
@@ -45,7 +47,10 @@ struct ExportSnakemakeCommand: ParsableCommand {
             } catch {
                 throw StoreError.from(error, verb: "write", path: output)
             }
-            print("wrote \(output): \(Set(nodes.map(\.id.stage)).count) rules over \(nodes.count) nodes; \(changed.count) node definition(s) changed")
+            print(
+                "wrote \(output): \(Set(nodes.map(\.id.stage)).count) rules over \(nodes.count) nodes; "
+                    + "\(changed.count) node definition(s) changed"
+            )
         }
     }
 }

@@ -5,14 +5,18 @@ import PipelineCore
 import PipelineEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct GCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Remove artifacts (with their logs and file-hash records) that no current node uses, plus quarantined and abandoned temporary files and orphaned file-hash records.",
-        discussion: "A node whose inputs are not current has no known key yet: every artifact of its stage and instance is kept."
+        abstract:
+            "Remove artifacts (with their logs and file-hash records) that no current node uses, plus quarantined and "
+            + "abandoned temporary files and orphaned file-hash records.",
+        discussion:
+            "A node whose inputs are not current has no known key yet: every artifact of its stage and instance is "
+            + "kept."
     )
 
     @OptionGroup var options: ConfigOptions
@@ -30,8 +34,10 @@ struct GCCommand: ParsableCommand {
             var keep = Set(evaluations.compactMap { e in e.key.map { "\(e.id.stage)/\($0)" } })
             let unknown = Set(evaluations.filter { $0.key == nil }.map(\.id))
             for artifact in store.allArtifacts() where !keep.contains("\(artifact.stage)/\(artifact.key)") {
-                if let file = try? HDF5File.open(artifact.url.path), case .string(let instance)? = try? file.root.attribute("instance"),
-                   unknown.contains(NodeID(stage: artifact.stage, instance: instance)) {
+                if let file = try? HDF5File.open(artifact.url.path),
+                    case .string(let instance)? = try? file.root.attribute("instance"),
+                    unknown.contains(NodeID(stage: artifact.stage, instance: instance))
+                {
                     keep.insert("\(artifact.stage)/\(artifact.key)")
                 }
             }
@@ -49,7 +55,10 @@ struct GCCommand: ParsableCommand {
                 print("\(dryRun ? "would remove" : "removed") \(stage)/\(name)")
                 if !dryRun { try FileManager.default.removeItem(at: url) }
             }
-            print(String(format: "%@ %d file(s), %.1f MB; kept %d artifact(s)", dryRun ? "would remove" : "removed", removed, Double(bytes) / 1e6, keep.count))
+            print(
+                String(
+                    format: "%@ %d file(s), %.1f MB; kept %d artifact(s)", dryRun ? "would remove" : "removed", removed,
+                    Double(bytes) / 1e6, keep.count))
         }
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import BuildProvenance
+import Foundation
 import HDF5Kit
 import PipelineCore
 import PipelineEngine
@@ -11,8 +11,13 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Run and inspect the content-hashed MLP learning-dynamics pipeline.",
-        discussion: "Exit codes: 0 success; 1 a stage failed or verify found corruption; 2 invalid configuration or arguments; 3 store error.",
-        subcommands: [RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self, VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self],
+        discussion:
+            "Exit codes: 0 success; 1 a stage failed or verify found corruption; 2 invalid configuration or arguments; "
+            + "3 store error.",
+        subcommands: [
+            RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self,
+            VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self,
+        ],
         defaultSubcommand: StatusCommand.self
     )
 
@@ -43,8 +48,9 @@ struct ConfigOptions: ParsableArguments {
     func load() throws -> Pipeline {
         do {
             let layout = ProjectLayout.current()
-            let pipeline = try Pipeline.load(configPath: config, stages: StageRegistry.stages,
-                                             code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
+            let pipeline = try Pipeline.load(
+                configPath: config, stages: StageRegistry.stages,
+                code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
             try pipeline.store.checkDirectory()
             return pipeline
         } catch let error as ConfigError {

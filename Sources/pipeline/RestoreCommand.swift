@@ -4,23 +4,29 @@ import PipelineCore
 import PipelineEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Unpack an archive made by `pipeline archive` into this configuration's store, after checking every file.",
+        abstract:
+            "Unpack an archive made by `pipeline archive` into this configuration's store, after checking every file.",
         discussion: """
-        The archive is unpacked into a temporary folder first and checked there: every file must be listed in its \
-        ro-crate-metadata.json with the same SHA-256 (and nothing else may be in it), every artifact must match its \
-        .h5.sha256 record, its manifest entry and its own content hash, and each published folder (figures/, report/) \
-        must be a copy of its artifact's files. A damaged archive is refused with each bad file named, exit code 1, and \
-        nothing is written to the store. Then the artifacts, their records and logs are copied into the store (an \
-        existing artifact with other bytes is refused the same way), the published folders are rewritten from their \
-        artifacts, and the nodes' states are printed: in a clone with the same configuration, sources and data, every \
-        node is fresh and `pipeline run` recomputes nothing.
-        """
+            The archive is unpacked into a temporary folder first and checked there: every file must be listed in its \
+            ro-crate-metadata.json with the same SHA-256 (and nothing else may be in it), every artifact must match \
+            its \
+            .h5.sha256 record, its manifest entry and its own content hash, and each published folder (figures/, \
+            report/) \
+            must be a copy of its artifact's files. A damaged archive is refused with each bad file named, exit code \
+            1, and \
+            nothing is written to the store. Then the artifacts, their records and logs are copied into the store (an \
+            existing artifact with other bytes is refused the same way), the published folders are rewritten from \
+            their \
+            artifacts, and the nodes' states are printed: in a clone with the same configuration, sources and data, \
+            every \
+            node is fresh and `pipeline run` recomputes nothing.
+            """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -36,14 +42,17 @@ struct RestoreCommand: ParsableCommand {
             warn("error: cannot read the archive \(archive)")
             throw ExitCode(2)
         }
-        let staging = fm.temporaryDirectory.appendingPathComponent("mlp-restore-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let staging = fm.temporaryDirectory.appendingPathComponent(
+            "mlp-restore-\(getpid())-\(UUID().uuidString.prefix(8))")
         defer { try? fm.removeItem(at: staging) }
         try reportingErrors { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
 
         // 1. Unpack into the temporary folder (never into the store).
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-xzf", archiveURL.path, "-C", staging.path, "--no-same-owner", "--no-same-permissions"]
+        tar.arguments = [
+            "tar", "-xzf", archiveURL.path, "-C", staging.path, "--no-same-owner", "--no-same-permissions",
+        ]
         let tarErrors = Pipe()
         tar.standardError = tarErrors
         tar.standardOutput = FileHandle.nullDevice
@@ -74,8 +83,10 @@ struct RestoreCommand: ParsableCommand {
             let conflicts = check.artifacts.compactMap { entry -> String? in
                 let target = store.appendingPathComponent(entry.storePath)
                 guard fm.fileExists(atPath: target.path) else { return nil }
-                return (try? Hashing.sha256(fileAt: target)) == entry.sha256 ? nil
-                    : "\(relative(target, to: pipeline.configuration.baseDirectory)): the store already holds another file under this key"
+                return (try? Hashing.sha256(fileAt: target)) == entry.sha256
+                    ? nil
+                    : "\(relative(target, to: pipeline.configuration.baseDirectory)): the store already holds another "
+                        + "file under this key"
             }
             guard conflicts.isEmpty else { refuse(conflicts) }
             for entry in check.artifacts {
@@ -90,14 +101,21 @@ struct RestoreCommand: ParsableCommand {
                     restored += 1
                 }
                 let log = RunLog.url(forArtifact: source), storeLog = RunLog.url(forArtifact: target)
-                if fm.fileExists(atPath: log.path), !fm.fileExists(atPath: storeLog.path) { try RestoreCommand.place(log, at: storeLog) }
+                if fm.fileExists(atPath: log.path), !fm.fileExists(atPath: storeLog.path) {
+                    try RestoreCommand.place(log, at: storeLog)
+                }
             }
             for (folder, entry) in check.publishers {
-                try Publisher.publish(store.appendingPathComponent(entry.storePath), to: pipeline.store.publishedURL(folder))
+                try Publisher.publish(
+                    store.appendingPathComponent(entry.storePath), to: pipeline.store.publishedURL(folder))
             }
         }
-        print("restored \(restored) artifact(s)\(present > 0 ? " (\(present) already in the store)" : "") from \(archive) into "
-            + "\(relative(pipeline.store.directory, to: pipeline.configuration.baseDirectory))/; every file matched its SHA-256")
+        print(
+            "restored \(restored) artifact(s)\(present > 0 ? " (\(present) already in the store)" : "") from "
+                + "\(archive) into "
+                + "\(relative(pipeline.store.directory, to: pipeline.configuration.baseDirectory))/; every file "
+                + "matched its SHA-256"
+        )
 
         // 4. What the configuration makes of them.
         let evaluations = try reportingErrors { try pipeline.status() }
@@ -105,7 +123,10 @@ struct RestoreCommand: ParsableCommand {
         if notFresh.isEmpty {
             print("all \(evaluations.count) node(s) are fresh: `pipeline run` has nothing to recompute")
         } else {
-            print("\(evaluations.count - notFresh.count) of \(evaluations.count) node(s) are fresh; not fresh (this configuration, sources or data differ from the archive's):")
+            print(
+                "\(evaluations.count - notFresh.count) of \(evaluations.count) node(s) are fresh; not fresh (this "
+                    + "configuration, sources or data differ from the archive's):"
+            )
             for e in notFresh { print("  \(e.state.rawValue) \(e.id): \(e.reasons.joined(separator: "; "))") }
         }
     }
@@ -119,7 +140,8 @@ struct RestoreCommand: ParsableCommand {
 
     /// Copies `source` to `target` through a temporary file in the target's folder, made durable and renamed.
     static func place(_ source: URL, at target: URL) throws {
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).restore-\(getpid())")
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(
+            ".\(target.lastPathComponent).restore-\(getpid())")
         try? FileManager.default.removeItem(at: temporary)
         do {
             try FileManager.default.copyItem(at: source, to: temporary)
@@ -175,15 +197,21 @@ struct ArchiveCheck {
         }
         var artifacts: [Artifact] = []
         if let data = FileManager.default.contents(atPath: top.appendingPathComponent("manifest.json").path),
-           let manifest = try? JSONValue.parse(data, source: "manifest.json") {
+            let manifest = try? JSONValue.parse(data, source: "manifest.json")
+        {
             for entry in manifest["artifacts"]?.arrayValue ?? [] {
-                guard let path = entry["path"]?.stringValue, path.hasPrefix("results/"), !path.split(separator: "/").contains(".."),
-                      let sha = entry["sha256"]?.stringValue, let content = entry["content_hash"]?.stringValue,
-                      let stage = entry["stage"]?.stringValue else {
+                guard let path = entry["path"]?.stringValue, path.hasPrefix("results/"),
+                    !path.split(separator: "/").contains(".."),
+                    let sha = entry["sha256"]?.stringValue, let content = entry["content_hash"]?.stringValue,
+                    let stage = entry["stage"]?.stringValue
+                else {
                     early.append("manifest.json: an entry lacks path, stage, sha256 or content_hash: \(entry.brief)")
                     continue
                 }
-                artifacts.append(Artifact(storePath: String(path.dropFirst("results/".count)), sha256: sha, contentHash: content, stage: stage))
+                artifacts.append(
+                    Artifact(
+                        storePath: String(path.dropFirst("results/".count)), sha256: sha, contentHash: content,
+                        stage: stage))
             }
         } else {
             early.append("manifest.json: missing or not valid JSON")
@@ -230,7 +258,9 @@ struct ArchiveCheck {
             let path = "results/\(artifact.storePath)"
             let url = top.appendingPathComponent(path)
             guard fm.fileExists(atPath: url.path) else {
-                if !problems.contains(where: { $0.hasPrefix(path + ":") }) { problems.append("\(path): in manifest.json but missing") }
+                if !problems.contains(where: { $0.hasPrefix(path + ":") }) {
+                    problems.append("\(path): in manifest.json but missing")
+                }
                 continue
             }
             if (try? Hashing.sha256(fileAt: url)) != artifact.sha256 {
@@ -249,9 +279,13 @@ struct ArchiveCheck {
         // Each published folder: a copy of its artifact's files.
         for (folder, artifact) in publishers {
             let url = top.appendingPathComponent("results/\(artifact.storePath)")
-            guard fm.fileExists(atPath: url.path), !problems.contains(where: { $0.hasPrefix("results/\(artifact.storePath)") }) else { continue }
+            guard fm.fileExists(atPath: url.path),
+                !problems.contains(where: { $0.hasPrefix("results/\(artifact.storePath)") })
+            else { continue }
             do {
-                for difference in try Publisher.differences(of: top.appendingPathComponent("results/\(folder)"), from: url) {
+                for difference in try Publisher.differences(
+                    of: top.appendingPathComponent("results/\(folder)"), from: url)
+                {
                     problems.append("results/\(folder)/\(difference)")
                 }
             } catch {

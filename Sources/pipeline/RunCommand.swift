@@ -7,7 +7,9 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Bring stages up to date: run the stale nodes in dependency order.",
-        discussion: "With STAGE names, only those stages' nodes and their ancestors. Prints one line per node: fresh, ran, failed or skipped, with its time."
+        discussion:
+            "With STAGE names, only those stages' nodes and their ancestors. Prints one line per node: fresh, ran, "
+            + "failed or skipped, with its time."
     )
 
     @OptionGroup var options: ConfigOptions
@@ -24,7 +26,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Show what would run and estimate its CPU time per stage; run nothing.")
     var dryRun = false
 
-    @Flag(help: "Fail at once instead of waiting when another command holds the store, or another run computes a node this one needs.")
+    @Flag(
+        help: ArgumentHelp(
+            "Fail at once instead of waiting when another command holds the store, or another run computes a node this "
+                + "one needs.")
+    )
     var noWait = false
 
     func validate() throws {
@@ -47,7 +53,9 @@ struct RunCommand: ParsableCommand {
             runnerOptions.dryRun = dryRun
             // A dry run of a large DAG (a sweep) prints the counts and the estimate, not a line per node.
             let quiet = dryRun && pipeline.nodes.count > DagCommand.summaryThreshold
-            return try Runner(pipeline: pipeline, options: runnerOptions, executor: stageExecutor(), live: isatty(STDOUT_FILENO) != 0) { line in
+            return try Runner(
+                pipeline: pipeline, options: runnerOptions, executor: stageExecutor(), live: isatty(STDOUT_FILENO) != 0
+            ) { line in
                 if !quiet { print(line); fflush(stdout) }
             }.run()
         }
@@ -57,8 +65,11 @@ struct RunCommand: ParsableCommand {
             if !wouldRun.isEmpty { print(WorkEstimate(pipeline: pipeline, nodes: wouldRun).text) }
         }
         let count = { (outcome: Runner.Outcome) in reports.filter { $0.outcome == outcome }.count }
-        print(String(format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran), count(.failed), count(.skipped),
-                     dryRun ? ", \(count(.wouldRun)) would run" : "", Date().timeIntervalSince(started)))
+        print(
+            String(
+                format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran),
+                count(.failed), count(.skipped),
+                dryRun ? ", \(count(.wouldRun)) would run" : "", Date().timeIntervalSince(started)))
         if count(.failed) > 0 { throw ExitCode(1) }
     }
 }

@@ -9,7 +9,8 @@ struct RunNodeCommand: ParsableCommand {
         abstract: "Bring one node up to date, its inputs being current already (one job of a workflow engine).",
         discussion: """
             Keys NODE from the configuration and its inputs' content hashes, as `run` does, and computes it only when \
-            its artifact is missing or stale, under the node's lock: jobs racing for one node compute it once. An input \
+            its artifact is missing or stale, under the node's lock: jobs racing for one node compute it once. An \
+            input \
             that is not current is an error (exit 1); nothing upstream is computed. With --stamp, writes \
             <store>/.workflow/<stage>/<instance>.done (node, key, content hash) once the node is current.
             """
@@ -39,15 +40,22 @@ struct RunNodeCommand: ParsableCommand {
             var runnerOptions = Runner.Options()
             runnerOptions.only = [target.id]
             runnerOptions.wait = !noWait
-            return try Runner(pipeline: pipeline, options: runnerOptions, executor: stageExecutor()) { print($0); fflush(stdout) }.run()
+            return try Runner(pipeline: pipeline, options: runnerOptions, executor: stageExecutor()) {
+                print($0); fflush(stdout)
+            }.run()
         }
-        guard let result = reports.first(where: { $0.id == target.id }), [.fresh, .ran].contains(result.outcome) else { throw ExitCode(1) }
+        guard let result = reports.first(where: { $0.id == target.id }), [.fresh, .ran].contains(result.outcome) else {
+            throw ExitCode(1)
+        }
         if stamp {
             try reportingErrors {
                 // The evaluation now finds the node current: its record holds key and content hash.
                 let evaluation = try pipeline.status(of: target.id)
                 guard evaluation.state == .fresh, let key = evaluation.key, let hash = evaluation.contentHash else {
-                    throw StoreError.io("\(target.id) is \(evaluation.state.rawValue) right after it was made: \(evaluation.reasons.joined(separator: "; "))")
+                    throw StoreError.io(
+                        "\(target.id) is \(evaluation.state.rawValue) right after it was made: "
+                            + "\(evaluation.reasons.joined(separator: "; "))"
+                    )
                 }
                 try WorkflowStamps.writeStamp(target.id, key: key, contentHash: hash, in: pipeline.store)
             }

@@ -24,8 +24,9 @@ struct StatusCommand: ParsableCommand {
                     "key": e.key.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
                     "content_hash": e.state == .fresh ? e.contentHash.map { .string($0) } ?? .null : .null,
                     "artifact": e.artifact.map { .string($0.path) } ?? .null,
-                    "wall_seconds": e.state == .fresh ? e.artifact.flatMap { RunLog.wallSeconds(in: RunLog.url(forArtifact: $0)) }
-                        .map { .number($0) } ?? .null : .null,
+                    "wall_seconds": e.state == .fresh
+                        ? e.artifact.flatMap { RunLog.wallSeconds(in: RunLog.url(forArtifact: $0)) }
+                            .map { .number($0) } ?? .null : .null,
                     "reasons": .array(e.reasons.map { .string($0) }),
                 ])
             }
@@ -36,7 +37,8 @@ struct StatusCommand: ParsableCommand {
         var text = ""
         for e in evaluations {
             let key = e.key.map { String($0.prefix(12)) } ?? "(pending)"
-            let path = e.artifact.map { $0.path.hasPrefix(base) ? String($0.path.dropFirst(base.count)) : $0.path } ?? ""
+            let path =
+                e.artifact.map { $0.path.hasPrefix(base) ? String($0.path.dropFirst(base.count)) : $0.path } ?? ""
             text += "\(e.state.rawValue.padded(8)) \(e.id.description.padded(28)) \(key)  \(path)\n"
             for reason in e.reasons { text += "           because \(reason)\n" }
         }

@@ -6,15 +6,18 @@ import PipelineEngine
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every artifact's file SHA-256 and content hash; quarantine corrupt ones so they count as stale.",
+        abstract:
+            "Check every artifact's file SHA-256 and content hash; quarantine corrupt ones so they count as stale.",
         discussion: """
-        An artifact is corrupt when its bytes differ from the SHA-256 recorded beside it (<key>.h5.sha256, \
-        written when it was made), when no file hash is recorded (e.g. a store from an earlier version: \
-        the artifact cannot be vouched for and is recomputed), or when its data no longer matches its \
-        content hash. It is moved to <key>.h5.corrupt, its record removed; exit code 1.
-        A published folder (figures/) that is not an exact copy of its current artifact's files is         reported too (exit code 1); the next run restores it.
-        With --manifest, check an unpacked archive instead: every listed file is present, byte-identical (sha256) and internally consistent.
-        """
+            An artifact is corrupt when its bytes differ from the SHA-256 recorded beside it (<key>.h5.sha256, \
+            written when it was made), when no file hash is recorded (e.g. a store from an earlier version: \
+            the artifact cannot be vouched for and is recomputed), or when its data no longer matches its \
+            content hash. It is moved to <key>.h5.corrupt, its record removed; exit code 1.
+            A published folder (figures/) that is not an exact copy of its current artifact's files is         \
+            reported too (exit code 1); the next run restores it.
+            With --manifest, check an unpacked archive instead: every listed file is present, byte-identical (sha256) \
+            and internally consistent.
+            """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -41,12 +44,18 @@ struct VerifyCommand: ParsableCommand {
                 }
                 corrupt += 1
                 let quarantine = store.quarantineURL(stage: artifact.stage, key: artifact.key)
-                try quarantineArtifact(artifact.url, to: quarantine, record: store.fileHashURL(stage: artifact.stage, key: artifact.key))
-                print("corrupt  \(artifact.stage)/\(artifact.key).h5: \(problems.map(\.description).joined(separator: "; ")) → moved to \(quarantine.lastPathComponent)")
+                try quarantineArtifact(
+                    artifact.url, to: quarantine, record: store.fileHashURL(stage: artifact.stage, key: artifact.key))
+                print(
+                    "corrupt  \(artifact.stage)/\(artifact.key).h5: "
+                        + "\(problems.map(\.description).joined(separator: "; ")) → moved to "
+                        + "\(quarantine.lastPathComponent)"
+                )
             }
         }
         let altered = try reportingErrors { try publishedDifferences(pipeline) }
-        print("\(count - corrupt) ok, \(corrupt) corrupt" + (altered > 0 ? ", \(altered) published file(s) differ" : ""))
+        print(
+            "\(count - corrupt) ok, \(corrupt) corrupt" + (altered > 0 ? ", \(altered) published file(s) differ" : ""))
         if corrupt + altered > 0 { throw ExitCode(1) }
     }
 
@@ -55,7 +64,9 @@ struct VerifyCommand: ParsableCommand {
     private func publishedDifferences(_ pipeline: Pipeline) throws -> Int {
         var count = 0
         for evaluation in try pipeline.status() where evaluation.state == .fresh {
-            guard let folder = pipeline.node(evaluation.id)?.definition.publishedFolder, let artifact = evaluation.artifact else { continue }
+            guard let folder = pipeline.node(evaluation.id)?.definition.publishedFolder,
+                let artifact = evaluation.artifact
+            else { continue }
             for difference in try Publisher.differences(of: pipeline.store.publishedURL(folder), from: artifact) {
                 count += 1
                 print("stale    \(folder)/\(difference) (pipeline run restores it from \(evaluation.id))")
@@ -85,11 +96,13 @@ struct VerifyCommand: ParsableCommand {
         for entry in entries {
             let relativePath = entry["path"]?.stringValue ?? "?"
             let file = base.appendingPathComponent(relativePath)
-            let problem = archivedProblem(file, sha256: entry["sha256"]?.stringValue, contentHash: entry["content_hash"]?.stringValue)
+            let problem = archivedProblem(
+                file, sha256: entry["sha256"]?.stringValue, contentHash: entry["content_hash"]?.stringValue)
             if problem != nil { bad += 1 }
             print("\(problem == nil ? "ok     " : "BAD    ") \(relativePath)\(problem.map { ": \($0)" } ?? "")")
         }
-        for extra in ["pipeline.json"] where !FileManager.default.fileExists(atPath: base.appendingPathComponent(extra).path) {
+        for extra in ["pipeline.json"]
+        where !FileManager.default.fileExists(atPath: base.appendingPathComponent(extra).path) {
             bad += 1
             print("BAD     \(extra): missing")
         }
@@ -102,9 +115,13 @@ struct VerifyCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: file.path) else { return "missing" }
         guard let expected else { return "the manifest records no sha256" }
         do {
-            guard try Hashing.sha256(fileAt: file) == expected else { return "file bytes differ from the manifest's sha256" }
+            guard try Hashing.sha256(fileAt: file) == expected else {
+                return "file bytes differ from the manifest's sha256"
+            }
             if let problem = ArtifactReader.contentProblem(at: file) { return problem.description }
-            guard try ArtifactReader.storedContentHash(at: file) == contentHash else { return "content hash differs from the manifest" }
+            guard try ArtifactReader.storedContentHash(at: file) == contentHash else {
+                return "content hash differs from the manifest"
+            }
             return nil
         } catch {
             return "unreadable: \(error)"

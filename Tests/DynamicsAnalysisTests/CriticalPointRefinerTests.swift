@@ -1,6 +1,6 @@
-import XCTest
-import MLPNumerics
 import DynamicsAnalysis
+import MLPNumerics
+import XCTest
 
 final class CriticalPointRefinerTests: XCTestCase {
     private func assertRefines<F: TwiceDifferentiableObjective>(

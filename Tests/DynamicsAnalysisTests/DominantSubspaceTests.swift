@@ -55,24 +55,28 @@ final class DominantSubspaceTests: XCTestCase {
 
     /// χ_1 and P_1 g of the Hessian of E_tr at a width-2 point, against NumPy's eigh.
     func testAlignmentOfTheTrainingErrorAgainstNumPy() throws {
-        guard try runTool([projectPython, "-c", "import numpy"]).status == 0 else { throw XCTSkip("numpy is not installed") }
+        guard try runTool([projectPython, "-c", "import numpy"]).status == 0 else {
+            throw XCTSkip("numpy is not installed")
+        }
         let data = Fixtures.teacherData(n: 30, sigma: 0.2)
         let net = Network(w: [0.7, -1.4], v: [1.1, 0.4])
         let h = TrainingError.hessian(net, on: data), g = TrainingError.gradient(net, on: data)
         let subspace = try DominantSubspace(matrix: h, dimension: 4, k: 1)
         let script = """
-        import numpy as np, sys
-        h = np.array([float(v) for v in sys.argv[1].split(',')]).reshape(4, 4)
-        g = np.array([float(v) for v in sys.argv[2].split(',')])
-        w, u = np.linalg.eigh(h)
-        top = u[:, -1]
-        p = top * (top @ g)
-        print(','.join(repr(float(v)) for v in list(p) + [np.linalg.norm(p) / np.linalg.norm(g), w[-1]]))
-        """
+            import numpy as np, sys
+            h = np.array([float(v) for v in sys.argv[1].split(',')]).reshape(4, 4)
+            g = np.array([float(v) for v in sys.argv[2].split(',')])
+            w, u = np.linalg.eigh(h)
+            top = u[:, -1]
+            p = top * (top @ g)
+            print(','.join(repr(float(v)) for v in list(p) + [np.linalg.norm(p) / np.linalg.norm(g), w[-1]]))
+            """
         let text = { (v: [Double]) in v.map { String($0) }.joined(separator: ",") }
         let result = try runTool([projectPython, "-c", script, text(h), text(g)])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let reference = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map { Double($0)! }
+        let reference = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map {
+            Double($0)!
+        }
         let projected = subspace.project(g)
         for j in 0..<4 { XCTAssertEqual(projected[j], reference[j], accuracy: 1e-12 * Dense.norm(g)) }
         XCTAssertEqual(subspace.alignment(g), reference[4], accuracy: 1e-12)

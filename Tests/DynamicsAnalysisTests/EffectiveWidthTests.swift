@@ -19,7 +19,9 @@ final class EffectiveWidthTests: XCTestCase {
         XCTAssertEqual(width([1.0, 2.0], [1.0, 1.0]).width, 2)
         XCTAssertEqual(width([1.0, 0.0], [1.0, 5.0]).width, 1, "a zero unit (w = 0)")
         XCTAssertEqual(width([1.0, 3.0], [1.0, 0.0]).width, 1, "a zero unit (v = 0)")
-        XCTAssertEqual(width([0.5, -0.5, 2.0, 0.0], [1.0, -1.0, -0.7, 3.0]).width, 2, "one duplicated pair (adding up), one distinct unit, one zero unit")
+        XCTAssertEqual(
+            width([0.5, -0.5, 2.0, 0.0], [1.0, -1.0, -0.7, 3.0]).width, 2,
+            "one duplicated pair (adding up), one distinct unit, one zero unit")
         XCTAssertEqual(width([1.0, 1.02], [1.0, 1.0]).width, 1, "within the relative tolerance")
         XCTAssertEqual(width([1.0, 1.02], [1.0, 1.0], tolerance: 0.01).width, 2, "outside a tighter one")
     }

@@ -1,8 +1,8 @@
+import DynamicsAnalysis
 import Foundation
 import MLPNumerics
 import TestSupport
 import XCTest
-import DynamicsAnalysis
 
 /// Root finding, the width-1 fit, the coefficient A and the embedded line's critical structure,
 /// each against an independent reference: closed forms, finite differences of E_tr, and a NumPy
@@ -37,8 +37,11 @@ final class EmbeddedLineTests: XCTestCase {
         for (root, k) in zip(roots, 1...3) { XCTAssertEqual(root, Double(k) * .pi, accuracy: 1e-14) }
         // Values inside the band neither start nor end a bracket: noise around zero is no root,
         // and a crossing through the band is one bracket.
-        XCTAssertTrue(RootFinding.signChangeBrackets(xs: [0, 1, 2, 3], values: [1e-17, -1e-17, 2e-17, -3e-18], zeroBand: 1e-12).isEmpty)
-        let brackets = RootFinding.signChangeBrackets(xs: [0, 1, 2, 3, 4], values: [1, 1e-14, -1e-15, -2, -1], zeroBand: 1e-12)
+        XCTAssertTrue(
+            RootFinding.signChangeBrackets(xs: [0, 1, 2, 3], values: [1e-17, -1e-17, 2e-17, -3e-18], zeroBand: 1e-12)
+                .isEmpty)
+        let brackets = RootFinding.signChangeBrackets(
+            xs: [0, 1, 2, 3, 4], values: [1, 1e-14, -1e-15, -2, -1], zeroBand: 1e-12)
         XCTAssertEqual(brackets.count, 1)
         XCTAssertEqual(brackets[0].lower, 0)
         XCTAssertEqual(brackets[0].upper, 3)
@@ -100,7 +103,9 @@ final class EmbeddedLineTests: XCTestCase {
             let base = line.point(gamma).flat
             let d = [1 - gamma, -gamma, 0, 0]
             let h = 1e-4
-            func e(_ s: Double) -> Double { TrainingError.value(Network(flat: zip(base, d).map { $0 + s * $1 }), on: data) }
+            func e(_ s: Double) -> Double {
+                TrainingError.value(Network(flat: zip(base, d).map { $0 + s * $1 }), on: data)
+            }
             let second = (e(h) - 2 * e(0) + e(-h)) / (h * h)
             XCTAssertEqual(second, gamma * (1 - gamma) * a, accuracy: 1e-7 * max(1, abs(a)), "γ = \(gamma)")
         }
@@ -110,10 +115,13 @@ final class EmbeddedLineTests: XCTestCase {
         let net = Network(flat: critical.point)
         let coefficients = WidthOneFit.splittingCoefficients(net, on: data)
         let gamma = 0.3
-        let split = Network(w: [net.w[0], net.w[0], net.w[1]], v: [gamma * net.v[0], (1 - gamma) * net.v[0], net.v[1]])
+        let split = Network(
+            w: [net.w[0], net.w[0], net.w[1]], v: [gamma * net.v[0], (1 - gamma) * net.v[0], net.v[1]])
         let d = [1 - gamma, -gamma, 0, 0, 0, 0]
         let h = 1e-4
-        func e(_ s: Double) -> Double { TrainingError.value(Network(flat: zip(split.flat, d).map { $0 + s * $1 }), on: data) }
+        func e(_ s: Double) -> Double {
+            TrainingError.value(Network(flat: zip(split.flat, d).map { $0 + s * $1 }), on: data)
+        }
         XCTAssertEqual((e(h) - 2 * e(0) + e(-h)) / (h * h), gamma * (1 - gamma) * coefficients[0], accuracy: 1e-7)
     }
 
@@ -135,7 +143,9 @@ final class EmbeddedLineTests: XCTestCase {
             let ht = (0..<4).map { i in (0..<4).reduce(0.0) { $0 + h[i * 4 + $1] * tangent[$1] } }
             XCTAssertLessThan(ht.map(abs).max()!, 1e-12)
             let transverse = try line.transverseEigenvalue(at: gamma)
-            if abs(gamma * (1 - gamma)) > 0.05 { XCTAssertEqual(transverse > 0, gamma * (1 - gamma) * a > 0, "γ = \(gamma)") }
+            if abs(gamma * (1 - gamma)) > 0.05 {
+                XCTAssertEqual(transverse > 0, gamma * (1 - gamma) * a > 0, "γ = \(gamma)")
+            }
         }
         let grid = (0...700).map { -3.0 + Double($0) * 0.01 + 0.003 }
         let roots = line.transverseSignChanges(grid: grid, zeroBand: 1e-8)
@@ -155,7 +165,8 @@ final class EmbeddedLineTests: XCTestCase {
         XCTAssertEqual(try line.largestEigenvalue(at: interval.upperBound), 2 / eta, accuracy: 1e-9 * 2 / eta)
         XCTAssertEqual(try line.largestEigenvalue(at: interval.lowerBound), 2 / eta, accuracy: 1e-9 * 2 / eta)
         XCTAssertLessThan(try line.largestEigenvalue(at: interval.upperBound - 0.01), 2 / eta)
-        let analysis = try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: 401, gridMargin: 0.1, tolerance: EigenvalueTolerance())
+        let analysis = try EmbeddedLineAnalysis(
+            line: line, eta: eta, gridPoints: 401, gridMargin: 0.1, tolerance: EigenvalueTolerance())
         let segments = analysis.stableSegments
         if line.coefficient < 0 {
             XCTAssertEqual(segments.count, 2)
@@ -177,7 +188,8 @@ final class EmbeddedLineTests: XCTestCase {
     func testNoiselessLineIsFlat() throws {
         let data = Fixtures.teacherData(n: 100, sigma: 0)
         let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
-        let analysis = try EmbeddedLineAnalysis(line: line, eta: 0.01, gridPoints: 301, gridMargin: 0.1, tolerance: EigenvalueTolerance())
+        let analysis = try EmbeddedLineAnalysis(
+            line: line, eta: 0.01, gridPoints: 301, gridMargin: 0.1, tolerance: EigenvalueTolerance())
         XCTAssertTrue(analysis.signChanges.isEmpty)
         XCTAssertEqual(analysis.predictedOutcome, .notApplicable)
         XCTAssertEqual(analysis.stableSegments.count, 1)
@@ -202,7 +214,11 @@ final class EmbeddedLineTests: XCTestCase {
         for element in Symmetry.elements(width: 2) {
             for j in 0...20000 {
                 let gamma = -5 + Double(j) * 0.0005
-                best = min(best, zip(element.apply(off).flat, line.point(gamma).flat).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
+                best = min(
+                    best,
+                    zip(element.apply(off).flat, line.point(gamma).flat).reduce(0) {
+                        $0 + ($1.0 - $1.1) * ($1.0 - $1.1)
+                    }.squareRoot())
             }
         }
         XCTAssertEqual(line.project(off).distance, best, accuracy: 1e-6)
@@ -217,11 +233,13 @@ final class EmbeddedLineTests: XCTestCase {
         let script = packageRoot.appendingPathComponent("Tests/References/embedded_line_reference.py").path
         let result = try runTool([projectPython, script, authorsDataFile.path, "0.01"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let reference = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let reference = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         func number(_ key: String) throws -> Double { try XCTUnwrap(reference[key] as? Double, key) }
         func numbers(_ key: String) throws -> [Double] { try XCTUnwrap(reference[key] as? [Double], key) }
         func close(_ a: Double, _ b: Double, _ what: String, scale: Double? = nil) {
-            XCTAssertLessThanOrEqual(abs(a - b), 1e-8 * (scale ?? max(abs(a), abs(b))), "\(what): \(a) vs reference \(b)")
+            XCTAssertLessThanOrEqual(
+                abs(a - b), 1e-8 * (scale ?? max(abs(a), abs(b))), "\(what): \(a) vs reference \(b)")
         }
         let data = try authorsData()
         let fit = Fixtures.widthOneFit(data)
@@ -232,10 +250,13 @@ final class EmbeddedLineTests: XCTestCase {
         close(line.coefficient, try number("A"), "A")
         let gammas = try numbers("gamma")
         for (k, gamma) in gammas.enumerated() {
-            close(try line.transverseEigenvalue(at: gamma), try numbers("transverse")[k], "transverse eigenvalue at γ = \(gamma)")
+            close(
+                try line.transverseEigenvalue(at: gamma), try numbers("transverse")[k],
+                "transverse eigenvalue at γ = \(gamma)")
             close(try line.largestEigenvalue(at: gamma), try numbers("lambda_max")[k], "λ_max at γ = \(gamma)")
         }
-        let analysis = try EmbeddedLineAnalysis(line: line, eta: 0.01, gridPoints: 801, gridMargin: 0.1, tolerance: EigenvalueTolerance())
+        let analysis = try EmbeddedLineAnalysis(
+            line: line, eta: 0.01, gridPoints: 801, gridMargin: 0.1, tolerance: EigenvalueTolerance())
         let roots = try numbers("sign_changes")
         XCTAssertEqual(analysis.signChanges.count, roots.count)
         for (a, b) in zip(analysis.signChanges, roots) { close(a, b, "sign change", scale: 1) }

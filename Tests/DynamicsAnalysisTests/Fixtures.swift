@@ -1,7 +1,7 @@
-import TestSupport
+import DynamicsAnalysis
 import Foundation
 import MLPNumerics
-import DynamicsAnalysis
+import TestSupport
 
 /// Test fixtures: seeded teacher datasets and plain GD, built only from MLPNumerics.
 enum Fixtures {
@@ -18,8 +18,9 @@ enum Fixtures {
     /// The best width-1 fit with the schema's `line.scan_*` settings and the default Newton settings.
     static func widthOneFit(_ data: TrainingSet) -> WidthOneFit {
         let range = schemaDefault("line.scan_range") as! [Double]
-        return WidthOneFit.fit(data, settings: CriticalPointRefinerSettings(), scanPoints: schemaDefault("line.scan_points") as! Int,
-                               scanRange: range[0]...range[1])
+        return WidthOneFit.fit(
+            data, settings: CriticalPointRefinerSettings(), scanPoints: schemaDefault("line.scan_points") as! Int,
+            scanRange: range[0]...range[1])
     }
 
     /// The paper's initial point θ₀ = (w, v) = ((−0.13, 0.13), (0.16, −0.15)).

@@ -1,7 +1,7 @@
-import XCTest
+import DynamicsAnalysis
 import LinearAlgebra
 import MLPNumerics
-import DynamicsAnalysis
+import XCTest
 
 final class HessianAnalysisTests: XCTestCase {
     /// A = Q diag(λ) Qᵀ with Q a rotation in the (0,1) plane then the (1,2) plane: known eigenpairs.

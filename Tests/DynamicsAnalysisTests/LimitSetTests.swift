@@ -1,8 +1,8 @@
+import DynamicsAnalysis
 import Foundation
 import MLPNumerics
 import TestSupport
 import XCTest
-import DynamicsAnalysis
 
 /// Locating limits on their sets, certifying them early, grouping them into functions, and the
 /// Wilson interval, each against independent references (closed forms, known values, brute force).
@@ -15,9 +15,11 @@ final class LimitSetTests: XCTestCase {
     /// The known sets of a run with the schema's defaults.
     private func known(_ data: TrainingSet, eta: Double = 0.01) throws -> KnownSets {
         let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
-        let analysis = try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance())
-        return KnownSets(data: data, eta: eta, line: line, lineSegments: analysis.stableSegments, teacher: .paperTeacher, width: 2,
-                         refiner: CriticalPointRefinerSettings(), setTolerance: schemaDefault("eigen.set_tolerance") as! Double)
+        let analysis = try EmbeddedLineAnalysis(
+            line: line, eta: eta, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance())
+        return KnownSets(
+            data: data, eta: eta, line: line, lineSegments: analysis.stableSegments, teacher: .paperTeacher, width: 2,
+            refiner: CriticalPointRefinerSettings(), setTolerance: schemaDefault("eigen.set_tolerance") as! Double)
     }
 
     private static let certification = CertificationSettings(
@@ -83,8 +85,10 @@ final class LimitSetTests: XCTestCase {
         let known = try known(clean)
         XCTAssertNotNil(known.optimalTeacher)
         XCTAssertNil(try self.known(noisy).optimalTeacher)
-        let points = [Network(w: [1, 1], v: [0.7, 1.3]), Network(w: [1, 1.8], v: [2, 0]), Network(w: [1, 0], v: [2, 0.9]),
-                      Network(w: [1, 1], v: [2, 0]), Network(w: [-1, 0], v: [-2, 0]), Network(w: [1, -1], v: [3, -1])]
+        let points = [
+            Network(w: [1, 1], v: [0.7, 1.3]), Network(w: [1, 1.8], v: [2, 0]), Network(w: [1, 0], v: [2, 0.9]),
+            Network(w: [1, 1], v: [2, 0]), Network(w: [-1, 0], v: [-2, 0]), Network(w: [1, -1], v: [3, -1]),
+        ]
         for (k, point) in points.enumerated() {
             let limit = LimitSetRefiner.refine(perturbed(point, by: 1e-3, seed: UInt64(10 + k)), known: known)
             XCTAssertEqual(limit.kind, .optimalManifold, "\(point.flat): \(limit.method)")
@@ -101,7 +105,9 @@ final class LimitSetTests: XCTestCase {
         let known = try known(data)
         let line = try XCTUnwrap(known.line)
         let settings = Self.certification
-        func gradientNorm(_ net: Network) -> Double { TrainingError.gradient(net, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        func gradientNorm(_ net: Network) -> Double {
+            TrainingError.gradient(net, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
         func certify(_ net: Network, _ settings: CertificationSettings = LimitSetTests.certification) -> LimitPoint? {
             LimitSetCertifier.certify(net, gradientNorm: gradientNorm(net), known: known, settings: settings).point
         }
@@ -112,7 +118,8 @@ final class LimitSetTests: XCTestCase {
         let far = perturbed(attractor, by: 0.6, seed: 21)
         let gap = TrainingError.value(far, on: data) - 0.040311
         if gap > settings.energyGap, gradientNorm(far) <= settings.gradient {
-            let result = LimitSetCertifier.certify(far, gradientNorm: gradientNorm(far), known: known, settings: settings)
+            let result = LimitSetCertifier.certify(
+                far, gradientNorm: gradientNorm(far), known: known, settings: settings)
             XCTAssertNil(result.point)
         }
         // Above the line's level: the attractor below it is not certain, however large the gap allowed.
@@ -121,7 +128,8 @@ final class LimitSetTests: XCTestCase {
         generous.gradient = 10
         let aboveLine = perturbed(attractor, by: 1.5, seed: 22)
         if TrainingError.value(aboveLine, on: data) >= line.trainingError,
-           let limit = LimitSetRefiner.refine(aboveLine, known: known) as LimitPoint?, limit.kind == .isolatedMinimum {
+            let limit = LimitSetRefiner.refine(aboveLine, known: known) as LimitPoint?, limit.kind == .isolatedMinimum
+        {
             XCTAssertNil(certify(aboveLine, generous))
         }
         // Across L (d = (1 − γ, −γ, 0, 0), where the gradient stays small), deep inside a stable
@@ -148,16 +156,19 @@ final class LimitSetTests: XCTestCase {
         let data = Fixtures.teacherData(n: 30, sigma: 0.2)
         let kernel = GradientDescentKernel(data: data, width: 2, learningRate: 0.05)
         var calls = 0
-        let result = MultiStartDescent.descend(kernel, from: Network(w: [0.8, -1.1], v: [1.3, 0.6]), maxSteps: 1000,
-                                               gradientTolerance: 1e-30, checkInterval: 100) { _, _ -> Int? in
+        let result = MultiStartDescent.descend(
+            kernel, from: Network(w: [0.8, -1.1], v: [1.3, 0.6]), maxSteps: 1000,
+            gradientTolerance: 1e-30, checkInterval: 100
+        ) { _, _ -> Int? in
             calls += 1
             return calls == 4 ? 42 : nil
         }
         XCTAssertEqual(result.certificate, 42)
         XCTAssertEqual(result.outcome.steps, 300)
         XCTAssertFalse(result.outcome.converged)
-        let plain = MultiStartDescent.descend(kernel, from: Network(w: [0.8, -1.1], v: [1.3, 0.6]), maxSteps: 300,
-                                              gradientTolerance: 1e-30, checkInterval: 100)
+        let plain = MultiStartDescent.descend(
+            kernel, from: Network(w: [0.8, -1.1], v: [1.3, 0.6]), maxSteps: 300,
+            gradientTolerance: 1e-30, checkInterval: 100)
         XCTAssertEqual(plain.final, result.outcome.final)
     }
 
@@ -191,8 +202,10 @@ final class LimitSetTests: XCTestCase {
     /// Wilson score intervals (95 %) against published values (Newcombe 1998, Table I:
     /// 81/263 → 0.2553–0.3662; 15/148 → 0.0624–0.1605; 0/20 → 0–0.1611; 1/29 → 0.0061–0.1718).
     func testWilsonIntervalMatchesPublishedValues() {
-        let cases: [(Int, Int, Double, Double)] = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605),
-                                                   (0, 20, 0, 0.1611), (1, 29, 0.0061, 0.1718)]
+        let cases: [(Int, Int, Double, Double)] = [
+            (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605),
+            (0, 20, 0, 0.1611), (1, 29, 0.0061, 0.1718),
+        ]
         for (x, n, low, high) in cases {
             let interval = LimitFunctions.wilsonInterval(successes: x, trials: n)
             XCTAssertEqual(interval.lowerBound, low, accuracy: 5e-5, "\(x)/\(n)")

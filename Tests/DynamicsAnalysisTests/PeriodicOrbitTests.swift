@@ -1,9 +1,9 @@
+import DynamicsAnalysis
 import Foundation
 import LinearAlgebra
 import MLPNumerics
 import TestSupport
 import XCTest
-import DynamicsAnalysis
 
 /// Periodic orbits of GD (`PeriodicOrbits`) on the full study's n = 25, σ = 0.8 datasets, where GD with η = 0.01
 /// never converged: checked against the GD kernel itself (independent code), central differences of G², and GD
@@ -13,15 +13,20 @@ final class PeriodicOrbitTests: XCTestCase {
         let sample = SampledDataset.sample(n: 25, sigma: 0.8, seed: seed, teacher: .paperTeacher)
         let data = TrainingSet(x: sample.x, y: sample.noisy)
         let line = EmbeddedLine(fit: Fixtures.widthOneFit(data), data: data)
-        let segments = try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance()).stableSegments
-        return KnownSets(data: data, eta: eta, line: line, lineSegments: segments, teacher: .paperTeacher, width: 2,
-                         refiner: CriticalPointRefinerSettings(), setTolerance: 1e-4)
+        let segments = try EmbeddedLineAnalysis(
+            line: line, eta: eta, gridPoints: 201, gridMargin: 0.1, tolerance: EigenvalueTolerance()
+        ).stableSegments
+        return KnownSets(
+            data: data, eta: eta, line: line, lineSegments: segments, teacher: .paperTeacher, width: 2,
+            refiner: CriticalPointRefinerSettings(), setTolerance: 1e-4)
     }
 
     private func distance(_ a: Network, _ b: Network) -> Double { Dense.distance(a.flat, b.flat) }
 
     /// Dataset 9, start 3: after the budget of 4·10⁶ steps E_tr alternates 0.533890 / 0.534015 with ‖∇E_tr‖ = 1.61.
-    private let settled = Network(flat: [-0.6208409307509911, 0.2404560499951254, -9.496075854094002, -14.213592502357024])
+    private let settled = Network(flat: [
+        -0.6208409307509911, 0.2404560499951254, -9.496075854094002, -14.213592502357024,
+    ])
 
     func testSettledStartIsLocatedOnAnAttractingTwoCycle() throws {
         let known = try known(seed: 9)
@@ -38,7 +43,8 @@ final class PeriodicOrbitTests: XCTestCase {
         XCTAssertLessThan(orbit.multiplierRadius, 1)
         XCTAssertGreaterThan(orbit.multiplierRadius, 0.9999, "attracting, slowly: why 4·10⁶ steps did not settle it")
 
-        // The GD kernel (independent SIMD code) maps the orbit onto itself: one step to the other point, two steps back.
+        // The GD kernel (independent SIMD code) maps the orbit onto itself: one step to the other point, two steps
+        // back.
         let kernel = GradientDescentKernel(data: known.data, width: 2, learningRate: known.eta)
         var theta = orbit.points[0]
         _ = kernel.run(&theta, steps: 1)
@@ -57,8 +63,10 @@ final class PeriodicOrbitTests: XCTestCase {
             var plus = x, minus = x
             plus[j] += h
             minus[j] -= h
-            let (a, b) = (PeriodicOrbits.iterates(plus, count: 2, data: known.data, eta: known.eta)[2],
-                          PeriodicOrbits.iterates(minus, count: 2, data: known.data, eta: known.eta)[2])
+            let (a, b) = (
+                PeriodicOrbits.iterates(plus, count: 2, data: known.data, eta: known.eta)[2],
+                PeriodicOrbits.iterates(minus, count: 2, data: known.data, eta: known.eta)[2]
+            )
             for i in 0..<4 {
                 XCTAssertEqual(analytic[i * 4 + j], (a[i] - b[i]) / (2 * h), accuracy: 1e-7, "∂(G²)_\(i)/∂θ_\(j)")
             }
@@ -95,17 +103,20 @@ final class PeriodicOrbitTests: XCTestCase {
         var theta = settled
         _ = kernel.run(&theta, steps: 100_000)
         let norm = Dense.norm(TrainingError.gradient(theta, on: halfStep.data))
-        XCTAssertNil(PeriodicOrbits.locate(theta, known: halfStep), "GD with η = 0.005 converges instead: ‖∇E_tr‖ = \(norm)")
+        XCTAssertNil(
+            PeriodicOrbits.locate(theta, known: halfStep), "GD with η = 0.005 converges instead: ‖∇E_tr‖ = \(norm)")
         XCTAssertLessThan(norm, 1e-3)
     }
 
-    /// The end-of-run certificate falls back to the orbit; during the run (‖∇E_tr‖ above the certificate's gate) nothing.
+    /// The end-of-run certificate falls back to the orbit; during the run (‖∇E_tr‖ above the certificate's gate)
+    /// nothing.
     func testEndOfRunCertificateLocatesTheOrbit() throws {
         let known = try known(seed: 9)
         let settings = CertificationSettings(gradient: 0.01, energyGap: 1e-3, lineMargin: 2, pathSamples: 8)
         let norm = Dense.norm(TrainingError.gradient(settled, on: known.data))
         XCTAssertNil(LimitSetCertifier.certify(settled, gradientNorm: norm, known: known, settings: settings).point)
-        let limit = try XCTUnwrap(LimitSetCertifier.certifyEndOfRun(settled, gradientNorm: norm, known: known, settings: settings))
+        let limit = try XCTUnwrap(
+            LimitSetCertifier.certifyEndOfRun(settled, gradientNorm: norm, known: known, settings: settings))
         XCTAssertEqual(limit.kind, .periodicOrbit)
         XCTAssertEqual(limit.interiorOutcome, .leaves)
     }

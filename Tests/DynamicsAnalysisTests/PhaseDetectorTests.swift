@@ -1,6 +1,6 @@
-import XCTest
-import MLPNumerics
 import DynamicsAnalysis
+import MLPNumerics
+import XCTest
 
 final class PhaseDetectorTests: XCTestCase {
     /// A synthetic saddle–saddle–attractor curve on t = 10^(k/40), k = 0…240:
@@ -24,28 +24,33 @@ final class PhaseDetectorTests: XCTestCase {
             c.egen.append(1e-3 + 1e-4 * (log10(t) - 3.5) * (log10(t) - 3.5))
             c.grad.append(1e4 / (t * t))
             var i = t < 150 ? 2 : t < 1e4 ? 1 : 0
-            if flicker && (k == 150 || k == 170) { i = 0 }   // isolated index glitches
+            if flicker && (k == 150 || k == 170) { i = 0 }  // isolated index glitches
             c.index.append(i)
         }
         return c
     }
 
     private func detect(_ c: Curve) throws -> PhaseReport {
-        try PhaseDetector.detect(time: c.t, trainingError: c.etr, generalizationError: c.egen,
-                                 gradientNorm: c.grad, index: c.index, settings: .schemaDefaults)
+        try PhaseDetector.detect(
+            time: c.t, trainingError: c.etr, generalizationError: c.egen,
+            gradientNorm: c.grad, index: c.index, settings: .schemaDefaults)
     }
 
     /// Asserts that `actual` is within `points` grid steps (factor 10^(1/40) each) of `expected`.
-    private func assertNearGrid(_ actual: Double, _ expected: Double, points: Double = 2,
-                                file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertLessThanOrEqual(abs(log10(actual / expected)), points / 40 + 1e-9,
-                                 "\(actual) vs \(expected)", file: file, line: line)
+    private func assertNearGrid(
+        _ actual: Double, _ expected: Double, points: Double = 2,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertLessThanOrEqual(
+            abs(log10(actual / expected)), points / 40 + 1e-9,
+            "\(actual) vs \(expected)", file: file, line: line)
     }
 
     private func assertKnownSegments(_ r: PhaseReport, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.segments.map(\.phase),
-                       [.plateau, .transition, .nearOptimalSaddle, .approachToAttractor, .converged],
-                       file: file, line: line)
+        XCTAssertEqual(
+            r.segments.map(\.phase),
+            [.plateau, .transition, .nearOptimalSaddle, .approachToAttractor, .converged],
+            file: file, line: line)
         guard r.segments.count == 5 else { return }
         assertNearGrid(r.segments[0].endTime, 100, file: file, line: line)
         assertNearGrid(r.segments[2].startTime, 300, points: 3, file: file, line: line)
@@ -84,17 +89,22 @@ final class PhaseDetectorTests: XCTestCase {
     }
 
     func testDebounceMergesShortRunsIntoPredecessor() {
-        XCTAssertEqual(PhaseDetector.debounce([1, 1, 1, 2, 1, 1, 1, 3, 3, 3], minimum: 2), [1, 1, 1, 1, 1, 1, 1, 3, 3, 3])
+        XCTAssertEqual(
+            PhaseDetector.debounce([1, 1, 1, 2, 1, 1, 1, 3, 3, 3], minimum: 2), [1, 1, 1, 1, 1, 1, 1, 3, 3, 3])
         XCTAssertEqual(PhaseDetector.debounce([5, 1, 1, 1], minimum: 2), [1, 1, 1, 1])
     }
 
     func testNeverConvergedAndInvalidInput() throws {
         var c = syntheticCurve()
-        c.grad[c.grad.count - 1] = 1   // the last point is above tolerance: no convergence
+        c.grad[c.grad.count - 1] = 1  // the last point is above tolerance: no convergence
         XCTAssertNil(try detect(c).convergenceTime)
-        XCTAssertThrowsError(try PhaseDetector.detect(time: [1, 2], trainingError: [1], generalizationError: [1, 1],
-                                                      gradientNorm: [1, 1], index: [0, 0], settings: .schemaDefaults))
-        XCTAssertThrowsError(try PhaseDetector.detect(time: [1, 1, 2], trainingError: [1, 1, 1], generalizationError: [1, 1, 1],
-                                                      gradientNorm: [1, 1, 1], index: [0, 0, 0], settings: .schemaDefaults))
+        XCTAssertThrowsError(
+            try PhaseDetector.detect(
+                time: [1, 2], trainingError: [1], generalizationError: [1, 1],
+                gradientNorm: [1, 1], index: [0, 0], settings: .schemaDefaults))
+        XCTAssertThrowsError(
+            try PhaseDetector.detect(
+                time: [1, 1, 2], trainingError: [1, 1, 1], generalizationError: [1, 1, 1],
+                gradientNorm: [1, 1, 1], index: [0, 0, 0], settings: .schemaDefaults))
     }
 }

@@ -1,6 +1,6 @@
-import XCTest
-import MLPNumerics
 import DynamicsAnalysis
+import MLPNumerics
+import XCTest
 
 final class RegionChecksTests: XCTestCase {
     private let noisy = Fixtures.teacherData(sigma: 0.2)

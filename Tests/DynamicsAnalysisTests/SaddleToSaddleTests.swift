@@ -10,8 +10,9 @@ final class SaddleToSaddleTests: XCTestCase {
     let data = Fixtures.teacherData(n: 40, sigma: 0.2)
 
     func settings(maxSteps: Int) -> SaddleToSaddleRun.Settings {
-        SaddleToSaddleRun.Settings(learningRate: 0.01, maxSteps: maxSteps, pointsPerDecade: 10, gradientTolerance: 1e-7,
-                                   widthTolerance: 0.05, eigenvalueTolerance: EigenvalueTolerance())
+        SaddleToSaddleRun.Settings(
+            learningRate: 0.01, maxSteps: maxSteps, pointsPerDecade: 10, gradientTolerance: 1e-7,
+            widthTolerance: 0.05, eigenvalueTolerance: EigenvalueTolerance())
     }
 
     /// At θ = 0 the Hessian is block-diagonal with [[0, −2s], [−2s, 0]] per neuron: eigenvalues ±2s.
@@ -40,11 +41,15 @@ final class SaddleToSaddleTests: XCTestCase {
         for direction in [Network(w: [0.8], v: [-0.3]), Network(w: [0.8, -1.1], v: [0.5, 0.2])] {
             let times = try [1e-8, 1e-4].map { alpha in
                 let start = Network(flat: direction.flat.map { alpha * $0 })
-                return try XCTUnwrap(SaddleToSaddleRun(start: start, data: data, teacher: Network(w: [1], v: [2]), escapeThreshold: threshold,
-                                                       settings: settings(maxSteps: 3000)).escapeTime)
+                return try XCTUnwrap(
+                    SaddleToSaddleRun(
+                        start: start, data: data, teacher: Network(w: [1], v: [2]), escapeThreshold: threshold,
+                        settings: settings(maxSteps: 3000)
+                    ).escapeTime)
             }
             let slope = Double(times[0] - times[1]) / 4
-            XCTAssertEqual(slope, predicted, accuracy: 0.01 * predicted, "width \(direction.width): escapes at \(times)")
+            XCTAssertEqual(
+                slope, predicted, accuracy: 0.01 * predicted, "width \(direction.width): escapes at \(times)")
         }
     }
 
@@ -53,15 +58,18 @@ final class SaddleToSaddleTests: XCTestCase {
     func testWidthOneEndsAtTheWidthOneFit() throws {
         let fit = Fixtures.widthOneFit(data)
         let threshold = SaddleToSaddleRun.escapeThreshold(data, widthOneError: fit.trainingError)
-        let run = try SaddleToSaddleRun(start: Network(w: [1e-3], v: [2e-3]), data: data, teacher: Network(w: [1], v: [2]),
-                                        escapeThreshold: threshold, settings: settings(maxSteps: 1_000_000))
+        let run = try SaddleToSaddleRun(
+            start: Network(w: [1e-3], v: [2e-3]), data: data, teacher: Network(w: [1], v: [2]),
+            escapeThreshold: threshold, settings: settings(maxSteps: 1_000_000))
         XCTAssertTrue(run.reachedMinimum)
         XCTAssertEqual(run.effectiveWidth.first, 0)
         XCTAssertEqual(run.effectiveWidth.last, 1)
-        let refined = CriticalPointRefiner.refine(run.network(at: run.t.count - 1), on: data, settings: CriticalPointRefinerSettings())
+        let refined = CriticalPointRefiner.refine(
+            run.network(at: run.t.count - 1), on: data, settings: CriticalPointRefinerSettings())
         XCTAssertEqual(abs(refined.point[0]), fit.w, accuracy: 1e-8)
         XCTAssertEqual(refined.point[1] * (refined.point[0] < 0 ? -1 : 1), fit.c, accuracy: 1e-8)
-        let type = EmbeddedCriticalPoint(Network(flat: refined.point), index: refined.analysis!.index, data: data, tolerance: 0.05)
+        let type = EmbeddedCriticalPoint(
+            Network(flat: refined.point), index: refined.analysis!.index, data: data, tolerance: 0.05)
         XCTAssertEqual(type.kind, .minimum)
         XCTAssertEqual(type.embeddedWidth, 1)
     }
@@ -76,8 +84,10 @@ final class SaddleToSaddleTests: XCTestCase {
         XCTAssertEqual(onLine.embeddedWidth, 1)
         XCTAssertEqual(onLine.duplicatedUnits, [[0, 1]])
         XCTAssertEqual(onLine.zeroUnits, [])
-        XCTAssertEqual(onLine.splittingCoefficients[0], line.coefficient, accuracy: 1e-12 * max(1, abs(line.coefficient)))
-        let withZero = EmbeddedCriticalPoint(Network(w: [fit.w, 0.7], v: [fit.c, 0]), index: 1, data: data, tolerance: 0.05)
+        XCTAssertEqual(
+            onLine.splittingCoefficients[0], line.coefficient, accuracy: 1e-12 * max(1, abs(line.coefficient)))
+        let withZero = EmbeddedCriticalPoint(
+            Network(w: [fit.w, 0.7], v: [fit.c, 0]), index: 1, data: data, tolerance: 0.05)
         XCTAssertEqual(withZero.kind, .embedded)
         XCTAssertEqual(withZero.zeroUnits, [1])
         XCTAssertEqual(withZero.duplicatedUnits, [])

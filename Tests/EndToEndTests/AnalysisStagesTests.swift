@@ -14,7 +14,8 @@ final class AnalysisStagesTests: XCTestCase {
         // 1000 steps: the noisy run ends just past the drop, next to the near-optimal saddle.
         project = makeProject(setting(smallConfig(), "train.steps", 1000))
         do {
-            let result = try runProduct("pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
+            let result = try runProduct(
+                "pipeline", ["run", "--config", project.appendingPathComponent("pipeline.json").path])
             if result.status != 0 { runError = result.stderr + result.stdout }
         } catch {
             runError = "\(error)"
@@ -31,21 +32,29 @@ final class AnalysisStagesTests: XCTestCase {
 
     /// The current artifact of `stage[instance]`.
     private func artifact(_ stage: String, _ instance: String) throws -> HDF5File {
-        try HDF5File.open(try currentArtifact("\(stage)[\(instance)]", config: Self.project.appendingPathComponent("pipeline.json")).path)
+        try HDF5File.open(
+            try currentArtifact("\(stage)[\(instance)]", config: Self.project.appendingPathComponent("pipeline.json"))
+                .path)
     }
 
     private func int(_ holder: HDF5AttributeHolder, _ name: String) throws -> Int {
-        guard case .int64(let value) = try holder.attribute(name) else { XCTFail("\(name) is not an integer"); return -1 }
+        guard case .int64(let value) = try holder.attribute(name) else {
+            XCTFail("\(name) is not an integer"); return -1
+        }
         return Int(value)
     }
 
     private func string(_ holder: HDF5AttributeHolder, _ name: String) throws -> String {
-        guard case .string(let value) = try holder.attribute(name) else { XCTFail("\(name) is not a string"); return "" }
+        guard case .string(let value) = try holder.attribute(name) else {
+            XCTFail("\(name) is not a string"); return ""
+        }
         return value
     }
 
     private func double(_ holder: HDF5AttributeHolder, _ name: String) throws -> Double {
-        guard case .double(let value) = try holder.attribute(name) else { XCTFail("\(name) is not a number"); return .nan }
+        guard case .double(let value) = try holder.attribute(name) else {
+            XCTFail("\(name) is not a number"); return .nan
+        }
         return value
     }
 
@@ -206,7 +215,10 @@ final class AnalysisStagesTests: XCTestCase {
         let gradientTolerance = try XCTUnwrap(multistart["gradient_tolerance"] as? Double)
         // The literal's numbers may be typed Double or Int.
         let count = try XCTUnwrap((multistart["starts"] as? Int) ?? (multistart["starts"] as? Double).map { Int($0) })
-        let kinds: Set = ["isolated minimum", "embedded line", "optimal manifold M", "other critical point", "at infinity", "not converged"]
+        let kinds: Set = [
+            "isolated minimum", "embedded line", "optimal manifold M", "other critical point", "at infinity",
+            "not converged",
+        ]
         for run in ["noisy", "clean"] {
             let file = try artifact("multistart", run)
             let starts = try file.root.group("starts")
@@ -226,14 +238,17 @@ final class AnalysisStagesTests: XCTestCase {
                 XCTAssertFalse(converged[i] == 1 && certified[i] == 1, "a certified start stops before the tolerance")
                 XCTAssertEqual(gradientNorm(Array(final[(4 * i)..<(4 * i + 4)]), data), gradient[i], accuracy: 1e-9)
                 XCTAssertTrue(kinds.contains(kind[i]), kind[i])
-                // Every located limit is a critical point (checked with the gradient written out here) and has a function;
+                // Every located limit is a critical point (checked with the gradient written out here) and has a
+                // function;
                 // one at infinity is no critical point, but lies below where GD stopped (GD is monotone).
                 if kind[i] == "at infinity" {
-                    XCTAssertLessThanOrEqual(trainingError(Array(limit[(4 * i)..<(4 * i + 4)]), data),
-                                             trainingError(Array(final[(4 * i)..<(4 * i + 4)]), data) + 1e-12)
+                    XCTAssertLessThanOrEqual(
+                        trainingError(Array(limit[(4 * i)..<(4 * i + 4)]), data),
+                        trainingError(Array(final[(4 * i)..<(4 * i + 4)]), data) + 1e-12)
                     XCTAssertGreaterThanOrEqual(function[i], 0)
                 } else if kind[i] != "not converged" {
-                    XCTAssertLessThan(gradientNorm(Array(limit[(4 * i)..<(4 * i + 4)]), data), 1e-11, "start \(i): \(kind[i])")
+                    XCTAssertLessThan(
+                        gradientNorm(Array(limit[(4 * i)..<(4 * i + 4)]), data), 1e-11, "start \(i): \(kind[i])")
                     XCTAssertGreaterThanOrEqual(function[i], 0)
                 } else {
                     XCTAssertEqual(function[i], -1)
@@ -245,7 +260,9 @@ final class AnalysisStagesTests: XCTestCase {
             let counts = try functions.dataset("count").readInt64s()
             XCTAssertEqual(Int(counts.reduce(0, +)) + (try int(file.root, "unconverged_count")), count)
             let fractions = try functions.dataset("basin_fraction").readDoubles()
-            let (low, high) = (try functions.dataset("wilson_low").readDoubles(), try functions.dataset("wilson_high").readDoubles())
+            let (low, high) = (
+                try functions.dataset("wilson_low").readDoubles(), try functions.dataset("wilson_high").readDoubles()
+            )
             for k in counts.indices {
                 XCTAssertEqual(fractions[k], Double(counts[k]) / Double(count))
                 XCTAssertTrue(low[k] <= fractions[k] && fractions[k] <= high[k])
@@ -256,7 +273,8 @@ final class AnalysisStagesTests: XCTestCase {
                 var sum = 0.0
                 for j in -8000...8000 {
                     let x = Double(j) * 1e-3
-                    let d = a[2] * tanh(a[0] * x) + a[3] * tanh(a[1] * x) - b[2] * tanh(b[0] * x) - b[3] * tanh(b[1] * x)
+                    let d =
+                        a[2] * tanh(a[0] * x) + a[3] * tanh(a[1] * x) - b[2] * tanh(b[0] * x) - b[3] * tanh(b[1] * x)
                     sum += d * d * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() * 1e-3
                 }
                 return sum
@@ -264,7 +282,11 @@ final class AnalysisStagesTests: XCTestCase {
             for i in 0..<count where function[i] >= 0 {
                 for j in (i + 1)..<count where function[j] >= 0 {
                     let distance = riemann(limit[(4 * i)..<(4 * i + 4)], limit[(4 * j)..<(4 * j + 4)])
-                    if function[i] == function[j] { XCTAssertLessThan(distance, 1e-9) } else { XCTAssertGreaterThan(distance, 1e-10) }
+                    if function[i] == function[j] {
+                        XCTAssertLessThan(distance, 1e-9)
+                    } else {
+                        XCTAssertGreaterThan(distance, 1e-10)
+                    }
                 }
             }
             XCTAssertGreaterThan(try double(file.root, "timing_runs_per_second"), 0)

@@ -12,20 +12,20 @@ final class BenchConfigTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         // The scripts' own functions write the configurations, so the test follows them.
         let script = """
-        import json, os, sys
-        sys.path.insert(0, os.path.join(sys.argv[1], "bench"))
-        import orchestration, snakemake_overhead, sweep_driver
-        out = sys.argv[2]
-        paper = orchestration.shrunk_config(os.path.join(sys.argv[1], "pipeline.json"))
-        for dataset in paper.get("datasets", {}).values():
-            if "file" in dataset:
-                dataset["file"]["path"] = os.path.join(sys.argv[1], dataset["file"]["path"])
-        configs = {"orchestration": paper, "sweep_driver": sweep_driver.config(2),
-                   "snakemake_overhead": snakemake_overhead.config(2, "results")}
-        for name, config in configs.items():
-            with open(os.path.join(out, name + ".json"), "w") as f:
-                json.dump(config, f)
-        """
+            import json, os, sys
+            sys.path.insert(0, os.path.join(sys.argv[1], "bench"))
+            import orchestration, snakemake_overhead, sweep_driver
+            out = sys.argv[2]
+            paper = orchestration.shrunk_config(os.path.join(sys.argv[1], "pipeline.json"))
+            for dataset in paper.get("datasets", {}).values():
+                if "file" in dataset:
+                    dataset["file"]["path"] = os.path.join(sys.argv[1], dataset["file"]["path"])
+            configs = {"orchestration": paper, "sweep_driver": sweep_driver.config(2),
+                       "snakemake_overhead": snakemake_overhead.config(2, "results")}
+            for name, config in configs.items():
+                with open(os.path.join(out, name + ".json"), "w") as f:
+                    json.dump(config, f)
+            """
         let written = try runTool([projectPython, "-c", script, packageRoot.path, directory.path])
         XCTAssertEqual(written.status, 0, written.stderr)
         for name in ["orchestration", "sweep_driver", "snakemake_overhead"] {

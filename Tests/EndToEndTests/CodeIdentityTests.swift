@@ -13,7 +13,8 @@ final class CodeIdentityTests: ProjectTestCase {
         super.setUp()
         root = makeTemporaryDirectory("mlp-root")
         for item in ["Sources", "pipeline.schema.json", "Package.swift"] {
-            try! FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
+            try! FileManager.default.copyItem(
+                at: packageRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
         }
     }
 
@@ -46,9 +47,12 @@ final class CodeIdentityTests: ProjectTestCase {
         let downstream: Set<String> = ["figure-data", "render", "html-report"]
         // Its own folder, the line module it calls, the analysis and numerical libraries, the HDF5
         // wrapper and the artifact writer: the closure of stage-multistart.
-        for path in ["Sources/Stages/MultiStart/MultiStartStage.swift", "Sources/Stages/Line/LineStage.swift",
-                     "Sources/DynamicsAnalysis/LimitSets.swift", "Sources/MLPNumerics/Network.swift", "Sources/HDF5Kit/File.swift",
-                     "Sources/PipelineCore/Artifact.swift"] {
+        for path in [
+            "Sources/Stages/MultiStart/MultiStartStage.swift", "Sources/Stages/Line/LineStage.swift",
+            "Sources/DynamicsAnalysis/LimitSets.swift", "Sources/MLPNumerics/Network.swift",
+            "Sources/HDF5Kit/File.swift",
+            "Sources/PipelineCore/Artifact.swift",
+        ] {
             try withEdit(path) {
                 let after = try states()
                 for node in multistart.union(downstream) {
@@ -59,11 +63,16 @@ final class CodeIdentityTests: ProjectTestCase {
         // Another stage's folder (and what depends on it), the renderer's Python, another stage's
         // executable, and code only the driver links (nothing).
         let cases: [(String, Set<String>, Set<String>)] = [
-            ("Sources/Stages/Eigen/EigenStage.swift", ["eigen[noisy]", "eigen[clean]"],
-             downstream.union(["phases[noisy]", "phases[clean]"])),
+            (
+                "Sources/Stages/Eigen/EigenStage.swift", ["eigen[noisy]", "eigen[clean]"],
+                downstream.union(["phases[noisy]", "phases[clean]"])
+            ),
             ("Sources/Stages/Render/mlp_render/style.py", ["render"], ["html-report"]),
-            ("Sources/Stages/Train/main/main.swift", ["train[noisy]", "train[clean]"],
-             Set(all.keys.filter { ["eigen", "phases", "projected"].contains($0.split(separator: "[")[0]) }).union(downstream)),
+            (
+                "Sources/Stages/Train/main/main.swift", ["train[noisy]", "train[clean]"],
+                Set(all.keys.filter { ["eigen", "phases", "projected"].contains($0.split(separator: "[")[0]) }).union(
+                    downstream)
+            ),
             ("Sources/PipelineEngine/Runner.swift", [], []),
             ("Sources/pipeline/RunCommand.swift", [], []),
         ]
@@ -83,8 +92,12 @@ final class CodeIdentityTests: ProjectTestCase {
             XCTAssertTrue(status.stdout.contains("because code of stage dataset changed"), status.stdout)
             let before = snapshot(of: results)
             let refused = try pipeline(["run"], expect: 3, environment: environment)
-            XCTAssertEqual(refused.stderr, "error: stage binaries are older than Sources/Stages/Dataset/DatasetStage.swift: run make build\n")
-            XCTAssertEqual(snapshot(of: results).keys.filter { $0.hasSuffix(".h5") }.sorted(), before.keys.filter { $0.hasSuffix(".h5") }.sorted())
+            XCTAssertEqual(
+                refused.stderr,
+                "error: stage binaries are older than Sources/Stages/Dataset/DatasetStage.swift: run make build\n")
+            XCTAssertEqual(
+                snapshot(of: results).keys.filter { $0.hasSuffix(".h5") }.sorted(),
+                before.keys.filter { $0.hasSuffix(".h5") }.sorted())
         }
     }
 
@@ -92,10 +105,13 @@ final class CodeIdentityTests: ProjectTestCase {
         let reported = try runProduct("stage-multistart", ["--code-identity"])
         XCTAssertEqual(reported.status, 0, reported.stderr)
         try pipeline(["run", "dataset"])
-        let log = try XCTUnwrap(FileManager.default.enumerator(atPath: results.appendingPathComponent("dataset").path)?
-            .compactMap { $0 as? String }.first { $0.hasSuffix(".log") })
-        let command = try String(contentsOf: results.appendingPathComponent("dataset").appendingPathComponent(log), encoding: .utf8)
-        let datasetIdentity = try runProduct("stage-dataset", ["--code-identity"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let log = try XCTUnwrap(
+            FileManager.default.enumerator(atPath: results.appendingPathComponent("dataset").path)?
+                .compactMap { $0 as? String }.first { $0.hasSuffix(".log") })
+        let command = try String(
+            contentsOf: results.appendingPathComponent("dataset").appendingPathComponent(log), encoding: .utf8)
+        let datasetIdentity = try runProduct("stage-dataset", ["--code-identity"]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         XCTAssertTrue(command.contains("\"--expect-code-identity\",\"\(datasetIdentity)\""), command)
         XCTAssertNotEqual(datasetIdentity, reported.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }

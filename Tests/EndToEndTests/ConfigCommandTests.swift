@@ -23,9 +23,12 @@ final class ConfigCommandTests: XCTestCase {
     }
 
     /// Parses the printed document.
-    private func document(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    private func document(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) throws
+        -> [String: Any]
+    {
         XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], file: file, line: line)
+        return try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], file: file, line: line)
     }
 
     func testOmittedKeysShowTheirDefaults() throws {
@@ -47,7 +50,12 @@ final class ConfigCommandTests: XCTestCase {
         let result = try printConfig(smallConfig())
         let topLevel = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        XCTAssertEqual(topLevel, ["datasets", "eigen", "figures", "line", "multistart", "phases", "projected", "render", "report", "runs", "saddles", "store", "train"])
+        XCTAssertEqual(
+            topLevel,
+            [
+                "datasets", "eigen", "figures", "line", "multistart", "phases", "projected", "render", "report", "runs",
+                "saddles", "store", "train",
+            ])
     }
 
     func testInvalidValueExitsWithCodeTwo() throws {
@@ -66,7 +74,8 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(asShipped.status, 0, "the default configuration is valid in the project: \(asShipped.stderr)")
         let shipped = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: shippedFile)) as? [String: Any])
         let path = ((shipped["datasets"] as? [String: Any])?["authors"] as? [String: Any])?["file"] as? [String: Any]
-        XCTAssertEqual(path?["path"] as? String, "data/maleknia-sato/data.dat", "the authors' data, shipped in the project")
+        XCTAssertEqual(
+            path?["path"] as? String, "data/maleknia-sato/data.dat", "the authors' data, shipped in the project")
 
         // The same document elsewhere (absolute data path), with and without the explicit defaults.
         let data = packageRoot.appendingPathComponent("data/maleknia-sato/data.dat").path

@@ -14,10 +14,12 @@ final class DataFileImportTests: XCTestCase {
     func testWindowsLineEndingsImportLikeUnixOnes() throws {
         let rows = (0..<101).map { k in "\(Double(k) / 25 - 2) \(2 * tanh(Double(k) / 25 - 2) + 0.01 * Double(k % 7))" }
         var config = smallConfig()
-        config = setting(config, "datasets", [
-            "unix": ["teacher": ["w": [1.0], "v": [2.0]], "file": ["path": "unix.dat"]],
-            "windows": ["teacher": ["w": [1.0], "v": [2.0]], "file": ["path": "windows.dat"]],
-        ])
+        config = setting(
+            config, "datasets",
+            [
+                "unix": ["teacher": ["w": [1.0], "v": [2.0]], "file": ["path": "unix.dat"]],
+                "windows": ["teacher": ["w": [1.0], "v": [2.0]], "file": ["path": "windows.dat"]],
+            ])
         config = setting(config, "runs", ["noisy": ["dataset": "windows", "targets": "noisy"]])
         project = makeProject(config)
         write("# x y\n" + rows.joined(separator: "\n") + "\n", to: project.appendingPathComponent("unix.dat"))

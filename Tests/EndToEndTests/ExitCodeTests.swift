@@ -33,12 +33,17 @@ final class ExitCodeTests: ProjectTestCase {
     func testInvalidConfigurationExitsWith2InOneLineAndWritesNothing() throws {
         try pipeline(["run", "dataset"])
         let before = snapshot(of: results)
-        for (path, value, fragment) in [("train.eta", 0 as Any, "'train.eta'"), ("multistart.check_interval", 50000, "max_steps = 2000")] {
+        for (path, value, fragment) in [
+            ("train.eta", 0 as Any, "'train.eta'"), ("multistart.check_interval", 50000, "max_steps = 2000"),
+        ] {
             write(jsonText(setting(smallConfig(), path, value)), to: URL(fileURLWithPath: configPath))
-            for command in [["run"], ["status"], ["run", "--dry-run"], ["gc"], ["export", "snakemake", "-o", "/dev/null"]] {
+            for command in [
+                ["run"], ["status"], ["run", "--dry-run"], ["gc"], ["export", "snakemake", "-o", "/dev/null"],
+            ] {
                 let result = try driver(command + ["--config", configPath])
                 XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")
-                XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one message expected, got: \(result.stderr)")
+                XCTAssertEqual(
+                    result.stderr.split(separator: "\n").count, 1, "one message expected, got: \(result.stderr)")
                 XCTAssertTrue(result.stderr.contains(fragment), "\(command): \(result.stderr)")
             }
         }
@@ -61,7 +66,9 @@ final class ExitCodeTests: ProjectTestCase {
         for command in [["run"], ["status"], ["verify"], ["gc"], ["run", "--dry-run"]] {
             let result = try driver(command + ["--config", configPath])
             XCTAssertEqual(result.status, 3, "\(command): \(result.stdout)\(result.stderr)")
-            XCTAssertEqual(result.stderr, "error: cannot use \(store.path) as the store: it exists and is not a directory\n", "\(command)")
+            XCTAssertEqual(
+                result.stderr, "error: cannot use \(store.path) as the store: it exists and is not a directory\n",
+                "\(command)")
             XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"))
         }
         XCTAssertEqual(try String(contentsOf: store, encoding: .utf8), "a file, not a store")
@@ -70,7 +77,9 @@ final class ExitCodeTests: ProjectTestCase {
     func testStoreInsideAFileExitsWith3InOneLine() throws {
         let blocker = project.appendingPathComponent("blocker")
         write("a file", to: blocker)
-        write(jsonText(setting(smallConfig(), "store", blocker.appendingPathComponent("results").path)), to: URL(fileURLWithPath: configPath))
+        write(
+            jsonText(setting(smallConfig(), "store", blocker.appendingPathComponent("results").path)),
+            to: URL(fileURLWithPath: configPath))
         let result = try driver(["run", "--config", configPath])
         XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)

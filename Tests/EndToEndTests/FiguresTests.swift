@@ -17,7 +17,8 @@ final class FiguresTests: XCTestCase {
     private var results: URL { project.appendingPathComponent("results") }
     /// 3000 steps recorded every 10: 300 trajectory rows after t = 0, thinned to at most 50.
     private let config: [String: Any] = {
-        var config = setting(smallConfig(studies: true), "figures", ["trajectory_max_points": 50, "function_grid_points": 101])
+        var config = setting(
+            smallConfig(studies: true), "figures", ["trajectory_max_points": 50, "function_grid_points": 101])
         config = setting(config, "train.steps", 3000)
         config = setting(config, "train.record_every", 10)
         config = setting(config, "train.log_points_per_decade", 20)
@@ -33,15 +34,20 @@ final class FiguresTests: XCTestCase {
     }
 
     @discardableResult
-    private func pipeline(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+    private func pipeline(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws
+        -> CommandResult
+    {
         let result = try runProduct("pipeline", arguments + ["--config", configPath])
-        XCTAssertEqual(result.status, 0, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        XCTAssertEqual(
+            result.status, 0, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
         return result
     }
 
     private func onlyArtifact(_ stage: String) throws -> URL {
         let folder = results.appendingPathComponent(stage)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasSuffix(".h5") && !$0.hasPrefix(".")
+        }
         XCTAssertEqual(names.count, 1, "\(stage): \(names)")
         return folder.appendingPathComponent(try XCTUnwrap(names.first))
     }
@@ -66,7 +72,9 @@ final class FiguresTests: XCTestCase {
     }
 
     /// Opens `path` and checks the label, unit and description attributes every exported array carries.
-    private func array(_ root: HDF5Group, _ path: String, file: StaticString = #filePath, line: UInt = #line) throws -> HDF5Dataset {
+    private func array(_ root: HDF5Group, _ path: String, file: StaticString = #filePath, line: UInt = #line) throws
+        -> HDF5Dataset
+    {
         var parts = path.split(separator: "/").map(String.init)
         let name = parts.removeLast()
         var group = root
@@ -111,13 +119,17 @@ final class FiguresTests: XCTestCase {
                 XCTAssertEqual(try array(root, "\(panel)/singular_segments").shape, [plane == "w" ? 4 : 2, 4])
                 XCTAssertEqual(try array(root, "\(panel)/optimal_segments").shape, [plane == "w" ? 4 : 8, 4])
                 let group = try root.group("trajectories").group(run).group("\(plane)_plane")
-                guard case .doubles(let xlim) = try group.attribute("xlim"), case .doubles(let ylim) = try group.attribute("ylim") else {
+                guard case .doubles(let xlim) = try group.attribute("xlim"),
+                    case .doubles(let ylim) = try group.attribute("ylim")
+                else {
                     return XCTFail("xlim/ylim missing in \(panel)")
                 }
                 let segments = try array(root, "\(panel)/optimal_segments").readDoubles()
                 for (i, value) in segments.enumerated() {
                     let limits = i % 2 == 0 ? xlim : ylim
-                    XCTAssertTrue(value >= limits[0] - 1e-9 && value <= limits[1] + 1e-9, "segment end \(value) outside \(limits)")
+                    XCTAssertTrue(
+                        value >= limits[0] - 1e-9 && value <= limits[1] + 1e-9, "segment end \(value) outside \(limits)"
+                    )
                 }
             }
 
@@ -130,14 +142,21 @@ final class FiguresTests: XCTestCase {
             XCTAssertEqual(try array(root, "functions/\(run)/data_y").shape, [40])
         }
         guard case .string(let figures) = try root.attribute("figures") else { return XCTFail("root lacks 'figures'") }
-        XCTAssertEqual(figures.split(separator: ",").map(String.init),
-                       ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line",
-                        "alignment", "saddle_to_saddle"])
+        XCTAssertEqual(
+            figures.split(separator: ",").map(String.init),
+            [
+                "learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart",
+                "embedded_line",
+                "alignment", "saddle_to_saddle",
+            ])
         for figure in figures.split(separator: ",").map(String.init) {
             XCTAssertTrue(try root.group(figure).hasAttribute("title"), figure)
-            guard case .string(let runs) = try root.group(figure).attribute("runs") else { return XCTFail("\(figure) lacks 'runs'") }
+            guard case .string(let runs) = try root.group(figure).attribute("runs") else {
+                return XCTFail("\(figure) lacks 'runs'")
+            }
             // The related-paper studies are made for the noisy run only (run_targets' default).
-            let expected: Set<String> = ["alignment", "saddle_to_saddle"].contains(figure) ? ["noisy"] : ["noisy", "clean"]
+            let expected: Set<String> =
+                ["alignment", "saddle_to_saddle"].contains(figure) ? ["noisy"] : ["noisy", "clean"]
             XCTAssertEqual(Set(runs.split(separator: ",").map(String.init)), expected, figure)
         }
         try checkRelatedStudies(root)
@@ -186,7 +205,9 @@ final class FiguresTests: XCTestCase {
             // Attractor stars: the distinct images of the refined final point under the 8 symmetries of m = 2.
             let refined = eigen.final
             let runGroup = try root.group("trajectories").group(run)
-            guard case .string(let note) = try runGroup.attribute("attractor") else { return XCTFail("\(run): no 'attractor' note") }
+            guard case .string(let note) = try runGroup.attribute("attractor") else {
+                return XCTFail("\(run): no 'attractor' note")
+            }
             for (plane, offset) in [("w", 0), ("v", 2)] {
                 let panel = try runGroup.group("\(plane)_plane")
                 guard refined.converged else {
@@ -204,16 +225,24 @@ final class FiguresTests: XCTestCase {
                 var expected: [[Double]] = []
                 for (x, y) in [(a, b), (b, a)] {
                     for s1 in [1.0, -1.0] {
-                        for s2 in [1.0, -1.0] where !expected.contains([s1 * x, s2 * y]) { expected.append([s1 * x, s2 * y]) }
+                        for s2 in [1.0, -1.0] where !expected.contains([s1 * x, s2 * y]) {
+                            expected.append([s1 * x, s2 * y])
+                        }
                     }
                 }
                 // Copies closer than 1e-12·max(1, |θ|) are drawn once.
                 let tolerance = 1e-12 * max(1, refined.point.flat.map(abs).max()!)
-                func near(_ p: [Double], _ q: [Double]) -> Bool { abs(p[0] - q[0]) <= tolerance && abs(p[1] - q[1]) <= tolerance }
+                func near(_ p: [Double], _ q: [Double]) -> Bool {
+                    abs(p[0] - q[0]) <= tolerance && abs(p[1] - q[1]) <= tolerance
+                }
                 XCTAssertTrue(found.allSatisfy { expected.contains($0) }, "\(run) \(plane): \(found) ⊄ \(expected)")
-                XCTAssertTrue(expected.allSatisfy { e in found.contains { near($0, e) } }, "\(run) \(plane): \(expected) not all drawn")
+                XCTAssertTrue(
+                    expected.allSatisfy { e in found.contains { near($0, e) } },
+                    "\(run) \(plane): \(expected) not all drawn")
                 for i in found.indices {
-                    for j in found.indices where j > i { XCTAssertFalse(near(found[i], found[j]), "duplicate stars \(found[i])") }
+                    for j in found.indices where j > i {
+                        XCTAssertFalse(near(found[i], found[j]), "duplicate stars \(found[i])")
+                    }
                 }
                 XCTAssertTrue(found.contains([a, b]), "the refined point itself is drawn")
             }
@@ -228,7 +257,8 @@ final class FiguresTests: XCTestCase {
             for name in ["tolerance", "index", "grad_norm", "chi_1"] {
                 XCTAssertEqual(try array(root, "\(spectrum)/\(name)").shape, [keep.count], name)
             }
-            XCTAssertEqual(try array(root, "\(spectrum)/index").readDoubles(), keep.map { Double(eigen.along.index[$0]) })
+            XCTAssertEqual(
+                try array(root, "\(spectrum)/index").readDoubles(), keep.map { Double(eigen.along.index[$0]) })
             let chi = try array(root, "\(spectrum)/chi_1").readDoubles()
             XCTAssertTrue(chi.allSatisfy { $0.isNaN || ($0 >= 0 && $0 <= 1 + 1e-12) }, "χ_1 outside [0, 1]")
 
@@ -245,28 +275,38 @@ final class FiguresTests: XCTestCase {
             let located = multistart.starts.filter { $0.limit != nil && $0.function != nil }
             XCTAssertFalse(multistart.functions.isEmpty)
             let group = "multistart/\(run)"
-            XCTAssertEqual(try array(root, "\(group)/function_count").readDoubles(), multistart.functions.map { Double($0.count) })
+            XCTAssertEqual(
+                try array(root, "\(group)/function_count").readDoubles(), multistart.functions.map { Double($0.count) })
             XCTAssertEqual(try array(root, "\(group)/function_count").readDoubles().reduce(0, +), Double(located.count))
-            XCTAssertEqual(try array(root, "\(group)/function_fraction").readDoubles(), multistart.functions.map(\.basinFraction))
+            XCTAssertEqual(
+                try array(root, "\(group)/function_fraction").readDoubles(), multistart.functions.map(\.basinFraction))
             XCTAssertEqual(try array(root, "\(group)/function_kind").readStrings(), multistart.functions.map(\.kind))
             let low = try array(root, "\(group)/function_wilson_low").readDoubles()
             let high = try array(root, "\(group)/function_wilson_high").readDoubles()
             for (k, function) in multistart.functions.enumerated() {
-                XCTAssertTrue(low[k] <= function.basinFraction && function.basinFraction <= high[k], "interval \(low[k])…\(high[k])")
+                XCTAssertTrue(
+                    low[k] <= function.basinFraction && function.basinFraction <= high[k],
+                    "interval \(low[k])…\(high[k])")
             }
             for plane in ["w", "v"] {
                 let panel = "\(group)/\(plane)_plane"
                 XCTAssertEqual(try array(root, "\(panel)/limits").shape, [located.count, 2])
-                XCTAssertEqual(try array(root, "\(panel)/limit_function").readDoubles(), located.map { Double($0.function!) })
-                // Off L a limit is drawn in canonical form; on L at (w*, w*, γc*, (1 − γ)c*) — both images of the limit.
+                XCTAssertEqual(
+                    try array(root, "\(panel)/limit_function").readDoubles(), located.map { Double($0.function!) })
+                // Off L a limit is drawn in canonical form; on L at (w*, w*, γc*, (1 − γ)c*) — both images of the
+                // limit.
                 let values = try array(root, "\(panel)/limits").readDoubles()
                 let offset = plane == "w" ? 0 : 2
                 for (k, start) in located.enumerated() {
                     let images = Symmetry.elements(width: 2).map { $0.apply(start.limit!).flat }
-                    XCTAssertTrue(images.contains { abs($0[offset] - values[2 * k]) < 1e-9 && abs($0[offset + 1] - values[2 * k + 1]) < 1e-9 },
-                                  "limit \(k) is not drawn at an image of its refined point")
+                    XCTAssertTrue(
+                        images.contains {
+                            abs($0[offset] - values[2 * k]) < 1e-9 && abs($0[offset + 1] - values[2 * k + 1]) < 1e-9
+                        },
+                        "limit \(k) is not drawn at an image of its refined point")
                 }
-                for name in ["line_stable_segments", "line_unstable_segments", "singular_segments", "optimal_segments"] {
+                for name in ["line_stable_segments", "line_unstable_segments", "singular_segments", "optimal_segments"]
+                {
                     XCTAssertEqual(try array(root, "\(panel)/\(name)").shape.last ?? 4, 4, name)
                 }
             }
@@ -277,7 +317,9 @@ final class FiguresTests: XCTestCase {
             XCTAssertEqual(try array(root, "embedded_line/\(run)/gamma").readDoubles(), line.grid)
             XCTAssertEqual(try array(root, "embedded_line/\(run)/transverse").readDoubles(), line.transverse)
             XCTAssertEqual(try array(root, "embedded_line/\(run)/threshold").readDoubles(), [2 / line.eta])
-            XCTAssertEqual(try array(root, "embedded_line/\(run)/limit_gamma").readDoubles(), multistart.starts.compactMap(\.gamma))
+            XCTAssertEqual(
+                try array(root, "embedded_line/\(run)/limit_gamma").readDoubles(), multistart.starts.compactMap(\.gamma)
+            )
         }
     }
 
@@ -288,27 +330,39 @@ final class FiguresTests: XCTestCase {
         let projected = try ProjectedArtifact(reading: projectedFile)
         for branch in projected.branches {
             let panel = "alignment/noisy/\(branch.experiment.name)"
-            XCTAssertEqual(try array(root, "\(panel)/excess_\(branch.projection.rawValue)").readDoubles(), branch.record.excess)
-            XCTAssertEqual(try array(root, "\(panel)/chi_\(branch.projection.rawValue)").readDoubles(), branch.record.fullAlignment)
-            XCTAssertEqual(try array(root, "\(panel)/t").readDoubles(), branch.record.t.map(Double.init), "no branch diverged here")
+            XCTAssertEqual(
+                try array(root, "\(panel)/excess_\(branch.projection.rawValue)").readDoubles(), branch.record.excess)
+            XCTAssertEqual(
+                try array(root, "\(panel)/chi_\(branch.projection.rawValue)").readDoubles(), branch.record.fullAlignment
+            )
+            XCTAssertEqual(
+                try array(root, "\(panel)/t").readDoubles(), branch.record.t.map(Double.init), "no branch diverged here"
+            )
         }
         let rows = projected.ratios
         XCTAssertEqual(try array(root, "alignment/noisy/ratios/t0").readDoubles(), rows.map { Double($0.t0) })
-        XCTAssertEqual(try array(root, "alignment/noisy/ratios/ratio_bulk").readDoubles(), rows.map { $0.finalExcess[2] / $0.finalExcess[0] })
+        XCTAssertEqual(
+            try array(root, "alignment/noisy/ratios/ratio_bulk").readDoubles(),
+            rows.map { $0.finalExcess[2] / $0.finalExcess[0] })
 
         let saddlesFile = try runArtifact("saddles", "noisy")
         defer { try? saddlesFile.close() }
         let saddles = try SaddlesArtifact(reading: saddlesFile)
-        XCTAssertEqual(try array(root, "saddle_to_saddle/noisy/escape/escape_time").readDoubles(),
-                       saddles.starts.map { Double($0.run.escapeTime!) })
+        XCTAssertEqual(
+            try array(root, "saddle_to_saddle/noisy/escape/escape_time").readDoubles(),
+            saddles.starts.map { Double($0.run.escapeTime!) })
         let predicted = try array(root, "saddle_to_saddle/noisy/escape/predicted_escape").readDoubles()
         let alphas = try array(root, "saddle_to_saddle/noisy/escape/predicted_alpha").readDoubles()
         // The drawn line has the predicted slope per decade of 1/α.
-        XCTAssertEqual((predicted[0] - predicted[1]) / log10(alphas[1] / alphas[0]), saddles.predictedSlope, accuracy: 1e-9 * saddles.predictedSlope)
+        XCTAssertEqual(
+            (predicted[0] - predicted[1]) / log10(alphas[1] / alphas[0]), saddles.predictedSlope,
+            accuracy: 1e-9 * saddles.predictedSlope)
         for (n, result) in saddles.starts.enumerated() {
             let panel = "saddle_to_saddle/noisy/m\(result.start.width)/" + String(format: "start%03d", n)
             let keep = result.run.t.indices.filter { result.run.t[$0] > 0 }
-            XCTAssertEqual(try array(root, "\(panel)/effective_width").readDoubles(), keep.map { Double(result.run.effectiveWidth[$0]) })
+            XCTAssertEqual(
+                try array(root, "\(panel)/effective_width").readDoubles(),
+                keep.map { Double(result.run.effectiveWidth[$0]) })
             XCTAssertEqual(try array(root, "\(panel)/plateau_E_tr").readDoubles(), result.plateaus.map(\.trainingError))
         }
     }
@@ -317,27 +371,40 @@ final class FiguresTests: XCTestCase {
         try requireMatplotlib()
         try pipeline(["run"])
         let figures = results.appendingPathComponent("figures")
-        for name in ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line",
-                     "alignment", "saddle_to_saddle"] {
+        for name in [
+            "learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line",
+            "alignment", "saddle_to_saddle",
+        ] {
             for format in ["png", "pdf"] {
-                let data = try XCTUnwrap(FileManager.default.contents(atPath: figures.appendingPathComponent("\(name).\(format)").path),
-                                         "\(name).\(format) missing")
+                let data = try XCTUnwrap(
+                    FileManager.default.contents(atPath: figures.appendingPathComponent("\(name).\(format)").path),
+                    "\(name).\(format) missing")
                 XCTAssertGreaterThan(data.count, 5000, "\(name).\(format) is suspiciously small")
                 let magic: [UInt8] = format == "png" ? [0x89, 0x50, 0x4E, 0x47] : Array("%PDF".utf8)
                 XCTAssertEqual(Array(data.prefix(4)), magic, "\(name).\(format) is not a \(format) file")
             }
         }
-        let csv = try String(contentsOf: figures.appendingPathComponent("csv/learning_curves_noisy.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,phase_note,t_star,E_gen_star\n1,"), String(csv.prefix(1500)))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/trajectories_clean_v_plane.csv").path))
+        let csv = try String(
+            contentsOf: figures.appendingPathComponent("csv/learning_curves_noisy.csv"), encoding: .utf8)
+        XCTAssertTrue(
+            csv.contains("\nt,E_tr,E_gen,phase_t_start,phase_t_end,phase_label,phase_note,t_star,E_gen_star\n1,"),
+            String(csv.prefix(1500)))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: figures.appendingPathComponent("csv/trajectories_clean_v_plane.csv").path))
         // String columns (phase labels) are written as text.
-        let firstRow = csv.split(separator: "\n").first { $0.hasPrefix("1,") }?.split(separator: ",", omittingEmptySubsequences: false) ?? []
+        let firstRow =
+            csv.split(separator: "\n").first { $0.hasPrefix("1,") }?.split(
+                separator: ",", omittingEmptySubsequences: false) ?? []
         XCTAssertEqual(firstRow.count, 9, String(csv.prefix(1500)))
         if firstRow.count == 9 {
-            XCTAssertTrue(["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"].contains(String(firstRow[5])), "\(firstRow)")
+            XCTAssertTrue(
+                ["plateau", "transition", "nearOptimalSaddle", "approachToAttractor", "converged"].contains(
+                    String(firstRow[5])), "\(firstRow)")
         }
         for stem in ["spectrum_noisy", "region_checks_clean", "multistart_noisy_w_plane"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/\(stem).csv").path), stem)
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: figures.appendingPathComponent("csv/\(stem).csv").path), stem)
         }
         // The render artifact carries every published file, byte for byte.
         let manifest = try HDF5File.open(try onlyArtifact("render").path)
@@ -354,7 +421,9 @@ final class FiguresTests: XCTestCase {
 
         write(jsonText(setting(config, "render.dpi", 300)), to: URL(fileURLWithPath: configPath))
         let rerun = try pipeline(["run"])
-        let ran = rerun.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
+        let ran = rerun.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)[1]
+        }
         XCTAssertEqual(ran, ["render", "html-report"], rerun.stdout)
         XCTAssertGreaterThan(try Data(contentsOf: png).count, first.count, "a 300 dpi image should be larger")
 
@@ -374,7 +443,10 @@ final class FiguresTests: XCTestCase {
         try Data("stray".utf8).write(to: figures.appendingPathComponent("stray.png"))
         let verify = try runProduct("pipeline", ["verify", "--config", configPath])
         XCTAssertEqual(verify.status, 1, verify.stdout + verify.stderr)
-        for line in ["figures/learning_curves.png: missing", "figures/spectrum.pdf: differs from the artifact", "figures/stray.png: not in the artifact"] {
+        for line in [
+            "figures/learning_curves.png: missing", "figures/spectrum.pdf: differs from the artifact",
+            "figures/stray.png: not in the artifact",
+        ] {
             XCTAssertTrue(verify.stdout.contains(line), "\(line) not in: \(verify.stdout)")
         }
         let restore = try pipeline(["run"])

@@ -14,40 +14,41 @@ enum H5pyReadBack {
     static var isAvailable: Bool { toolAvailable([python, "-c", "import h5py, numpy"]) }
 
     static let script = #"""
-    import hashlib, sys
-    import h5py, numpy as np
+        import hashlib, sys
+        import h5py, numpy as np
 
-    def value(v):
-        if isinstance(v, (str, bytes)):
-            return repr(v)
-        a = np.asarray(v)
-        if a.dtype.kind in "fiubc":
-            return "%s%s:%s" % (a.dtype.str, a.shape, hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest())
-        return "%s%s:%r" % (a.dtype, a.shape, a.tolist())
+        def value(v):
+            if isinstance(v, (str, bytes)):
+                return repr(v)
+            a = np.asarray(v)
+            if a.dtype.kind in "fiubc":
+                return "%s%s:%s" % (a.dtype.str, a.shape, hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest())
+            return "%s%s:%r" % (a.dtype, a.shape, a.tolist())
 
-    def visit(obj, out):
-        for name in sorted(obj.attrs.keys()):
-            out.append("attr %s %s %s" % (obj.name, name, value(obj.attrs[name])))
-        if isinstance(obj, h5py.Dataset):
-            out.append("dataset %s %s %s %s %s %s %s %s %r" % (obj.name, obj.dtype, obj.shape, obj.maxshape, obj.chunks,
-                       obj.compression, obj.compression_opts, obj.shuffle, obj.fillvalue))
-            out.append(value(obj[()]))
-        else:
-            for name in sorted(obj.keys()):
-                out.append("member %s %s" % (obj.name, name))
-                visit(obj[name], out)
+        def visit(obj, out):
+            for name in sorted(obj.attrs.keys()):
+                out.append("attr %s %s %s" % (obj.name, name, value(obj.attrs[name])))
+            if isinstance(obj, h5py.Dataset):
+                out.append("dataset %s %s %s %s %s %s %s %s %r" % (obj.name, obj.dtype, obj.shape, obj.maxshape, \
+        obj.chunks,
+                           obj.compression, obj.compression_opts, obj.shuffle, obj.fillvalue))
+                out.append(value(obj[()]))
+            else:
+                for name in sorted(obj.keys()):
+                    out.append("member %s %s" % (obj.name, name))
+                    visit(obj[name], out)
 
-    for path in open(sys.argv[1]).read().splitlines():
-        print("BEGIN\t" + path, flush=True)
-        try:
-            out = []
-            with h5py.File(path, "r") as f:
-                visit(f, out)
-            digest = hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
-        except Exception as error:
-            digest = "ERROR " + type(error).__name__
-        print("RESULT\t%s\t%s" % (path, digest), flush=True)
-    """#
+        for path in open(sys.argv[1]).read().splitlines():
+            print("BEGIN\t" + path, flush=True)
+            try:
+                out = []
+                with h5py.File(path, "r") as f:
+                    visit(f, out)
+                digest = hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
+            except Exception as error:
+                digest = "ERROR " + type(error).__name__
+            print("RESULT\t%s\t%s" % (path, digest), flush=True)
+        """#
 
     /// The digest of what h5py reads from each file ("ERROR <exception>", "CRASH …" when it
     /// cannot), keyed by path.

@@ -8,7 +8,6 @@ import XCTest
 /// corruption handling, locking, reproducibility, archives.
 final class PipelineBehaviourTests: ProjectTestCase {
 
-
     private func lines(_ result: CommandResult, starting prefix: String) -> [String] {
         result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
     }
@@ -32,7 +31,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
     }
 
     func testChangeRerunsOnlyAffectedNodeAndRevertRestores() throws {
-        write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
+        write(
+            jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])),
+            to: URL(fileURLWithPath: configPath))
         let nodes = lines(try pipeline(["run"]), starting: "ran").count
         let original = Set(artifacts("dataset"))
         XCTAssertEqual(original.count, 2)
@@ -56,7 +57,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertEqual(Set(artifacts("dataset")).count, 3)
 
         // Revert: the original artifact is current again, nothing recomputed.
-        write(jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])), to: URL(fileURLWithPath: configPath))
+        write(
+            jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])),
+            to: URL(fileURLWithPath: configPath))
         let reverted = try pipeline(["run"])
         XCTAssertTrue(lines(reverted, starting: "ran").isEmpty, reverted.stdout)
         XCTAssertEqual(lines(reverted, starting: "fresh").count, nodes)
@@ -75,7 +78,8 @@ final class PipelineBehaviourTests: ProjectTestCase {
     func testStageBuiltFromOtherSourcesRefusesToRun() throws {
         let output = project.appendingPathComponent("out.h5")
         let slice = #"{"teacher":{"w":[1],"v":[2]},"sample":{"n":10,"sigma":0.2,"seed":1}}"#
-        let result = try runProduct("stage-dataset", ["--slice", slice, "--output", output.path, "--expect-code-identity", "not-this-build"])
+        let result = try runProduct(
+            "stage-dataset", ["--slice", slice, "--output", output.path, "--expect-code-identity", "not-this-build"])
         XCTAssertEqual(result.status, 4, result.stderr)
         XCTAssertTrue(result.stderr.contains("was built from other sources"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
@@ -97,7 +101,8 @@ final class PipelineBehaviourTests: ProjectTestCase {
 
     func testKilledStageLeavesNoArtifactAndIsRecomputed() throws {
         let handshake = StageHandshake()
-        let (process, out, err) = try startProduct("pipeline", ["run", "--config", configPath], environment: handshake.environment)
+        let (process, out, err) = try startProduct(
+            "pipeline", ["run", "--config", configPath], environment: handshake.environment)
         // The dataset stage stops before its rename; kill it there.
         let folder = results.appendingPathComponent("dataset")
         let (pid, temporary) = try handshake.waitUntilReached()
@@ -113,7 +118,10 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertTrue(lines(rerun, starting: "ran").contains { $0.contains("dataset[gaussian]") }, rerun.stdout)
         XCTAssertFalse(try pipeline(["status"]).stdout.contains("missing"))
         try pipeline(["gc"])
-        XCTAssertFalse(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.contains(".tmp-") })
+        XCTAssertFalse(
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains {
+                $0.contains(".tmp-")
+            })
     }
 
     func testTruncatedArtifactIsCorruptAndRecomputed() throws {
@@ -135,8 +143,10 @@ final class PipelineBehaviourTests: ProjectTestCase {
         let artifact = try XCTUnwrap(artifacts("dataset").first)
         let original = try Data(contentsOf: artifact)
         // Flip one bit of the first stored x value (found by its bytes in the file).
-        let x0 = try XCTUnwrap(try runTool(["h5dump", "-d", "/x", "-o", "/dev/stdout", "-y", "-w", "0", "-m", "%.17g", artifact.path]).stdout
-            .split(whereSeparator: { $0 == "," || $0.isWhitespace }).compactMap { Double($0) }.first)
+        let x0 = try XCTUnwrap(
+            try runTool(["h5dump", "-d", "/x", "-o", "/dev/stdout", "-y", "-w", "0", "-m", "%.17g", artifact.path])
+                .stdout
+                .split(whereSeparator: { $0 == "," || $0.isWhitespace }).compactMap { Double($0) }.first)
         var pattern = x0.bitPattern.littleEndian
         let needle = withUnsafeBytes(of: &pattern) { Data($0) }
         let range = try XCTUnwrap(original.range(of: needle), "x[0] not found in the file")
@@ -166,12 +176,14 @@ final class PipelineBehaviourTests: ProjectTestCase {
         // Only the dataset stage, so that the pause before each rename stays short.
         // A holds the node's lock, stopped inside its stage; B starts and says it waits; then A goes on.
         let handshake = StageHandshake()
-        let a = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: handshake.environment)
+        let a = try startProduct(
+            "pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath],
+            environment: handshake.environment)
         _ = try handshake.waitUntilReached()
         let b = try startProduct("pipeline", ["run", "dataset", "--config", configPath])
         var waiting = Data()
         while !String(decoding: waiting, as: UTF8.self).contains("waiting for another pipeline run") {
-            let chunk = b.2.fileHandleForReading.availableData   // blocks until B writes (or exits)
+            let chunk = b.2.fileHandleForReading.availableData  // blocks until B writes (or exits)
             if chunk.isEmpty { break }
             waiting += chunk
         }
@@ -182,15 +194,21 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
         let ran = [first, second].map { lines($0, starting: "ran").count }
         XCTAssertEqual(ran.sorted(), [0, 1], "exactly one run computes, the other finds it fresh")
-        XCTAssertTrue(String(decoding: waiting, as: UTF8.self).contains("waiting for another pipeline run"), second.stderr)
+        XCTAssertTrue(
+            String(decoding: waiting, as: UTF8.self).contains("waiting for another pipeline run"), second.stderr)
         try pipeline(["verify"])
         let holder = StageHandshake()
-        let noWait = try startProduct("pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath], environment: holder.environment)
+        let noWait = try startProduct(
+            "pipeline", ["run", "dataset", "--force", "dataset", "--config", configPath],
+            environment: holder.environment)
         _ = try holder.waitUntilReached()
         // Runs share the store and lock nodes: a fresh node needs no lock, one being re-made does.
-        XCTAssertEqual(try pipeline(["run", "dataset", "--no-wait"]).stdout.split(separator: "\n").first?.hasPrefix("fresh"), true)
+        XCTAssertEqual(
+            try pipeline(["run", "dataset", "--no-wait"]).stdout.split(separator: "\n").first?.hasPrefix("fresh"), true)
         let refused = try pipeline(["run", "dataset", "--force", "dataset", "--no-wait"], expect: 3)
-        XCTAssertTrue(refused.stderr.contains("another pipeline run") && refused.stderr.contains("is computing dataset[gaussian]"), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains("another pipeline run")
+                && refused.stderr.contains("is computing dataset[gaussian]"), refused.stderr)
         try holder.resume()
         XCTAssertEqual(finish(noWait.0, noWait.1, noWait.2).status, 0)
     }
@@ -200,7 +218,11 @@ final class PipelineBehaviourTests: ProjectTestCase {
         defer { try? FileManager.default.removeItem(at: other) }
         let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
         try pipeline(["run"], environment: environment)
-        XCTAssertEqual(try runProduct("pipeline", ["run", "--config", other.appendingPathComponent("pipeline.json").path], environment: environment).status, 0)
+        XCTAssertEqual(
+            try runProduct(
+                "pipeline", ["run", "--config", other.appendingPathComponent("pipeline.json").path],
+                environment: environment
+            ).status, 0)
         // Dataset artifacts are byte-identical; training artifacts differ only in their timing_*
         // attributes, so their keys and content hashes agree.
         let mine = snapshot(of: results).filter { $0.key.hasSuffix(".h5") }
@@ -210,7 +232,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
         // and the report page, which shows every node's run time.
         XCTAssertEqual(Set(mine.keys), Set(theirs.keys))
         let timed = ["train/", "multistart/", "html-report/"]
-        XCTAssertEqual(mine.filter { k, _ in !timed.contains { k.hasPrefix($0) } }, theirs.filter { k, _ in !timed.contains { k.hasPrefix($0) } })
+        XCTAssertEqual(
+            mine.filter { k, _ in !timed.contains { k.hasPrefix($0) } },
+            theirs.filter { k, _ in !timed.contains { k.hasPrefix($0) } })
         XCTAssertTrue(mine.keys.contains { $0.hasPrefix("eigen/") })
     }
 
@@ -221,14 +245,17 @@ final class PipelineBehaviourTests: ProjectTestCase {
         let dump = try runTool(["h5dump", "-H", artifact.path])
         XCTAssertEqual(dump.status, 0, dump.stderr)
         XCTAssertTrue(dump.stdout.contains("DATASET \"y_noisy\""))
-        guard toolAvailable([projectPython, "-c", "import h5py"]) else { throw XCTSkip("h5py not installed for \(projectPython)") }
+        guard toolAvailable([projectPython, "-c", "import h5py"]) else {
+            throw XCTSkip("h5py not installed for \(projectPython)")
+        }
         let script = """
-        import h5py, json, sys
-        with h5py.File(sys.argv[1], "r") as f:
-            x = f["x"][...]
-            a = f.attrs
-            print(len(x), a["stage"], a["instance"], json.loads(a["config"])["sample"]["n"], a["content_hash"], a["key"])
-        """
+            import h5py, json, sys
+            with h5py.File(sys.argv[1], "r") as f:
+                x = f["x"][...]
+                a = f.attrs
+                print(len(x), a["stage"], a["instance"], json.loads(a["config"])["sample"]["n"], a["content_hash"], \
+            a["key"])
+            """
         let python = try runTool([projectPython, "-c", script, artifact.path])
         XCTAssertEqual(python.status, 0, python.stderr)
         XCTAssertEqual(python.stdout.split(separator: " ").prefix(4).joined(separator: " "), "40 dataset gaussian 40")
@@ -237,14 +264,18 @@ final class PipelineBehaviourTests: ProjectTestCase {
 
     func testGarbageCollectionKeepsCurrentArtifacts() throws {
         try pipeline(["run"])
-        write(jsonText(setting(smallConfig(), "datasets.gaussian.sample.seed", 2)), to: URL(fileURLWithPath: configPath))
+        write(
+            jsonText(setting(smallConfig(), "datasets.gaussian.sample.seed", 2)), to: URL(fileURLWithPath: configPath))
         try pipeline(["run"])
         XCTAssertEqual(artifacts("dataset").count, 2)
         let dry = try pipeline(["gc", "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("would remove"), dry.stdout)
         XCTAssertEqual(artifacts("dataset").count, 2)
         // Files outside stage folders (rendered figures, a nested store) are never collected.
-        let foreign = [results.appendingPathComponent("figures/plot.png"), results.appendingPathComponent("paper/dataset/other.h5")]
+        let foreign = [
+            results.appendingPathComponent("figures/plot.png"),
+            results.appendingPathComponent("paper/dataset/other.h5"),
+        ]
         for url in foreign { write("keep", to: url) }
         try pipeline(["gc"])
         XCTAssertEqual(artifacts("dataset").count, 1)
@@ -264,7 +295,10 @@ final class PipelineBehaviourTests: ProjectTestCase {
         let check = try runProduct("pipeline", ["verify", "--manifest", manifest.path])
         XCTAssertEqual(check.status, 0, check.stdout)
         // Damage one archived artifact: the manifest check fails.
-        let archived = try XCTUnwrap(FileManager.default.enumerator(atPath: unpack.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".h5") })
+        let archived = try XCTUnwrap(
+            FileManager.default.enumerator(atPath: unpack.path)?.compactMap { $0 as? String }.first {
+                $0.hasSuffix(".h5")
+            })
         let url = unpack.appendingPathComponent(archived)
         var bytes = try Data(contentsOf: url)
         bytes[bytes.count - 1] ^= 0xFF

@@ -25,13 +25,18 @@ class ProjectTestCase: XCTestCase {
     /// Runs the driver on the project and checks its exit status.
     /// - Parameter status: the expected status, nil to accept any.
     @discardableResult
-    func pipeline(_ arguments: [String], expect status: Int32? = 0, environment: [String: String] = [:],
-                  file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+    func pipeline(
+        _ arguments: [String], expect status: Int32? = 0, environment: [String: String] = [:],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> CommandResult {
         // A fixed creation time, so that recomputed artifacts can be compared byte for byte.
-        let result = try runProduct("pipeline", arguments + ["--config", configPath],
-                                    environment: ["SOURCE_DATE_EPOCH": "1700000000"].merging(environment) { $1 })
+        let result = try runProduct(
+            "pipeline", arguments + ["--config", configPath],
+            environment: ["SOURCE_DATE_EPOCH": "1700000000"].merging(environment) { $1 })
         if let status {
-            XCTAssertEqual(result.status, status, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+            XCTAssertEqual(
+                result.status, status, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file,
+                line: line)
         }
         return result
     }

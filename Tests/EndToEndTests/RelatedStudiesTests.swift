@@ -14,7 +14,8 @@ final class RelatedStudiesTests: ProjectTestCase {
     func testProjectedAndSaddlesStagesWriteTheirStudies() throws {
         try pipeline(["run", "projected", "saddles", "-j", "2"])
         let config = URL(fileURLWithPath: configPath)
-        let projected = try ProjectedArtifact(reading: try HDF5File.open(try currentArtifact("projected[noisy]", config: config).path))
+        let projected = try ProjectedArtifact(
+            reading: try HDF5File.open(try currentArtifact("projected[noisy]", config: config).path))
         // One SGD (t0 = 500, η = 0.05) and one GD (t0 = 1000, η = 0.3) experiment, three variants each.
         XCTAssertEqual(projected.branches.count, 6)
         XCTAssertEqual(projected.ratios.map(\.method), [.sgd, .gd])
@@ -28,7 +29,8 @@ final class RelatedStudiesTests: ProjectTestCase {
         let starts = Set(projected.branches.filter { $0.experiment.method == .sgd }.map { $0.record.excess[0] })
         XCTAssertEqual(starts.count, 1)
 
-        let saddles = try SaddlesArtifact(reading: try HDF5File.open(try currentArtifact("saddles[noisy]", config: config).path))
+        let saddles = try SaddlesArtifact(
+            reading: try HDF5File.open(try currentArtifact("saddles[noisy]", config: config).path))
         XCTAssertEqual(saddles.starts.map(\.start.width), [1, 1, 2, 2])
         for result in saddles.starts {
             XCTAssertNotNil(result.run.escapeTime, "width \(result.start.width) α = \(result.start.scale)")
@@ -41,7 +43,9 @@ final class RelatedStudiesTests: ProjectTestCase {
     }
 
     func testABranchTimeBetweenRecordedRowsIsRefused() throws {
-        write(jsonText(setting(smallConfig(studies: true), "projected.sgd.t0", [1005])), to: URL(fileURLWithPath: configPath))
+        write(
+            jsonText(setting(smallConfig(studies: true), "projected.sgd.t0", [1005])),
+            to: URL(fileURLWithPath: configPath))
         let result = try pipeline(["run", "projected"], expect: 2)
         XCTAssertTrue(result.stderr.contains("projected.sgd.t0"), result.stderr)
         XCTAssertTrue(result.stderr.contains("record_every"), result.stderr)

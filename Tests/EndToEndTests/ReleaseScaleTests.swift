@@ -23,7 +23,9 @@ final class ReleaseScaleTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["MLP_RELEASE_TESTS"] == "1" else {
             throw XCTSkip("paper-scale test on the release build: run `make test-slow`")
         }
-        guard FileManager.default.isExecutableFile(atPath: driver) else { throw XCTSkip("\(driver) is missing: run `make build`") }
+        guard FileManager.default.isExecutableFile(atPath: driver) else {
+            throw XCTSkip("\(driver) is missing: run `make build`")
+        }
     }
 
     override func tearDown() {
@@ -43,13 +45,19 @@ final class ReleaseScaleTests: XCTestCase {
 
     /// The shipped configuration (the paper's settings on the authors' data).
     private func shippedConfig() throws -> [String: Any] {
-        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.json"))) as? [String: Any])
+        try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.json"))) as? [String: Any])
     }
 
     @discardableResult
-    private func run(_ project: URL, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
-        let result = try runProduct(driver, ["run"] + arguments + ["-j", "2", "--config", project.appendingPathComponent("pipeline.json").path])
-        XCTAssertEqual(result.status, 0, "pipeline run \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+    private func run(_ project: URL, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws
+        -> CommandResult
+    {
+        let result = try runProduct(
+            driver, ["run"] + arguments + ["-j", "2", "--config", project.appendingPathComponent("pipeline.json").path])
+        XCTAssertEqual(
+            result.status, 0, "pipeline run \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
         return result
     }
 
@@ -57,7 +65,8 @@ final class ReleaseScaleTests: XCTestCase {
     private func artifacts(_ project: URL, _ stage: String) throws -> [String: HDF5File] {
         let folder = project.appendingPathComponent("results/\(stage)")
         var result: [String: HDF5File] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".h5") && !name.hasPrefix(".") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        where name.hasSuffix(".h5") && !name.hasPrefix(".") {
             let file = try HDF5File.open(folder.appendingPathComponent(name).path)
             result[try file.root.string("instance")] = file
         }
@@ -71,9 +80,14 @@ final class ReleaseScaleTests: XCTestCase {
         let noisy = try MultiStartArtifact(reading: try XCTUnwrap(files["noisy"]))
         let clean = try MultiStartArtifact(reading: try XCTUnwrap(files["clean"]))
         for (run, result) in [("noisy", noisy), ("clean", clean)] {
-            print("\(run): \(result.starts.count) starts in \(result.wallSeconds) s (\(result.certifiedCount) certified early); "
-                  + result.functions.map { "\($0.kind) \($0.count) = \($0.basinFraction) [\($0.wilsonLow), \($0.wilsonHigh)], E_tr \($0.trainingError), E_gen \($0.generalizationError)" }
-                      .joined(separator: "; "))
+            print(
+                "\(run): \(result.starts.count) starts in \(result.wallSeconds) s (\(result.certifiedCount) certified "
+                    + "early); "
+                    + result.functions.map {
+                        "\($0.kind) \($0.count) = \($0.basinFraction) [\($0.wilsonLow), \($0.wilsonHigh)], E_tr "
+                            + "\($0.trainingError), E_gen \($0.generalizationError)"
+                    }
+                    .joined(separator: "; "))
         }
         // D_σ: the attractor and the embedded line, nothing else; every start located.
         XCTAssertEqual(noisy.functions.map(\.kind), ["isolated minimum", "embedded line"])
@@ -83,7 +97,9 @@ final class ReleaseScaleTests: XCTestCase {
         XCTAssertEqual(noisy.criticalPoints.count, 1, "one isolated minimum modulo symmetry")
         let onLine = noisy.starts.filter { $0.limitKind == "embedded line" }
         XCTAssertEqual(onLine.count, noisy.functions[1].count)
-        XCTAssertTrue(onLine.allSatisfy { $0.gammaStable == true }, "line limits outside the GD-stable part: \(onLine.map(\.gamma))")
+        XCTAssertTrue(
+            onLine.allSatisfy { $0.gammaStable == true },
+            "line limits outside the GD-stable part: \(onLine.map(\.gamma))")
         XCTAssertEqual(noisy.functions[1].stableCount, onLine.count)
         // D_0: one limit set, M; every start on it, no failed refinement.
         XCTAssertEqual(clean.functions.map(\.kind), ["optimal manifold M"])
@@ -117,10 +133,16 @@ final class ReleaseScaleTests: XCTestCase {
             XCTAssertEqual(a.functions.map(\.count), b.functions.map(\.count), run)
             // Same function per start: the partitions agree.
             XCTAssertEqual(a.starts.map(\.function), b.starts.map(\.function), run)
-            let gammaShift = zip(a.starts, b.starts).compactMap { x, y in x.gamma.flatMap { g in y.gamma.map { abs(g - $0) } } }.max() ?? 0
+            let gammaShift =
+                zip(a.starts, b.starts).compactMap { x, y in x.gamma.flatMap { g in y.gamma.map { abs(g - $0) } } }
+                .max() ?? 0
             let steps = (a.starts.map(\.steps).reduce(0, +), b.starts.map(\.steps).reduce(0, +))
-            print("\(run): early stop \(a.wallSeconds) s, \(steps.0) steps; full tolerance \(b.wallSeconds) s, \(steps.1) steps; "
-                  + "counts \(a.functions.map { "\($0.kind) \($0.count)" }); largest |Δγ| of a line limit \(gammaShift)")
+            print(
+                "\(run): early stop \(a.wallSeconds) s, \(steps.0) steps; full tolerance \(b.wallSeconds) s, "
+                    + "\(steps.1) steps; "
+                    + "counts \(a.functions.map { "\($0.kind) \($0.count)" }); largest |Δγ| of a line limit "
+                    + "\(gammaShift)"
+            )
         }
     }
 
@@ -129,7 +151,9 @@ final class ReleaseScaleTests: XCTestCase {
         var datasets: [String: Any] = [:]
         var runs: [String: Any] = [:]
         for seed in seeds {
-            datasets["s\(seed)"] = ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": 100, "sigma": 0.2, "seed": seed]]
+            datasets["s\(seed)"] = [
+                "teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": 100, "sigma": 0.2, "seed": seed],
+            ]
             runs["s\(seed)"] = ["dataset": "s\(seed)", "targets": "noisy"]
         }
         let config: [String: Any] = [
@@ -147,15 +171,25 @@ final class ReleaseScaleTests: XCTestCase {
         for seed in seeds {
             let phases = try PhasesArtifact(reading: try XCTUnwrap(files["s\(seed)"]))
             let line = phases.line
-            print(String(format: "seed %2d: A = %+.4e; predicted: %@; reached: %@", seed, line.coefficient, line.prediction.rawValue, line.reached))
+            print(
+                String(
+                    format: "seed %2d: A = %+.4e; predicted: %@; reached: %@", seed, line.coefficient,
+                    line.prediction.rawValue, line.reached))
             XCTAssertNotEqual(line.prediction, .notApplicable, "seed \(seed)")
             XCTAssertEqual(line.coefficient < 0, line.prediction == .leaves, "seed \(seed): the sign of A decides")
             guard let agrees = line.agrees else { continue }
             converged += 1
             outcomes.insert(line.prediction.rawValue)
-            if agrees { agreeing += 1 } else { XCTFail("seed \(seed): predicted \(line.prediction.rawValue), reached \(line.reached)") }
+            if agrees {
+                agreeing += 1
+            } else {
+                XCTFail("seed \(seed): predicted \(line.prediction.rawValue), reached \(line.reached)")
+            }
         }
-        print("paper-start prediction agrees on \(agreeing) of \(converged) converged runs (\(seeds.count - converged) of \(seeds.count) not converged in 3e6 steps)")
+        print(
+            "paper-start prediction agrees on \(agreeing) of \(converged) converged runs (\(seeds.count - converged) "
+                + "of \(seeds.count) not converged in 3e6 steps)"
+        )
         XCTAssertGreaterThanOrEqual(converged, 20)
         XCTAssertEqual(outcomes.count, 2, "both outcomes occur")
     }

@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The exported Snakefile against the native driver, on a small DAG of two datasets and three runs
@@ -36,36 +36,55 @@ final class SnakemakeEngineTests: XCTestCase {
         var config = smallConfig()
         let teacher: [String: Any] = ["w": [1.0], "v": [2.0]]
         config["store"] = name
-        config["datasets"] = ["a": ["teacher": teacher, "sample": ["n": 40, "sigma": 0.2, "seed": 1]],
-                              "b": ["teacher": teacher, "sample": ["n": 30, "sigma": 0.5, "seed": seedB]]]
-        config["runs"] = ["a-noisy": ["dataset": "a", "targets": "noisy"], "a-clean": ["dataset": "a", "targets": "clean"],
-                          "b-noisy": ["dataset": "b", "targets": "noisy"]]
-        config["sweeps"] = ["tiny": ["n": [20], "sigma": [0.3], "seeds": ["first": 1, "count": 2], "starts": 4, "record_every": 100,
-                                     "budget": ["train_steps": 2000, "multistart_max_steps": 2000]] as [String: Any]]
+        config["datasets"] = [
+            "a": ["teacher": teacher, "sample": ["n": 40, "sigma": 0.2, "seed": 1]],
+            "b": ["teacher": teacher, "sample": ["n": 30, "sigma": 0.5, "seed": seedB]],
+        ]
+        config["runs"] = [
+            "a-noisy": ["dataset": "a", "targets": "noisy"], "a-clean": ["dataset": "a", "targets": "clean"],
+            "b-noisy": ["dataset": "b", "targets": "noisy"],
+        ]
+        config["sweeps"] = [
+            "tiny": [
+                "n": [20], "sigma": [0.3], "seeds": ["first": 1, "count": 2], "starts": 4, "record_every": 100,
+                "budget": ["train_steps": 2000, "multistart_max_steps": 2000],
+            ] as [String: Any]
+        ]
         let path = project.appendingPathComponent("\(name).json")
         write(jsonText(config), to: path)
         return path.path
     }
 
-    private func driver(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+    private func driver(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws
+        -> CommandResult
+    {
         let result = try runProduct("pipeline", arguments)
-        XCTAssertEqual(result.status, 0, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        XCTAssertEqual(
+            result.status, 0, "pipeline \(arguments): \(result.stdout)\n\(result.stderr)", file: file, line: line)
         return result
     }
 
     /// Exports the Snakefile of `config` and runs it (`arguments`: the executor's), every run
     /// bounded by `timeout -s KILL`.
-    private func runSnakemake(_ config: String, _ arguments: [String], wrapper: [String] = [],
-                              file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
-        let snakefile = project.appendingPathComponent("Snakefile-" + URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent).path
+    private func runSnakemake(
+        _ config: String, _ arguments: [String], wrapper: [String] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> CommandResult {
+        let snakefile = project.appendingPathComponent(
+            "Snakefile-" + URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
+        ).path
         try driver(["export", "snakemake", target, "--config", config, "-o", snakefile], file: file, line: line)
-        let command = wrapper + ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path] + arguments
+        let command =
+            wrapper + ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path] + arguments
         return try runTool(command)
     }
 
     /// The artifact files (stage/key.h5) in a store.
     private func artifacts(_ store: String) -> Set<String> {
-        Set(snapshotNames(project.appendingPathComponent(store)).filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") && !$0.contains("/.") })
+        Set(
+            snapshotNames(project.appendingPathComponent(store)).filter {
+                $0.hasSuffix(".h5") && !$0.hasPrefix(".") && !$0.contains("/.")
+            })
     }
 
     private func snapshotNames(_ directory: URL) -> [String] {
@@ -77,16 +96,20 @@ final class SnakemakeEngineTests: XCTestCase {
     private func computed(_ config: String, store: String, since before: Set<String>) throws -> Set<String> {
         let status = try driver(["status", "--json", "--config", config])
         let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
-        return Set(nodes.compactMap { node -> String? in
-            guard let path = node["artifact"] as? String, node["state"] as? String == "fresh" else { return nil }
-            let relative = path.components(separatedBy: "/").suffix(2).joined(separator: "/")
-            return before.contains(relative) ? nil : node["node"] as? String
-        })
+        return Set(
+            nodes.compactMap { node -> String? in
+                guard let path = node["artifact"] as? String, node["state"] as? String == "fresh" else { return nil }
+                let relative = path.components(separatedBy: "/").suffix(2).joined(separator: "/")
+                return before.contains(relative) ? nil : node["node"] as? String
+            })
     }
 
-    private func assertSameHashes(_ native: [String: [String?]], _ other: [String: [String?]], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSameHashes(
+        _ native: [String: [String?]], _ other: [String: [String?]], file: StaticString = #filePath, line: UInt = #line
+    ) {
         let made = native.filter { $0.value[1] != nil }
-        XCTAssertEqual(made.count, native.count - 1, "every node but the report page: \(native)", file: file, line: line)
+        XCTAssertEqual(
+            made.count, native.count - 1, "every node but the report page: \(native)", file: file, line: line)
         XCTAssertEqual(made, other.filter { $0.value[1] != nil }, file: file, line: line)
     }
 
@@ -96,7 +119,9 @@ final class SnakemakeEngineTests: XCTestCase {
         try driver(["run", target, "-j", "2", "--config", native])
         let first = try runSnakemake(snake, ["--cores", "2"])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
-        XCTAssertEqual(artifacts("snake").count, 28, "2 datasets, 3 runs × 5 stages, 2 sweep datasets × 4 stages, sweep-summary, figure-data, render")
+        XCTAssertEqual(
+            artifacts("snake").count, 28,
+            "2 datasets, 3 runs × 5 stages, 2 sweep datasets × 4 stages, sweep-summary, figure-data, render")
         assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: snake))
 
         // Nothing to do the second time: no job starts.
@@ -113,8 +138,10 @@ final class SnakemakeEngineTests: XCTestCase {
         let rerun = try driver(["run", target, "-j", "2", "--config", native])
         let third = try runSnakemake(snake, ["--cores", "2"])
         XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
-        let expected: Set<String> = ["dataset[b]", "train[b-noisy]", "line[b-noisy]", "eigen[b-noisy]", "phases[b-noisy]",
-                                     "multistart[b-noisy]", "figure-data", "render"]
+        let expected: Set<String> = [
+            "dataset[b]", "train[b-noisy]", "line[b-noisy]", "eigen[b-noisy]", "phases[b-noisy]",
+            "multistart[b-noisy]", "figure-data", "render",
+        ]
         XCTAssertEqual(try computed(native, store: "native", since: beforeNative), expected, rerun.stdout)
         XCTAssertEqual(try computed(snake, store: "snake", since: beforeSnake), expected, third.stdout + third.stderr)
         assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: snake))
@@ -130,11 +157,19 @@ final class SnakemakeEngineTests: XCTestCase {
         try driver(["run", target, "-j", "2", "--config", native])
         // The project's profile, with a short first status check for a 2-core test machine.
         let started = Date()
-        let result = try runSnakemake(slurm, ["--profile", packageRoot.appendingPathComponent("profiles/slurm").path,
-                                              "--slurm-init-seconds-before-status-checks", "2", "--jobs", "4", "--latency-wait", "5"],
-                                      wrapper: ["timeout", "-s", "KILL", "900", packageRoot.appendingPathComponent("scripts/with-local-slurm.sh").path,
-                                                scratch.path, "700"])
-        if result.status == 77 { throw XCTSkip(result.stderr.split(separator: "\n").last.map(String.init) ?? "no local SLURM here") }
+        let result = try runSnakemake(
+            slurm,
+            [
+                "--profile", packageRoot.appendingPathComponent("profiles/slurm").path,
+                "--slurm-init-seconds-before-status-checks", "2", "--jobs", "4", "--latency-wait", "5",
+            ],
+            wrapper: [
+                "timeout", "-s", "KILL", "900", packageRoot.appendingPathComponent("scripts/with-local-slurm.sh").path,
+                scratch.path, "700",
+            ])
+        if result.status == 77 {
+            throw XCTSkip(result.stderr.split(separator: "\n").last.map(String.init) ?? "no local SLURM here")
+        }
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         print("snakemake through SLURM: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         assertSameHashes(try nodeHashes(config: native), try nodeHashes(config: slurm))

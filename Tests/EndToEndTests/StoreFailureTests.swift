@@ -30,11 +30,16 @@ final class StoreFailureTests: XCTestCase {
     }
 
     private func temporaryFiles() -> [String] {
-        (FileManager.default.enumerator(atPath: mount.directory.path)?.compactMap { $0 as? String } ?? []).filter { $0.contains(".tmp-") }
+        (FileManager.default.enumerator(atPath: mount.directory.path)?.compactMap { $0 as? String } ?? []).filter {
+            $0.contains(".tmp-")
+        }
     }
 
     private func assertNoCrashText(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
-        for crash in ["Fatal error", "SIGSEGV", "Signal 11", "Current stack trace", "Program crashed", "Backtrac", "killed by signal"] {
+        for crash in [
+            "Fatal error", "SIGSEGV", "Signal 11", "Current stack trace", "Program crashed", "Backtrac",
+            "killed by signal",
+        ] {
             XCTAssertFalse(text.contains(crash), "'\(crash)' in: \(text)", file: file, line: line)
         }
     }
@@ -104,7 +109,9 @@ final class StoreFailureTests: XCTestCase {
         for command in [["run"], ["verify"], ["gc"]] {
             let result = try runProduct("pipeline", command + ["--config", configPath])
             XCTAssertEqual(result.status, 3, "\(command): \(result.stdout)\(result.stderr)")
-            XCTAssertEqual(result.stderr, "error: cannot write to the store \(mount.directory.path): Read-only file system\n", "\(command)")
+            XCTAssertEqual(
+                result.stderr, "error: cannot write to the store \(mount.directory.path): Read-only file system\n",
+                "\(command)")
             assertNoCrashText(result.stdout + result.stderr)
         }
         // Reading still works.

@@ -16,7 +16,9 @@ final class SweepReleaseTests: XCTestCase {
         guard environment["MLP_SWEEP_TESTS"] == "1" || environment["MLP_RELEASE_TESTS"] == "1" else {
             throw XCTSkip("CI sweep on the release build: run `make test` or `make test-slow`")
         }
-        guard FileManager.default.isExecutableFile(atPath: driver) else { throw XCTSkip("\(driver) is missing: run `make build`") }
+        guard FileManager.default.isExecutableFile(atPath: driver) else {
+            throw XCTSkip("\(driver) is missing: run `make build`")
+        }
     }
 
     override func tearDown() {
@@ -27,7 +29,9 @@ final class SweepReleaseTests: XCTestCase {
     /// A project holding the shipped CI sweep (store `results`) and the authors' data beside it; the
     /// configuration's path.
     private func makeCISweepProject() throws -> String {
-        let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.sweep-ci.json"))) as? [String: Any])
+        let config = try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.sweep-ci.json"))) as? [String: Any])
         let project = makeProject(setting(config, "store", "results"))
         self.project = project
         let data = project.appendingPathComponent("data/maleknia-sato")
@@ -41,22 +45,28 @@ final class SweepReleaseTests: XCTestCase {
     /// content hashes the driver's run gives them; a second Snakemake run has nothing to do.
     func testCISweepThroughSnakemakeMatchesTheDriver() throws {
         let snakemake = packageRoot.appendingPathComponent(".venv/bin/snakemake").path
-        guard FileManager.default.isExecutableFile(atPath: snakemake) else { throw XCTSkip("snakemake is not installed in .venv: run scripts/setup-debian.sh") }
+        guard FileManager.default.isExecutableFile(atPath: snakemake) else {
+            throw XCTSkip("snakemake is not installed in .venv: run scripts/setup-debian.sh")
+        }
         let native = try makeCISweepProject()
         let project = try XCTUnwrap(self.project)
-        let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
+        let config = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
         let snake = project.appendingPathComponent("snake.json")
         write(jsonText(setting(config, "store", "snake")), to: snake)
         let run = try runProduct(driver, ["run", "sweep-summary", "-j", "2", "--config", native])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         let snakefile = project.appendingPathComponent("Snakefile").path
-        let export = try runProduct(driver, ["export", "snakemake", "sweep-summary", "--config", snake.path, "-o", snakefile])
+        let export = try runProduct(
+            driver, ["export", "snakemake", "sweep-summary", "--config", snake.path, "-o", snakefile])
         XCTAssertEqual(export.status, 0, export.stdout + export.stderr)
         let command = ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path, "--cores", "2"]
         let first = try runTool(command)
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
-        let (a, b) = (try nodeHashes(config: native, driver: driver).filter { $0.value[1] != nil },
-                      try nodeHashes(config: snake.path, driver: driver).filter { $0.value[1] != nil })
+        let (a, b) = (
+            try nodeHashes(config: native, driver: driver).filter { $0.value[1] != nil },
+            try nodeHashes(config: snake.path, driver: driver).filter { $0.value[1] != nil }
+        )
         XCTAssertEqual(b.count, 97, "24 datasets × 4 stages and the summary")
         XCTAssertEqual(a, b)
         let second = try runTool(command)
@@ -73,12 +83,18 @@ final class SweepReleaseTests: XCTestCase {
         XCTAssertTrue(second.stdout.contains(" 0 ran, 0 failed"), second.stdout)
         let status = try runProduct(driver, ["status", "--json", "--config", path])
         let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(nodes.count, 113, "24 sweep datasets × (dataset, train, line, multistart) and the summary; the paper's two runs (11 nodes) with the noisy run's projected and saddles; figure-data, render, html-report")
+        XCTAssertEqual(
+            nodes.count, 113,
+            "24 sweep datasets × (dataset, train, line, multistart) and the summary; the paper's two runs (11 nodes) "
+                + "with the noisy run's projected and saddles; figure-data, render, html-report"
+        )
         XCTAssertTrue(nodes.allSatisfy { $0["state"] as? String == "fresh" })
 
         let summary = try currentArtifact("sweep-summary[ci]", config: URL(fileURLWithPath: path))
-        let reference = try runTool([projectPython, packageRoot.appendingPathComponent("Tests/References/sweep_summary_reference.py").path,
-                                     project.appendingPathComponent("results").path, summary.path])
+        let reference = try runTool([
+            projectPython, packageRoot.appendingPathComponent("Tests/References/sweep_summary_reference.py").path,
+            project.appendingPathComponent("results").path, summary.path,
+        ])
         XCTAssertEqual(reference.status, 0, reference.stdout + reference.stderr)
         print("CI sweep, per cell [successes, trials, Wilson low, high]: \(reference.stdout)")
     }

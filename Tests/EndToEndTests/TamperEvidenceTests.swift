@@ -11,7 +11,9 @@ final class TamperEvidenceTests: ProjectTestCase {
     private let flipsPerKind = 48
 
     func testEveryByteFlipThatChangesReadableContentIsCaughtByVerify() throws {
-        guard H5pyReadBack.isAvailable else { throw XCTSkip("\(H5pyReadBack.python) with h5py and numpy is not installed") }
+        guard H5pyReadBack.isAvailable else {
+            throw XCTSkip("\(H5pyReadBack.python) with h5py and numpy is not installed")
+        }
         let build = try runProduct("pipeline", ["run", "phases", "multistart", "--config", configPath])
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
         let kinds = ["dataset[gaussian]", "train[noisy]", "eigen[noisy]", "phases[noisy]", "multistart[noisy]"]
@@ -25,9 +27,11 @@ final class TamperEvidenceTests: ProjectTestCase {
         for artifact in artifacts {
             let pristine = try Data(contentsOf: artifact)
             for index in 0..<flipsPerKind {
-                let flip = Flip(artifact: artifact, offset: Int(random.next() % UInt64(pristine.count)),
-                                mask: UInt8(1 + random.next() % 255),
-                                copy: scratch.appendingPathComponent("\(artifact.deletingLastPathComponent().lastPathComponent)-\(index).h5"))
+                let flip = Flip(
+                    artifact: artifact, offset: Int(random.next() % UInt64(pristine.count)),
+                    mask: UInt8(1 + random.next() % 255),
+                    copy: scratch.appendingPathComponent(
+                        "\(artifact.deletingLastPathComponent().lastPathComponent)-\(index).h5"))
                 var bytes = pristine
                 bytes[flip.offset] ^= flip.mask
                 try bytes.write(to: flip.copy)
@@ -36,7 +40,9 @@ final class TamperEvidenceTests: ProjectTestCase {
         }
         let digests = try H5pyReadBack.digests(of: artifacts + flips.map(\.copy), scratch: scratch)
         for artifact in artifacts {
-            XCTAssertEqual(digests[artifact.path]?.count, 64, "h5py cannot read the pristine \(artifact.path): \(digests[artifact.path] ?? "")")
+            XCTAssertEqual(
+                digests[artifact.path]?.count, 64,
+                "h5py cannot read the pristine \(artifact.path): \(digests[artifact.path] ?? "")")
         }
 
         // One verify run per round checks one flip of each kind (in different files) at once.
@@ -54,17 +60,28 @@ final class TamperEvidenceTests: ProjectTestCase {
             unreadable += digest.hasPrefix("ERROR") || digest.hasPrefix("CRASH") ? 1 : 0
             caughtReadable += changed && isCaught ? 1 : 0
             let counts = perKind[flip.stage] ?? (0, 0, 0)
-            perKind[flip.stage] = (counts.flips + 1, counts.changed + (changed ? 1 : 0), counts.caught + (isCaught ? 1 : 0))
+            perKind[flip.stage] = (
+                counts.flips + 1, counts.changed + (changed ? 1 : 0), counts.caught + (isCaught ? 1 : 0)
+            )
             if changed && !isCaught {
-                XCTFail("\(flip.stage): flipping byte \(flip.offset) with \(flip.mask) changed what h5py reads, but verify did not report it")
+                XCTFail(
+                    "\(flip.stage): flipping byte \(flip.offset) with \(flip.mask) changed what h5py reads, but verify "
+                        + "did not report it"
+                )
             }
         }
         let caught = caughtFlips.count
-        print("tamper evidence: \(flips.count) single-byte flips in \(kinds.count) artifact kinds; "
-              + "\(changedReadable) changed what h5py reads back (\(unreadable) of them made the file unreadable to h5py); "
-              + "verify reported \(caught) of \(flips.count) flips corrupt, \(caughtReadable) of the \(changedReadable) readable changes")
+        print(
+            "tamper evidence: \(flips.count) single-byte flips in \(kinds.count) artifact kinds; "
+                + "\(changedReadable) changed what h5py reads back (\(unreadable) of them made the file unreadable to "
+                + "h5py); "
+                + "verify reported \(caught) of \(flips.count) flips corrupt, \(caughtReadable) of the "
+                + "\(changedReadable) readable changes"
+        )
         for (stage, counts) in perKind.sorted(by: { $0.key < $1.key }) {
-            print("  \(stage): \(counts.flips) flips, \(counts.changed) changed readable content, \(counts.caught) caught")
+            print(
+                "  \(stage): \(counts.flips) flips, \(counts.changed) changed readable content, \(counts.caught) caught"
+            )
         }
         XCTAssertGreaterThanOrEqual(flips.count, 200)
         XCTAssertGreaterThan(changedReadable, 0, "no flip changed readable content: the read-back sees nothing")
@@ -105,8 +122,10 @@ final class TamperEvidenceTests: ProjectTestCase {
         for flip in round {
             let name = "\(flip.stage)/\(flip.artifact.lastPathComponent)"
             let reported = lines.contains { $0.hasPrefix("corrupt  \(name): file hash mismatch") }
-            let quarantined = FileManager.default.fileExists(atPath: flip.quarantine.path)
-                && !FileManager.default.fileExists(atPath: flip.artifact.path) && !FileManager.default.fileExists(atPath: flip.record.path)
+            let quarantined =
+                FileManager.default.fileExists(atPath: flip.quarantine.path)
+                && !FileManager.default.fileExists(atPath: flip.artifact.path)
+                && !FileManager.default.fileExists(atPath: flip.record.path)
             if reported && quarantined { caught.insert(flip.copy) }
         }
         return caught

@@ -35,7 +35,8 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(curve.t.first, 0)
         XCTAssertEqual(curve.t.last, 2000)
         XCTAssertEqual(curve.theta.count, curve.t.count * 4)
-        XCTAssertEqual(Array(curve.theta.prefix(4)), [-0.13, 0.13, 0.16, -0.15], "log point 0 is the paper's initial point")
+        XCTAssertEqual(
+            Array(curve.theta.prefix(4)), [-0.13, 0.13, 0.16, -0.15], "log point 0 is the paper's initial point")
         let (rows, stride) = try TrainingArtifact.trajectory(file)
         XCTAssertEqual(stride, 10)
         XCTAssertEqual(rows.count, (2000 / 10 + 1) * 4)
@@ -48,7 +49,8 @@ final class TrainingStageTests: XCTestCase {
             XCTAssertEqual(curve.trainingError[i], TrainingError.value(net, on: data), accuracy: 1e-12)
             let g = TrainingError.gradient(net, on: data)
             XCTAssertEqual(curve.gradientNorm[i], g.map { $0 * $0 }.reduce(0, +).squareRoot(), accuracy: 1e-12)
-            XCTAssertEqual(curve.generalizationError[i], GeneralizationError.value(net, teacher: dataset.teacher), accuracy: 1e-14)
+            XCTAssertEqual(
+                curve.generalizationError[i], GeneralizationError.value(net, teacher: dataset.teacher), accuracy: 1e-14)
         }
         XCTAssertGreaterThan(try file.root.double("timing_steps_per_second"), 0)
     }
@@ -59,7 +61,9 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("failed    train["), result.stdout)
         XCTAssertTrue(result.stdout.contains("diverged at step"), result.stdout)
         let trainDirectory = project.appendingPathComponent("results/train")
-        let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: trainDirectory.path)) ?? []).filter { $0.hasSuffix(".h5") }
+        let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: trainDirectory.path)) ?? []).filter {
+            $0.hasSuffix(".h5")
+        }
         XCTAssertTrue(leftovers.isEmpty, "a diverged run left \(leftovers)")
         let status = try runProduct("pipeline", ["status", "--config", configPath])
         XCTAssertTrue(status.stdout.contains("missing  train[noisy]"), status.stdout)
@@ -73,11 +77,18 @@ final class TrainingStageTests: XCTestCase {
         // Both trainings re-run (and the analyses of their trajectories, and the embedded line,
         // whose GD-stable interval is for train.eta); datasets and the multi-start runs, which have
         // their own η, stay fresh; the figures follow.
-        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map { $0.split(separator: " ", maxSplits: 1)[1] }
+        let ran = changed.stdout.split(separator: "\n").filter { $0.hasPrefix("ran") }.map {
+            $0.split(separator: " ", maxSplits: 1)[1]
+        }
         let trains = ran.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("train[") }
         XCTAssertEqual(trains.count, 2, changed.stdout)
         XCTAssertTrue(trains.allSatisfy { $0.contains("config eta: 0.01 → 0.02") }, changed.stdout)
-        XCTAssertTrue(ran.allSatisfy { line in ["train[", "line[", "eigen[", "phases[", "figure-data", "render", "html-report"].contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }, changed.stdout)
+        XCTAssertTrue(
+            ran.allSatisfy { line in
+                ["train[", "line[", "eigen[", "phases[", "figure-data", "render", "html-report"].contains {
+                    line.trimmingCharacters(in: .whitespaces).hasPrefix($0)
+                }
+            }, changed.stdout)
         // A key that does not apply to full-batch GD recomputes nothing; only the report page,
         // which shows the effective configuration, is made again.
         let unused = try run(setting(setting(smallConfig(), "train.eta", 0.02), "train.sgd_seed", 5))
@@ -89,7 +100,8 @@ final class TrainingStageTests: XCTestCase {
         XCTAssertEqual(try run(smallConfig()).status, 0)
         // Keys, states and artifacts; content hashes aside (the report page shows run times).
         func status() throws -> [Substring] {
-            try runProduct("pipeline", ["status", "--json", "--config", configPath]).stdout.split(separator: "\n").filter { !$0.contains("\"content_hash\"") }
+            try runProduct("pipeline", ["status", "--json", "--config", configPath]).stdout.split(separator: "\n")
+                .filter { !$0.contains("\"content_hash\"") }
         }
         let before = try status()
         let forced = try run(smallConfig(), ["run", "--force", "dataset"])
@@ -100,7 +112,8 @@ final class TrainingStageTests: XCTestCase {
     }
 
     func testRandomInitialPointIsSeeded() throws {
-        var config = setting(smallConfig(), "train.init", ["kind": "random", "distribution": "uniform", "scale": 2.5, "seed": 3])
+        var config = setting(
+            smallConfig(), "train.init", ["kind": "random", "distribution": "uniform", "scale": 2.5, "seed": 3])
         config = setting(config, "runs", ["noisy": ["dataset": "gaussian"]])
         XCTAssertEqual(try run(config).status, 0)
         let first = try TrainingArtifact(reading: try trainArtifact("noisy")).curve.theta.prefix(4)
@@ -131,9 +144,11 @@ extension TrainingStageTests {
             let x = data.x[k]
             let t = [tanh(theta[0] * x), tanh(theta[1] * x)]
             let r = theta[2] * t[0] + theta[3] * t[1] - data.y[k]
-            theta = [theta[0] - 0.01 * 2 * r * theta[2] * (1 - t[0] * t[0]) * x,
-                     theta[1] - 0.01 * 2 * r * theta[3] * (1 - t[1] * t[1]) * x,
-                     theta[2] - 0.01 * 2 * r * t[0], theta[3] - 0.01 * 2 * r * t[1]]
+            theta = [
+                theta[0] - 0.01 * 2 * r * theta[2] * (1 - t[0] * t[0]) * x,
+                theta[1] - 0.01 * 2 * r * theta[3] * (1 - t[1] * t[1]) * x,
+                theta[2] - 0.01 * 2 * r * t[0], theta[3] - 0.01 * 2 * r * t[1],
+            ]
             if step % 10 == 0 { expected.append(theta) }
         }
         let (rows, _) = try TrainingArtifact.trajectory(file)

@@ -30,9 +30,12 @@ final class ErrorTests: HDF5KitTestCase {
 
         assertHDF5Error(try file.root.createDataset("badShape", doubles: [1, 2, 3], shape: [2, 2]))
         assertHDF5Error(try file.root.createDataset("rank3", doubles: [1], shape: [1, 1, 1]))
-        assertHDF5Error(try file.root.createDataset("badDeflate", doubles: [1], storage: .chunked(rows: 1, deflate: 10)))
-        assertHDF5Error(try file.root.createDataset("zeroChunk", doubles: [1], storage: .chunked(rows: 0, deflate: nil)))
-        assertHDF5Error(try file.root.createDataset("emptyChunked", doubles: [], storage: .chunked(rows: 4, deflate: nil)))
+        assertHDF5Error(
+            try file.root.createDataset("badDeflate", doubles: [1], storage: .chunked(rows: 1, deflate: 10)))
+        assertHDF5Error(
+            try file.root.createDataset("zeroChunk", doubles: [1], storage: .chunked(rows: 0, deflate: nil)))
+        assertHDF5Error(
+            try file.root.createDataset("emptyChunked", doubles: [], storage: .chunked(rows: 4, deflate: nil)))
         assertHDF5Error(try file.root.createDataset("nul", strings: ["a\u{0}b"]))
         assertHDF5Error(try file.root.createExtendableDataset("noColumns", columns: 0))
         XCTAssertFalse(file.root.contains("badShape"))
@@ -43,7 +46,8 @@ final class ErrorTests: HDF5KitTestCase {
         assertHDF5Error(try HDF5File.create(path("no/such/directory/x.h5")))
         assertHDF5Error(try HDF5File.open(path("missing.h5")))
 
-        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: directory.appendingPathComponent("garbage.h5"))
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(
+            to: directory.appendingPathComponent("garbage.h5"))
         assertHDF5Error(try HDF5File.open(path("garbage.h5")))
         try Data().write(to: directory.appendingPathComponent("empty.h5"))
         assertHDF5Error(try HDF5File.open(path("empty.h5")))
@@ -69,7 +73,8 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
         try run.setAttribute("rates", .doubles([0.1, 0.01]))
         try run.setAttribute("rates", .doubles([0.5]))
         try run.setAttribute("steps", .int64s([1, 2, 3]))
-        let loss = try nested.createDataset("loss", doubles: (0..<30_000).map { 1 / Double($0 + 1) }, shape: [10_000, 3])
+        let loss = try nested.createDataset(
+            "loss", doubles: (0..<30_000).map { 1 / Double($0 + 1) }, shape: [10_000, 3])
         try loss.setAttribute("unit", .string("mean squared error"))
         try loss.setAttribute("scale", .double(0.5))
         try nested.createDataset("ids", int64s: Array(0..<100), shape: [25, 4], storage: .chunked(rows: 8, deflate: 1))
@@ -105,20 +110,20 @@ final class DeterminismAndInteropTests: HDF5KitTestCase {
         }
         try writeSample(path("sample.h5"))
         let script = """
-        import h5py, json, sys
-        with h5py.File(sys.argv[1], "r") as f:
-            loss = f["run/nested/loss"]
-            unit = loss.attrs["unit"]
-            print(json.dumps({
-                "shape": list(loss.shape),
-                "rowBits": [str(bits) for bits in loss[2].view("<u8").tolist()],
-                "unit": unit, "unitIsStr": isinstance(unit, str),
-                "title": f.attrs["title"],
-                "labels": [s.decode() if isinstance(s, bytes) else s for s in f["run/labels"][()]],
-                "trajectory": list(f["run/trajectory"].shape),
-                "steps": f["run"].attrs["steps"].tolist(),
-            }))
-        """
+            import h5py, json, sys
+            with h5py.File(sys.argv[1], "r") as f:
+                loss = f["run/nested/loss"]
+                unit = loss.attrs["unit"]
+                print(json.dumps({
+                    "shape": list(loss.shape),
+                    "rowBits": [str(bits) for bits in loss[2].view("<u8").tolist()],
+                    "unit": unit, "unitIsStr": isinstance(unit, str),
+                    "title": f.attrs["title"],
+                    "labels": [s.decode() if isinstance(s, bytes) else s for s in f["run/labels"][()]],
+                    "trajectory": list(f["run/trajectory"].shape),
+                    "steps": f["run"].attrs["steps"].tolist(),
+                }))
+            """
         let result = try run(python, ["-c", script, path("sample.h5")])
         XCTAssertEqual(result.status, 0)
         let decoded = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
@@ -141,16 +146,16 @@ final class ForeignFileTests: HDF5KitTestCase {
             throw XCTSkip("\(projectPython) with h5py is not available (scripts/setup-debian.sh)")
         }
         let script = """
-        import h5py, numpy as np, sys
-        with h5py.File(sys.argv[1], "w") as f:
-            f["f32"] = np.array([[0.5, 1.5], [2.5, 3.5]], dtype="<f4")
-            f["i32"] = np.array([-3, 4], dtype=">i4")
-            f["u64"] = np.array([1], dtype="<u8")
-            g = f.create_group("g")
-            g.attrs["note"] = "from h5py ✓"
-            g.attrs["fixed"] = np.bytes_("fixed")
-            g.attrs["vector"] = np.array([1.0, 2.0])
-        """
+            import h5py, numpy as np, sys
+            with h5py.File(sys.argv[1], "w") as f:
+                f["f32"] = np.array([[0.5, 1.5], [2.5, 3.5]], dtype="<f4")
+                f["i32"] = np.array([-3, 4], dtype=">i4")
+                f["u64"] = np.array([1], dtype="<u8")
+                g = f.create_group("g")
+                g.attrs["note"] = "from h5py ✓"
+                g.attrs["fixed"] = np.bytes_("fixed")
+                g.attrs["vector"] = np.array([1.0, 2.0])
+            """
         XCTAssertEqual(try run(python, ["-c", script, path("py.h5")]).status, 0)
         let root = try HDF5File.open(path("py.h5")).root
         let f32 = try root.dataset("f32")

@@ -4,7 +4,7 @@ import TestSupport
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file whose writes the operating system refuses (a full or read-only tmpfs): one clear
@@ -46,7 +46,8 @@ final class FailedFileTests: HDF5KitTestCase {
 
         // Every later operation throws that error without reaching HDF5 (which could crash).
         let attempts: [() throws -> Void] = [
-            { try theta.append(rows: [1, 2, 3, 4]) }, { _ = try theta.readDoubles() }, { _ = try theta.attributeNames() },
+            { try theta.append(rows: [1, 2, 3, 4]) }, { _ = try theta.readDoubles() },
+            { _ = try theta.attributeNames() },
             { try file.root.setAttribute("a", .int64(1)) }, { _ = try file.root.createGroup("g") },
             { _ = try file.root.dataset("theta") }, { _ = try file.root.memberNames() }, { try file.flush() },
             { try file.close() }, { try file.close() },

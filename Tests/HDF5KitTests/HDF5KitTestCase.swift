@@ -21,7 +21,9 @@ class HDF5KitTestCase: XCTestCase {
 
     /// Asserts that `body` throws an `HDF5Error` with a non-empty message and returns it.
     @discardableResult
-    func assertHDF5Error<T>(_ body: @autoclosure () throws -> T, file: StaticString = #filePath, line: UInt = #line) -> HDF5Error? {
+    func assertHDF5Error<T>(_ body: @autoclosure () throws -> T, file: StaticString = #filePath, line: UInt = #line)
+        -> HDF5Error?
+    {
         do {
             _ = try body()
             XCTFail("expected an HDF5Error", file: file, line: line)

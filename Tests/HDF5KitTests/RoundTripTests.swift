@@ -15,7 +15,9 @@ final class RoundTripTests: HDF5KitTestCase {
         try file.close()
 
         let reopened = try HDF5File.open(path("d.h5"))
-        let expectations: [(String, [Int])] = [("vector", [6]), ("matrix", [2, 3]), ("column", [6, 1]), ("chunked", [3, 2])]
+        let expectations: [(String, [Int])] = [
+            ("vector", [6]), ("matrix", [2, 3]), ("column", [6, 1]), ("chunked", [3, 2]),
+        ]
         for (name, shape) in expectations {
             let dataset = try reopened.root.dataset(name)
             XCTAssertEqual(dataset.shape, shape, name)
@@ -47,7 +49,7 @@ final class RoundTripTests: HDF5KitTestCase {
 
     func testByteDatasetsRoundTripAndH5pyReadsThem() throws {
         var generator = SystemRandomNumberGenerator()
-        let large = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }   // chunked + deflated
+        let large = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }  // chunked + deflated
         let small: [UInt8] = [0, 255, 0x89, 0x50, 0x4E, 0x47, 0]
         let file = try HDF5File.create(path("b.h5"))
         try file.root.createDataset("large", bytes: large)
@@ -63,7 +65,12 @@ final class RoundTripTests: HDF5KitTestCase {
         guard let python, try run(python, ["-c", "import h5py"]).status == 0 else {
             throw XCTSkip("\(projectPython) with h5py is not available (scripts/setup-debian.sh)")
         }
-        let check = try run(python, ["-c", "import h5py, sys; d = h5py.File(sys.argv[1])['small']; print(d.dtype, [int(b) for b in d[()]])", path("b.h5")])
+        let check = try run(
+            python,
+            [
+                "-c", "import h5py, sys; d = h5py.File(sys.argv[1])['small']; print(d.dtype, [int(b) for b in d[()]])",
+                path("b.h5"),
+            ])
         XCTAssertEqual(check.output, "uint8 [0, 255, 137, 80, 78, 71, 0]\n")
     }
 
@@ -102,7 +109,9 @@ final class RoundTripTests: HDF5KitTestCase {
         try file.close()
 
         let reopened = try HDF5File.open(path("a.h5"))
-        let holders: [HDF5AttributeHolder] = [reopened.root, try reopened.root.group("run"), try reopened.root.dataset("run/x")]
+        let holders: [HDF5AttributeHolder] = [
+            reopened.root, try reopened.root.group("run"), try reopened.root.dataset("run/x"),
+        ]
         for holder in holders {
             XCTAssertEqual(try holder.attributeNames(), attributes.keys.sorted())
             for (name, value) in attributes {
@@ -169,7 +178,8 @@ final class RoundTripTests: HDF5KitTestCase {
         let dataset = try root.dataset("values")
         XCTAssertEqual(dataset.shape, [rows, columns])
         XCTAssertEqual(try dataset.readDoubles(), values)
-        XCTAssertEqual(try dataset.readDoubleRows(4_321..<15_000), Array(values[(4_321 * columns)..<(15_000 * columns)]))
+        XCTAssertEqual(
+            try dataset.readDoubleRows(4_321..<15_000), Array(values[(4_321 * columns)..<(15_000 * columns)]))
         XCTAssertEqual(try dataset.readDoubleRows(rows - 1..<rows), Array(values.suffix(columns)))
         XCTAssertEqual(try dataset.readDoubleRows(7..<7), [])
         XCTAssertEqual(try root.dataset("counters").readInt64Rows(100..<103), Array(counters[300..<309]))
@@ -225,6 +235,7 @@ final class RoundTripTests: HDF5KitTestCase {
     }
 
     func testLibraryVersion() {
-        XCTAssertNotNil(HDF5File.libraryVersion.range(of: #"^1\.\d+\.\d+$"#, options: .regularExpression), HDF5File.libraryVersion)
+        XCTAssertNotNil(
+            HDF5File.libraryVersion.range(of: #"^1\.\d+\.\d+$"#, options: .regularExpression), HDF5File.libraryVersion)
     }
 }

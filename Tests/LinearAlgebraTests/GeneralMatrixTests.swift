@@ -1,5 +1,5 @@
-import XCTest
 import LinearAlgebra
+import XCTest
 
 final class GeneralMatrixTests: XCTestCase {
     func testRotationScalingHasConjugatePairOnItsCircle() throws {
@@ -15,7 +15,7 @@ final class GeneralMatrixTests: XCTestCase {
     /// The companion matrix of Π(z − z_i) has exactly the roots z_i as eigenvalues.
     func testCompanionMatrixGivesThePolynomialsRoots() throws {
         let roots = [3.0, 2.0, 1.0, -0.5]
-        var coefficients = [1.0]   // highest degree first
+        var coefficients = [1.0]  // highest degree first
         for z in roots {
             var next = coefficients + [0]
             for i in 1..<next.count { next[i] -= z * coefficients[i - 1] }
@@ -26,7 +26,7 @@ final class GeneralMatrixTests: XCTestCase {
         for j in 0..<n { a[j] = -coefficients[j + 1] }
         for i in 1..<n { a[i * n + i - 1] = 1 }
         let mu = try GeneralMatrix.eigenvalues(a, dimension: n)
-        XCTAssertEqual(mu.map(\.re).sorted(), roots.sorted(), accuracy: 1e-12)
+        assertClose(mu.map(\.re).sorted(), roots.sorted(), accuracy: 1e-12)
         XCTAssertEqual(mu.map { abs($0.im) }.max()!, 0, accuracy: 1e-12)
         XCTAssertEqual(try GeneralMatrix.spectralRadius(a, dimension: n), 3, accuracy: 1e-12)
     }
@@ -40,8 +40,10 @@ final class GeneralMatrixTests: XCTestCase {
         }
         let x = [1.5, -2.0, 0.25, 3.0, -0.75]
         let b = Dense.multiply(a, rows: n, x)
-        XCTAssertEqual(try GeneralMatrix.solve(a, dimension: n, b), x, accuracy: 1e-14)
-        XCTAssertEqual(GeneralMatrix.multiply(a, [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1], dimension: n), a)
+        assertClose(try GeneralMatrix.solve(a, dimension: n, b), x, accuracy: 1e-14)
+        XCTAssertEqual(
+            GeneralMatrix.multiply(
+                a, [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1], dimension: n), a)
     }
 
     func testSingularAndBadInputThrow() {
@@ -57,7 +59,9 @@ final class GeneralMatrixTests: XCTestCase {
     }
 }
 
-private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+private func assertClose(
+    _ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }

@@ -1,5 +1,5 @@
-import XCTest
 import LinearAlgebra
+import XCTest
 
 final class SymmetricEigenTests: XCTestCase {
     /// Max-norm of the residual `A u − λ u` over all pairs, and of `UᵀU − I`.

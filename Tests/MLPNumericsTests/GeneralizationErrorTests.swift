@@ -1,5 +1,5 @@
-import XCTest
 import MLPNumerics
+import XCTest
 
 final class GeneralizationErrorTests: XCTestCase {
     /// A random network with `|w_i| ≤ wMax` (the first one exactly ±wMax) and `|v_i| ≤ vMax`.
@@ -10,11 +10,14 @@ final class GeneralizationErrorTests: XCTestCase {
         return Network(w: w, v: v)
     }
 
-    private func assertMatchesReference(_ student: Network, teacher: Network = .paperTeacher,
-                                        file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertMatchesReference(
+        _ student: Network, teacher: Network = .paperTeacher,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let value = GeneralizationError.value(student, teacher: teacher)
         let reference = try TanhSinhReference.generalizationError(student, teacher: teacher)
-        XCTAssertEqual(value, reference, accuracy: 1e-12, "student \(student), teacher \(teacher)", file: file, line: line)
+        XCTAssertEqual(
+            value, reference, accuracy: 1e-12, "student \(student), teacher \(teacher)", file: file, line: line)
     }
 
     func testGaussLegendreRuleIsExactForPolynomials() {
@@ -76,8 +79,9 @@ final class GeneralizationErrorTests: XCTestCase {
         }
         // Zero output weights make the student vanish as well.
         let disconnected = Network(w: [0.7, -8], v: [0, 0])
-        XCTAssertEqual(GeneralizationError.value(disconnected, teacher: .paperTeacher),
-                       GeneralizationError.value(Network(w: [0], v: [0]), teacher: .paperTeacher), accuracy: 1e-14)
+        XCTAssertEqual(
+            GeneralizationError.value(disconnected, teacher: .paperTeacher),
+            GeneralizationError.value(Network(w: [0], v: [0]), teacher: .paperTeacher), accuracy: 1e-14)
     }
 
     func testScaledOutputWeightsGiveEpsilonSquaredTimesSecondMoment() {
@@ -88,8 +92,9 @@ final class GeneralizationErrorTests: XCTestCase {
             for epsilon in [1e-4, 1e-2, 0.3] {
                 let student = Network(w: teacher.w, v: teacher.v.map { $0 * (1 + epsilon) })
                 let value = GeneralizationError.value(student, teacher: teacher)
-                XCTAssertEqual(value, epsilon * epsilon * secondMoment, accuracy: 1e-13 * secondMoment,
-                               "m = \(m), ε = \(epsilon)")
+                XCTAssertEqual(
+                    value, epsilon * epsilon * secondMoment, accuracy: 1e-13 * secondMoment,
+                    "m = \(m), ε = \(epsilon)")
             }
         }
     }
@@ -99,8 +104,9 @@ final class GeneralizationErrorTests: XCTestCase {
         let student = randomNetwork(width: 3, wMax: 3, vMax: 3, &rng)
         let value = GeneralizationError.value(student, teacher: .paperTeacher)
         for g in Symmetry.elements(width: 3) {
-            XCTAssertEqual(GeneralizationError.value(g.apply(student), teacher: .paperTeacher), value,
-                           accuracy: 1e-14 * value)
+            XCTAssertEqual(
+                GeneralizationError.value(g.apply(student), teacher: .paperTeacher), value,
+                accuracy: 1e-14 * value)
         }
     }
 }

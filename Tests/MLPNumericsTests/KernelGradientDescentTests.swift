@@ -1,9 +1,10 @@
-import XCTest
 import MLPNumerics
+import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// The fused kernel against the straightforward loop `θ ← θ − η TrainingError.gradient(θ)`.
@@ -20,11 +21,15 @@ final class KernelGradientDescentTests: XCTestCase {
 
     /// The reference loop; returns θ_T, or the first time t at which `E_tr(θ_t)` or `θ_t` is not
     /// finite.
-    static func referenceRun(_ start: Network, _ data: TrainingSet, eta: Double, steps: Int,
-                             checkLoss: Bool = false) -> (Network, Int?) {
+    static func referenceRun(
+        _ start: Network, _ data: TrainingSet, eta: Double, steps: Int,
+        checkLoss: Bool = false
+    ) -> (Network, Int?) {
         var theta = start.flat
         for s in 1...steps {
-            if checkLoss && !TrainingError.value(Network(flat: theta), on: data).isFinite { return (Network(flat: theta), s - 1) }
+            if checkLoss && !TrainingError.value(Network(flat: theta), on: data).isFinite {
+                return (Network(flat: theta), s - 1)
+            }
             let g = TrainingError.gradient(Network(flat: theta), on: data)
             theta = zip(theta, g).map { $0 - eta * $1 }
             if theta.contains(where: { !$0.isFinite }) { return (Network(flat: theta), s) }
@@ -55,7 +60,8 @@ final class KernelGradientDescentTests: XCTestCase {
         let data = Self.teacherData(n: 37, seed: 3)  // 37: padding of 3 lanes is exercised
         var rng = PortableRandom(seed: 11)
         for m in [1, 3, 4] {
-            let start = Network(w: (0..<m).map { _ in rng.nextNormal() }, v: (0..<m).map { _ in 0.5 * rng.nextNormal() })
+            let start = Network(
+                w: (0..<m).map { _ in rng.nextNormal() }, v: (0..<m).map { _ in 0.5 * rng.nextNormal() })
             let kernel = GradientDescentKernel(data: data, width: m, learningRate: 0.05)
             var theta = start
             XCTAssertEqual(kernel.run(&theta, steps: 3000), .completed)
@@ -107,7 +113,7 @@ final class KernelGradientDescentTests: XCTestCase {
             var kernel = GradientDescentKernel(data: data, width: 2, learningRate: eta)
             kernel.checkInterval = interval
             var theta = Self.paperStart
-            guard case let .diverged(failure) = kernel.run(&theta, steps: 5000) else {
+            guard case .diverged(let failure) = kernel.run(&theta, steps: 5000) else {
                 return XCTFail("kernel did not report the divergence")
             }
             XCTAssertEqual(failure.step, referenceStep)
@@ -120,11 +126,10 @@ final class KernelGradientDescentTests: XCTestCase {
     func testNonFiniteStartIsStepZero() {
         let kernel = GradientDescentKernel(data: Self.teacherData(n: 8), width: 2, learningRate: 0.01)
         var theta = Network(w: [0.1, .nan], v: [0.2, 0.3])
-        guard case let .diverged(failure) = kernel.run(&theta, steps: 10) else { return XCTFail("not reported") }
+        guard case .diverged(let failure) = kernel.run(&theta, steps: 10) else { return XCTFail("not reported") }
         XCTAssertEqual(failure.step, 0)
         XCTAssertEqual(failure.quantity, .parameter(component: 1, width: 2))
         XCTAssertTrue(failure.value.isNaN)
         XCTAssertEqual(failure.description, "training diverged at step 0: parameter w[1] is NaN")
     }
 }
-

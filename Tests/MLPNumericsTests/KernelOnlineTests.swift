@@ -1,9 +1,10 @@
-import XCTest
 import MLPNumerics
+import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Online gradient descent against a straightforward per-sample loop with the same order.
@@ -50,7 +51,7 @@ final class KernelOnlineTests: XCTestCase {
         let data = KernelGradientDescentTests.teacherData(n: 20, seed: 8)
         var sgd = OnlineGradientDescent(data: data, learningRate: 1e3, seed: 1)
         var theta = KernelGradientDescentTests.paperStart
-        guard case let .diverged(failure) = sgd.run(&theta, steps: 100_000) else { return XCTFail("should diverge") }
+        guard case .diverged(let failure) = sgd.run(&theta, steps: 100_000) else { return XCTFail("should diverge") }
         XCTAssertGreaterThan(failure.step, 0)
         XCTAssertTrue(theta.flat.allSatisfy(\.isFinite))
     }

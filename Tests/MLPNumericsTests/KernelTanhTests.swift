@@ -1,9 +1,10 @@
-import XCTest
 import MLPNumerics
+import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// `simdTanh` against an extended-precision reference (`tanh` on Float80 where available) and
@@ -26,12 +27,12 @@ final class KernelTanhTests: XCTestCase {
                 let x = inputs[i + j]
                 let libm = tanh(x)
                 #if arch(x86_64) && !os(Windows)
-                let exact = tanh(Float80(x))
-                let reference = Double(exact)
-                let errTrue = Double(abs(Float80(out[j]) - exact))
+                    let exact = tanh(Float80(x))
+                    let reference = Double(exact)
+                    let errTrue = Double(abs(Float80(out[j]) - exact))
                 #else
-                let reference = libm
-                let errTrue = abs(out[j] - libm)
+                    let reference = libm
+                    let errTrue = abs(out[j] - libm)
                 #endif
                 let unit = reference == 0 ? Double.leastNonzeroMagnitude : abs(reference).nextDown.ulp
                 errors.sumOfSquares += (errTrue / unit) * (errTrue / unit)
@@ -88,8 +89,10 @@ final class KernelTanhTests: XCTestCase {
     func testGridWithinMeasuredUlpBounds() {
         let inputs = grid()
         let e = ulpErrors(inputs)
-        print("simdTanh over \(inputs.count) inputs: max error \(e.maxVsTrue) ulp vs Float80 tanh (at x = \(e.worstInput)), "
-              + "rms \(e.rmsVsTrue) ulp; max \(e.maxVsLibm) ulp vs libm tanh")
+        print(
+            "simdTanh over \(inputs.count) inputs: max error \(e.maxVsTrue) ulp vs Float80 tanh (at x = "
+                + "\(e.worstInput)), "
+                + "rms \(e.rmsVsTrue) ulp; max \(e.maxVsLibm) ulp vs libm tanh")
         XCTAssertLessThanOrEqual(e.maxVsTrue, 2.85)
         XCTAssertLessThanOrEqual(e.rmsVsTrue, 0.46)
         XCTAssertLessThanOrEqual(e.maxVsLibm, 3.0)

@@ -1,7 +1,7 @@
-import XCTest
 import Foundation
 import MLPNumerics
 import TestSupport
+import XCTest
 
 /// Gradient descent on the authors' dataset reproduces the plateau and the early-stopping minimum.
 final class PaperDataTests: XCTestCase {
@@ -68,6 +68,8 @@ final class PaperDataTests: XCTestCase {
         let cleanError = TrainingError.value(thetaClean, on: clean)
         XCTAssertGreaterThan(noisyError, 0.04, "D_σ's E_tr cannot fall below the noise")
         XCTAssertLessThan(cleanError, 1e-4, "D_0's E_tr keeps falling")
-        XCTAssertEqual(GeneralizationError.value(thetaClean, teacher: .paperTeacher), cleanError, accuracy: 5e-5, "on D_0, E_tr ≈ E_gen")
+        XCTAssertEqual(
+            GeneralizationError.value(thetaClean, teacher: .paperTeacher), cleanError, accuracy: 5e-5,
+            "on D_0, E_tr ≈ E_gen")
     }
 }

@@ -1,5 +1,5 @@
-import XCTest
 import MLPNumerics
+import XCTest
 
 final class SingularSetTests: XCTestCase {
     private func euclidean(_ a: Network, _ b: Network) -> Double {
@@ -13,7 +13,8 @@ final class SingularSetTests: XCTestCase {
         XCTAssertEqual(projection.nearest.w[0], 1.05, accuracy: 1e-15)
         XCTAssertEqual(projection.nearest.w[1], -1.05, accuracy: 1e-15)
         XCTAssertEqual(Regions.singularSet(Network(w: [0.5, 2], v: [-0.2, 1])).component, .outputWeightZero(0))
-        XCTAssertEqual(Regions.singularSet(Network(w: [0.5, 2, 2.01], v: [3, 1, 1])).component, .inputWeightsEqual(1, 2))
+        XCTAssertEqual(
+            Regions.singularSet(Network(w: [0.5, 2, 2.01], v: [3, 1, 1])).component, .inputWeightsEqual(1, 2))
     }
 
     func testProjectionLiesOnTheComponentAtTheReportedDistance() {
@@ -25,10 +26,10 @@ final class SingularSetTests: XCTestCase {
                 let p = projection.nearest
                 XCTAssertEqual(euclidean(net, p), projection.distance, accuracy: 1e-14)
                 switch projection.component {
-                case let .inputWeightZero(i): XCTAssertEqual(p.w[i], 0)
-                case let .outputWeightZero(i): XCTAssertEqual(p.v[i], 0)
-                case let .inputWeightsEqual(i, j): XCTAssertEqual(p.w[i], p.w[j])
-                case let .inputWeightsOpposite(i, j): XCTAssertEqual(p.w[i], -p.w[j])
+                case .inputWeightZero(let i): XCTAssertEqual(p.w[i], 0)
+                case .outputWeightZero(let i): XCTAssertEqual(p.v[i], 0)
+                case .inputWeightsEqual(let i, let j): XCTAssertEqual(p.w[i], p.w[j])
+                case .inputWeightsOpposite(let i, let j): XCTAssertEqual(p.w[i], -p.w[j])
                 }
                 // No sampled point of S is closer: perturb θ onto every component along random lines.
                 for _ in 0..<10 {
@@ -68,7 +69,9 @@ final class OptimalRegionTests: XCTestCase {
     }
 
     private func assertRealizesTeacher(_ net: Network, file: StaticString = #filePath, line: UInt = #line) {
-        for x in probes { XCTAssertEqual(net(x), teacher(x), accuracy: 1e-12, "\(net) at x = \(x)", file: file, line: line) }
+        for x in probes {
+            XCTAssertEqual(net(x), teacher(x), accuracy: 1e-12, "\(net) at x = \(x)", file: file, line: line)
+        }
     }
 
     /// A random point of M: a random partition into a teacher block, silent neurons and cancelling blocks.
@@ -112,7 +115,7 @@ final class OptimalRegionTests: XCTestCase {
             Network(w: [1, -0.37], v: [2, 0]),
             Network(w: [1, 0], v: [2, -4.2]),
             Network(w: [-1, 1], v: [-0.5, 1.5]),
-            Network(w: [1, 0.8, -0.8], v: [2, 0.3, 0.3]),   // a cancelling pair, m = 3
+            Network(w: [1, 0.8, -0.8], v: [2, 0.3, 0.3]),  // a cancelling pair, m = 3
         ]
         for net in examples {
             assertRealizesTeacher(net)
@@ -136,20 +139,24 @@ final class OptimalRegionTests: XCTestCase {
         var rng = PortableRandom(seed: 42)
         for m in 1...4 {
             for _ in 0..<15 {
-                let net = Network(w: (0..<m).map { _ in 1.5 * rng.nextNormal() },
-                                  v: (0..<m).map { _ in 1.5 * rng.nextNormal() })
+                let net = Network(
+                    w: (0..<m).map { _ in 1.5 * rng.nextNormal() },
+                    v: (0..<m).map { _ in 1.5 * rng.nextNormal() })
                 let projection = Regions.optimalRegion(net, teacher: teacher)
                 assertRealizesTeacher(projection.nearest)
                 XCTAssertEqual(euclidean(net, projection.nearest), projection.distance, accuracy: 1e-13)
-                XCTAssertEqual(projection.blocks.filter { if case .teacher = $0 { return true } else { return false } }.count, 1)
+                XCTAssertEqual(
+                    projection.blocks.filter { if case .teacher = $0 { return true } else { return false } }.count, 1)
                 for _ in 0..<300 {
                     let sample = randomPointOfM(width: m, &rng)
                     XCTAssertLessThanOrEqual(projection.distance, euclidean(net, sample) + 1e-13)
                 }
                 // Points of M near the projection, moved within its own piece, are no closer either.
                 let perturbed = Regions.optimalRegion(
-                    Network(w: projection.nearest.w.map { $0 + 0.05 * rng.nextNormal() },
-                            v: projection.nearest.v.map { $0 + 0.05 * rng.nextNormal() }), teacher: teacher).nearest
+                    Network(
+                        w: projection.nearest.w.map { $0 + 0.05 * rng.nextNormal() },
+                        v: projection.nearest.v.map { $0 + 0.05 * rng.nextNormal() }), teacher: teacher
+                ).nearest
                 XCTAssertLessThanOrEqual(projection.distance, euclidean(net, perturbed) + 1e-13)
             }
         }
@@ -161,14 +168,16 @@ final class OptimalRegionTests: XCTestCase {
         var rng = PortableRandom(seed: 43)
         let (ws, vs) = (teacher.w[0], teacher.v[0])
         for _ in 0..<100 {
-            let net = Network(w: [2 * rng.nextNormal(), 2 * rng.nextNormal()], v: [2 * rng.nextNormal(), 2 * rng.nextNormal()])
+            let net = Network(
+                w: [2 * rng.nextNormal(), 2 * rng.nextNormal()], v: [2 * rng.nextNormal(), 2 * rng.nextNormal()])
             let (w, v) = (net.w, net.v)
             var candidates: [Double] = []
             for s1 in [-1.0, 1.0] {
                 for s2 in [-1.0, 1.0] {
                     // Both neurons in the teacher block.
                     let r = s1 * v[0] + s2 * v[1] - vs
-                    candidates.append((w[0] - s1 * ws) * (w[0] - s1 * ws) + (w[1] - s2 * ws) * (w[1] - s2 * ws) + r * r / 2)
+                    candidates.append(
+                        (w[0] - s1 * ws) * (w[0] - s1 * ws) + (w[1] - s2 * ws) * (w[1] - s2 * ws) + r * r / 2)
                 }
                 for (i, j) in [(0, 1), (1, 0)] {
                     // Neuron i alone reproduces the teacher; neuron j is silent or disconnected.
@@ -176,8 +185,9 @@ final class OptimalRegionTests: XCTestCase {
                     candidates.append(teacherPart + min(w[j] * w[j], v[j] * v[j]))
                 }
             }
-            XCTAssertEqual(Regions.optimalRegion(net, teacher: teacher).distance,
-                           candidates.min()!.squareRoot(), accuracy: 1e-14)
+            XCTAssertEqual(
+                Regions.optimalRegion(net, teacher: teacher).distance,
+                candidates.min()!.squareRoot(), accuracy: 1e-14)
         }
     }
 

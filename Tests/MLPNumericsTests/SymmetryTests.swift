@@ -1,5 +1,5 @@
-import XCTest
 import MLPNumerics
+import XCTest
 
 final class SymmetryTests: XCTestCase {
     private func randomNetwork(width m: Int, _ rng: inout PortableRandom) -> Network {
@@ -40,7 +40,7 @@ final class SymmetryTests: XCTestCase {
         for m in 1...4 {
             for _ in 0..<5 {
                 var net = randomNetwork(width: m, &rng)
-                if m >= 2 { net.w[1] = 0 }   // exercise the w_i = 0 rule
+                if m >= 2 { net.w[1] = 0 }  // exercise the w_i = 0 rule
                 let canonical = Symmetry.canonical(net)
                 XCTAssertTrue(canonical.w.allSatisfy { $0 >= 0 })
                 XCTAssertEqual(canonical.w, canonical.w.sorted())
@@ -91,8 +91,9 @@ final class SymmetryTests: XCTestCase {
                 let a = randomNetwork(width: m, &rng)
                 let b = randomNetwork(width: m, &rng)
                 let c = randomNetwork(width: m, &rng)
-                XCTAssertLessThanOrEqual(Symmetry.distance(a, c),
-                                         Symmetry.distance(a, b) + Symmetry.distance(b, c) + 1e-14)
+                XCTAssertLessThanOrEqual(
+                    Symmetry.distance(a, c),
+                    Symmetry.distance(a, b) + Symmetry.distance(b, c) + 1e-14)
             }
         }
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import MLPNumerics
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// A test-only reference for Gaussian expectations, by an algorithm unrelated to the production
 /// Gauss–Legendre panels: tanh-sinh (double-exponential) quadrature with step halving until two

@@ -1,5 +1,5 @@
-import XCTest
 import MLPNumerics
+import XCTest
 
 final class TrainingErrorTests: XCTestCase {
     /// n = 100 inputs x ~ N(0, 1) with labels 2 tanh(x) + 0.2 ε.

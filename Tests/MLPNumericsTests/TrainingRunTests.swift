@@ -1,5 +1,5 @@
-import XCTest
 import MLPNumerics
+import XCTest
 
 /// The log grid, the recorder's bookkeeping, divergence reporting and the progress output.
 final class TrainingRunTests: XCTestCase {
@@ -24,7 +24,9 @@ final class TrainingRunTests: XCTestCase {
         run.rowsPerChunk = 7
         run.maxSegment = 64
         var chunks: [TrajectoryChunk] = []
-        let record = try run.run(from: KernelGradientDescentTests.paperStart, extras: { [$0.w[0] * 2] }) { chunks.append($0) }
+        let record = try run.run(from: KernelGradientDescentTests.paperStart, extras: { [$0.w[0] * 2] }) {
+            chunks.append($0)
+        }
 
         // Rows at t = 0, 10, …, 1000: 101 rows in chunks of 7 with consecutive first steps.
         XCTAssertEqual(record.trajectoryRowCount, 101)
@@ -72,8 +74,9 @@ final class TrainingRunTests: XCTestCase {
     func testDivergenceIsThrownWithTheKernelsStep() {
         let kernel = GradientDescentKernel(data: data, width: 2, learningRate: 60)
         var theta = KernelGradientDescentTests.paperStart
-        guard case let .diverged(expected) = kernel.run(&theta, steps: 5000) else { return XCTFail("should diverge") }
-        let run = TrainingRun(kernel: kernel, steps: 5000, recordEvery: 3, logTimes: LogTimeGrid(steps: 5000, pointsPerDecade: 4).times)
+        guard case .diverged(let expected) = kernel.run(&theta, steps: 5000) else { return XCTFail("should diverge") }
+        let run = TrainingRun(
+            kernel: kernel, steps: 5000, recordEvery: 3, logTimes: LogTimeGrid(steps: 5000, pointsPerDecade: 4).times)
         XCTAssertThrowsError(try run.run(from: KernelGradientDescentTests.paperStart)) { error in
             guard let failure = error as? TrainingDiverged else { return XCTFail("wrong error \(error)") }
             XCTAssertEqual(failure.step, expected.step)

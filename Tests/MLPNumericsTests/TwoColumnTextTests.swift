@@ -15,19 +15,26 @@ final class TwoColumnTextTests: XCTestCase {
         }
     }
 
-    private func assertRejected(_ text: String, line expectedLine: Int, mentioning fragment: String,
-                                file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejected(
+        _ text: String, line expectedLine: Int, mentioning fragment: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try TwoColumnText.parse(text), file: file, line: line) { error in
-            guard let error = error as? TwoColumnText.ParseError else { return XCTFail("\(error)", file: file, line: line) }
+            guard let error = error as? TwoColumnText.ParseError else {
+                return XCTFail("\(error)", file: file, line: line)
+            }
             XCTAssertEqual(error.line, expectedLine, error.description, file: file, line: line)
             XCTAssertTrue(error.description.contains(fragment), error.description, file: file, line: line)
-            if expectedLine > 0 { XCTAssertTrue(error.description.hasPrefix("line \(expectedLine): "), error.description, file: file, line: line) }
+            if expectedLine > 0 {
+                XCTAssertTrue(
+                    error.description.hasPrefix("line \(expectedLine): "), error.description, file: file, line: line)
+            }
         }
     }
 
     func testUnixLineEndings() {
         assertParses("0.5 1\n-1.25 2e-3\n3 -4.5\n")
-        assertParses("0.5 1\n-1.25 2e-3\n3 -4.5")   // no final newline
+        assertParses("0.5 1\n-1.25 2e-3\n3 -4.5")  // no final newline
     }
 
     func testWindowsLineEndings() {
@@ -58,7 +65,8 @@ final class TwoColumnTextTests: XCTestCase {
 
     func testBadLineIsNamedByItsNumber() {
         // Line numbers count CRLF as one line break and include blank and comment lines.
-        assertRejected("0.5 1\r\n# comment\r\n\r\n1 2 3\r\n", line: 4, mentioning: "expected 2 columns 'x y', found 3: 1 2 3")
+        assertRejected(
+            "0.5 1\r\n# comment\r\n\r\n1 2 3\r\n", line: 4, mentioning: "expected 2 columns 'x y', found 3: 1 2 3")
         assertRejected("0.5 1\n2 abc\n", line: 2, mentioning: "'abc' is not a number")
         assertRejected("0.5 1\r2 inf\r", line: 2, mentioning: "non-finite value 'inf'")
         assertRejected("0.5\n1 2\n", line: 1, mentioning: "found 1")

@@ -31,8 +31,10 @@ final class ProgressReporterTests: XCTestCase {
         let file = makeTemporaryDirectory().appendingPathComponent("node.progress")
         let progress = ProgressReporter(label: "p", total: 200, style: .quiet, file: file.path)
         progress.update(50)
-        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isWhitespace), ["50", "200"])
+        XCTAssertEqual(
+            try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isWhitespace), ["50", "200"])
         progress.finish()
-        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isWhitespace), ["200", "200"])
+        XCTAssertEqual(
+            try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isWhitespace), ["200", "200"])
     }
 }

@@ -22,8 +22,9 @@ final class ArtifactIntegrityTests: XCTestCase {
     /// Writes a small committed artifact whose `config` attribute holds `marker`.
     private func makeArtifact(_ name: String = "k.h5") throws -> URL {
         let url = directory.appendingPathComponent(name)
-        let provenance = Provenance(stage: "test", instance: "", key: "k", config: .object(["note": .string(marker)]),
-                                    inputs: .object([:]), codeIdentity: "c", gitCommit: "g")
+        let provenance = Provenance(
+            stage: "test", instance: "", key: "k", config: .object(["note": .string(marker)]),
+            inputs: .object([:]), codeIdentity: "c", gitCommit: "g")
         let writer = try ArtifactWriter(finalURL: url, provenance: provenance)
         try writer.root.createDataset("x", doubles: [1, 2, 3])
         try writer.commit()
@@ -41,7 +42,8 @@ final class ArtifactIntegrityTests: XCTestCase {
         let record = try String(contentsOf: FileHashRecord.url(for: url), encoding: .utf8)
         XCTAssertEqual(record, "\(try Hashing.sha256(fileAt: url))  k.h5\n")
         XCTAssertEqual(try FileHashRecord.read(for: url), try Hashing.sha256(fileAt: url))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["k.h5", "k.h5.sha256"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["k.h5", "k.h5.sha256"])
         XCTAssertEqual(ArtifactIntegrity.problems(artifact: url), [])
     }
 
@@ -98,8 +100,11 @@ final class ArtifactIntegrityTests: XCTestCase {
 
     func testWriterRefusesEarlyWhenTheStoreLacksTheExpectedSpaceAndLeavesNothing() throws {
         let url = directory.appendingPathComponent("big.h5")
-        let provenance = Provenance(stage: "t", instance: "", key: "big", config: .object([:]), inputs: .object([:]), codeIdentity: "c", gitCommit: "g")
-        XCTAssertThrowsError(try ArtifactWriter(finalURL: url, provenance: provenance, expectedBytes: 1 << 60)) { error in
+        let provenance = Provenance(
+            stage: "t", instance: "", key: "big", config: .object([:]), inputs: .object([:]), codeIdentity: "c",
+            gitCommit: "g")
+        XCTAssertThrowsError(try ArtifactWriter(finalURL: url, provenance: provenance, expectedBytes: 1 << 60)) {
+            error in
             let text = "\(error)"
             XCTAssertTrue(text.hasPrefix("cannot write \(directory.path)/.big.h5.tmp-"), text)
             XCTAssertTrue(text.contains(": No space left on device (needs about "), text)
@@ -115,7 +120,9 @@ final class ArtifactIntegrityTests: XCTestCase {
     func testAbandonedWriterLeavesNoTemporaryFile() throws {
         let url = directory.appendingPathComponent("gone.h5")
         do {
-            let provenance = Provenance(stage: "t", instance: "", key: "gone", config: .object([:]), inputs: .object([:]), codeIdentity: "c", gitCommit: "g")
+            let provenance = Provenance(
+                stage: "t", instance: "", key: "gone", config: .object([:]), inputs: .object([:]), codeIdentity: "c",
+                gitCommit: "g")
             let writer = try ArtifactWriter(finalURL: url, provenance: provenance)
             try writer.root.createDataset("x", doubles: [1])
         }

@@ -52,11 +52,10 @@ final class FileLockTests: XCTestCase {
 
     func testALockHeldByADeadProcessIsFree() throws {
         // A child takes the lock and is killed with it held: the kernel releases it.
-        let script = "import fcntl, os, signal, struct, sys\n" +
-            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n" +
-            "fcntl.fcntl(fd, 38, struct.pack('hhqqi', fcntl.F_WRLCK, 0, 0, 0, 0))\n" +
-            "print('held', flush=True)\n" +
-            "os.kill(os.getpid(), signal.SIGKILL)\n"
+        let script =
+            "import fcntl, os, signal, struct, sys\n" + "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            + "fcntl.fcntl(fd, 38, struct.pack('hhqqi', fcntl.F_WRLCK, 0, 0, 0, 0))\n" + "print('held', flush=True)\n"
+            + "os.kill(os.getpid(), signal.SIGKILL)\n"
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let result = try runTool([projectPython, "-c", script, url.path])
         XCTAssertEqual(result.stdout, "held\n", result.stderr)

@@ -29,7 +29,8 @@ final class SchedulerTests: XCTestCase {
     }
 
     private func node(_ name: String, _ inputs: [String] = []) -> Scheduler.Node {
-        Scheduler.Node(id: NodeID(stage: name), inputs: Dictionary(uniqueKeysWithValues: inputs.map { ($0, NodeID(stage: $0)) }))
+        Scheduler.Node(
+            id: NodeID(stage: name), inputs: Dictionary(uniqueKeysWithValues: inputs.map { ($0, NodeID(stage: $0)) }))
     }
 
     /// Runs the scheduler to the end: requests are answered at once, then one job ends or one lock
@@ -78,7 +79,9 @@ final class SchedulerTests: XCTestCase {
                 if world.failing.contains(id) {
                     scheduler.finished(id, contentHash: nil)
                 } else {
-                    let hash = world.reproduces[id] ?? "\(id)-" + inputsOf[id]!.sorted { $0.key < $1.key }.map(\.value).joined(separator: "+")
+                    let hash =
+                        world.reproduces[id] ?? "\(id)-"
+                        + inputsOf[id]!.sorted { $0.key < $1.key }.map(\.value).joined(separator: "+")
                     world.made[id] = (inputsOf[id]!, hash)
                     scheduler.finished(id, contentHash: hash)
                 }

@@ -20,12 +20,13 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testSchemaFillsDefaultsSoOmittedEqualsExplicit() throws {
-        let schema = try parse("""
-        {"type": "object", "additionalProperties": false, "properties": {
-          "train": {"type": "object", "default": {}, "additionalProperties": false, "properties": {
-            "eta": {"type": "number", "exclusiveMinimum": 0, "default": 0.01},
-            "steps": {"type": "integer", "minimum": 1, "default": 3000000}}}}}
-        """)
+        let schema = try parse(
+            """
+            {"type": "object", "additionalProperties": false, "properties": {
+              "train": {"type": "object", "default": {}, "additionalProperties": false, "properties": {
+                "eta": {"type": "number", "exclusiveMinimum": 0, "default": 0.01},
+                "steps": {"type": "integer", "minimum": 1, "default": 3000000}}}}}
+            """)
         let validator = SchemaValidator(schema: schema)
         let omitted = try validator.validate(try parse("{}"))
         let explicit = try validator.validate(try parse(#"{"train": {"eta": 0.01, "steps": 3000000}}"#))
@@ -42,9 +43,11 @@ final class SchemaValidatorTests: XCTestCase {
     func testConfigDifferencesNameEveryChangedKey() throws {
         let old = try parse(#"{"eta": 0.01, "init": {"w": [1, 2]}, "gone": 1}"#)
         let new = try parse(#"{"eta": 0.02, "init": {"w": [1, 3]}, "added": true}"#)
-        XCTAssertEqual(configDifferences(old, new), [
-            "added: (absent) → true", "eta: 0.01 → 0.02", "gone: 1 → (removed)", "init.w: [1,2] → [1,3]",
-        ])
+        XCTAssertEqual(
+            configDifferences(old, new),
+            [
+                "added: (absent) → true", "eta: 0.01 → 0.02", "gone: 1 → (removed)", "init.w: [1,2] → [1,3]",
+            ])
         XCTAssertEqual(configDifferences(old, old), [])
     }
 }

@@ -23,7 +23,8 @@ final class ToyPipelineTests: XCTestCase {
             try config.names("lists").map { list in
                 let count = try config.int("lists.\(list).count")
                 guard count >= 0 else { throw config.failure("lists.\(list).count", "must be ≥ 0") }
-                return NodeSpec(instance: list, settings: Settings(count: count, start: try config.double("lists.\(list).start")))
+                return NodeSpec(
+                    instance: list, settings: Settings(count: count, start: try config.double("lists.\(list).start")))
             }
         }
 
@@ -44,7 +45,10 @@ final class ToyPipelineTests: XCTestCase {
         }
 
         static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-            let inputs = Dictionary(uniqueKeysWithValues: config.names("lists").map { ("list.\($0)", NodeID(stage: Numbers.name, instance: $0)) })
+            let inputs = Dictionary(
+                uniqueKeysWithValues: config.names("lists").map {
+                    ("list.\($0)", NodeID(stage: Numbers.name, instance: $0))
+                })
             return [NodeSpec(instance: "", settings: Settings(scale: try config.double("scale")), inputs: inputs)]
         }
 
@@ -66,7 +70,8 @@ final class ToyPipelineTests: XCTestCase {
           "store": {"type": "string", "default": "store"},
           "scale": {"type": "number", "default": 1},
           "lists": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": false,
-            "properties": {"count": {"type": "integer"}, "start": {"type": "number", "default": 0}}, "required": ["count"]}}}}
+            "properties": {"count": {"type": "integer"}, "start": {"type": "number", "default": 0}}, "required": \
+        ["count"]}}}}
         """
 
     private var directory: URL!
@@ -85,9 +90,11 @@ final class ToyPipelineTests: XCTestCase {
     {
         let path = directory.appendingPathComponent("toy.json")
         write(jsonText(config), to: path)
-        let configuration = try Configuration.load(path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
-        let pipeline = try Pipeline(configuration: configuration, stages: [StageDefinition(Numbers.self), StageDefinition(Sum.self)],
-                                    code: FixedCode(code), store: try configuration.storeDirectory())
+        let configuration = try Configuration.load(
+            path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
+        let pipeline = try Pipeline(
+            configuration: configuration, stages: [StageDefinition(Numbers.self), StageDefinition(Sum.self)],
+            code: FixedCode(code), store: try configuration.storeDirectory())
         var options = Runner.Options()
         options.jobs = 2
         options.force = force
@@ -123,8 +130,10 @@ final class ToyPipelineTests: XCTestCase {
         XCTAssertEqual(try run(config, code: ["numbers": "v1"]).outcomes, ["numbers[a]": .ran, "sum": .ran])
         XCTAssertEqual(try run(config, code: ["numbers": "v2"]).outcomes, ["numbers[a]": .ran, "sum": .fresh])
         // --force re-runs a stage and what depends on it, whatever the content.
-        XCTAssertEqual(try run(config, code: ["numbers": "v2"], force: ["numbers"]).outcomes, ["numbers[a]": .ran, "sum": .ran])
-        XCTAssertEqual(try run(config, code: ["numbers": "v2", "sum": "s2"]).outcomes, ["numbers[a]": .fresh, "sum": .ran])
+        XCTAssertEqual(
+            try run(config, code: ["numbers": "v2"], force: ["numbers"]).outcomes, ["numbers[a]": .ran, "sum": .ran])
+        XCTAssertEqual(
+            try run(config, code: ["numbers": "v2", "sum": "s2"]).outcomes, ["numbers[a]": .fresh, "sum": .ran])
     }
 
     func testAnInvalidSettingIsRefusedWhilePlanningAndNothingIsWritten() throws {
@@ -133,25 +142,34 @@ final class ToyPipelineTests: XCTestCase {
             XCTAssertEqual((error as? ConfigError)?.path, "lists.b.count", "\(error)")
             XCTAssertEqual((error as? ConfigError)?.value, "-1", "\(error)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("store").path), "nothing written")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("store").path), "nothing written")
     }
 
     func testAStageErrorFailsItsNodeAndSkipsTheSum() throws {
         let config: [String: Any] = ["lists": ["a": ["count": 3, "start": 1]]]
         let path = directory.appendingPathComponent("toy.json")
         write(jsonText(config), to: path)
-        let configuration = try Configuration.load(path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
+        let configuration = try Configuration.load(
+            path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
         enum Broken: Stage {
             static let name = "numbers"
             static let summary = "fails"
             typealias Settings = Numbers.Settings
-            static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] { try Numbers.instances(config) }
-            static func run(_ settings: Settings, _ context: StageContext) throws { throw StageFailure("broken on purpose") }
+            static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
+                try Numbers.instances(config)
+            }
+            static func run(_ settings: Settings, _ context: StageContext) throws {
+                throw StageFailure("broken on purpose")
+            }
         }
-        let pipeline = try Pipeline(configuration: configuration, stages: [StageDefinition(Broken.self), StageDefinition(Sum.self)],
-                                    code: FixedCode(), store: try configuration.storeDirectory())
+        let pipeline = try Pipeline(
+            configuration: configuration, stages: [StageDefinition(Broken.self), StageDefinition(Sum.self)],
+            code: FixedCode(), store: try configuration.storeDirectory())
         var lines: [String] = []
-        let reports = try Runner(pipeline: pipeline, options: Runner.Options(), executor: InProcessExecutor()) { lines.append($0) }.run()
+        let reports = try Runner(pipeline: pipeline, options: Runner.Options(), executor: InProcessExecutor()) {
+            lines.append($0)
+        }.run()
         XCTAssertEqual(reports.map(\.outcome), [.failed, .skipped])
         XCTAssertTrue(lines[1].contains("input numbers[a] did not complete"), lines[1])
         XCTAssertEqual(try pipeline.status().map(\.state), [.missing, .missing])
@@ -169,9 +187,13 @@ final class ToyPipelineTests: XCTestCase {
         }
         let path = directory.appendingPathComponent("toy.json")
         write(jsonText(["lists": [:]] as [String: Any]), to: path)
-        let configuration = try Configuration.load(path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
-        XCTAssertThrowsError(try Pipeline(configuration: configuration, stages: [StageDefinition(Orphan.self)], code: FixedCode(),
-                                          store: directory)) { error in
+        let configuration = try Configuration.load(
+            path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
+        XCTAssertThrowsError(
+            try Pipeline(
+                configuration: configuration, stages: [StageDefinition(Orphan.self)], code: FixedCode(),
+                store: directory)
+        ) { error in
             XCTAssertTrue("\(error)".contains("orphan needs nowhere, which no stage plans"), "\(error)")
         }
     }

@@ -23,32 +23,45 @@ final class ConfigValidationTests: XCTestCase {
     private func plan(_ text: String) throws -> Pipeline {
         let path = project.appendingPathComponent("pipeline.json")
         try text.write(to: path, atomically: true, encoding: .utf8)
-        let schema = try JSONValue.parse(try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
+        let schema = try JSONValue.parse(
+            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
         let configuration = try Configuration.load(path: path.path, schema: schema)
-        return try Pipeline(configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
-                            store: try configuration.storeDirectory())
+        return try Pipeline(
+            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
+            store: try configuration.storeDirectory())
     }
 
     /// Checks that planning `text` fails with a `ConfigError` whose one-line message has every fragment.
-    private func assertRejected(_ text: String, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejected(
+        _ text: String, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try plan(text), file: file, line: line) { error in
-            guard let error = error as? ConfigError else { return XCTFail("not a ConfigError: \(error)", file: file, line: line) }
+            guard let error = error as? ConfigError else {
+                return XCTFail("not a ConfigError: \(error)", file: file, line: line)
+            }
             let message = "error: pipeline.json: \(error)"
             XCTAssertFalse(message.contains("\n"), "one line expected: \(message)", file: file, line: line)
             for fragment in fragments {
-                XCTAssertTrue(message.contains(fragment), "'\(fragment)' missing from: \(message)", file: file, line: line)
+                XCTAssertTrue(
+                    message.contains(fragment), "'\(fragment)' missing from: \(message)", file: file, line: line)
             }
         }
     }
 
-    private func assertRejected(_ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejected(
+        _ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line
+    ) {
         assertRejected(jsonText(setting(smallConfig(), path, value)), mentions: fragments, file: file, line: line)
     }
 
     /// `smallConfig()` with a small sweep `s`, then `path` set to `value`.
-    private func assertSweepRejected(_ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSweepRejected(
+        _ path: String, _ value: Any?, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line
+    ) {
         let sweep: [String: Any] = ["n": [10, 20], "sigma": [0.2], "seeds": ["count": 2]]
-        assertRejected(jsonText(setting(setting(smallConfig(), "sweeps", ["s": sweep]), path, value)), mentions: fragments, file: file, line: line)
+        assertRejected(
+            jsonText(setting(setting(smallConfig(), "sweeps", ["s": sweep]), path, value)), mentions: fragments,
+            file: file, line: line)
     }
 
     func testTheSmallConfigurationPlans() throws {
@@ -80,24 +93,29 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testSweepNegativeBudgetExponent() throws {
-        assertSweepRejected("sweeps.s.budget", ["sigma_exponent": -1], mentions: ["'sweeps.s.budget.sigma_exponent'", "-1"])
+        assertSweepRejected(
+            "sweeps.s.budget", ["sigma_exponent": -1], mentions: ["'sweeps.s.budget.sigma_exponent'", "-1"])
     }
 
     func testSweepThatRunsNothing() throws {
-        let config = setting(setting(setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]]),
-                                     "sweeps.s.paper_init", false), "sweeps.s.starts", 0)
+        let config = setting(
+            setting(
+                setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]]),
+                "sweeps.s.paper_init", false), "sweeps.s.starts", 0)
         assertRejected(jsonText(config), mentions: ["'sweeps.s.starts'", "run nothing"])
     }
 
     func testSweepBadName() throws {
-        assertRejected(jsonText(setting(smallConfig(), "sweeps", ["a.b": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]])),
-                           mentions: ["'sweeps.a.b'", "names may use only"])
+        assertRejected(
+            jsonText(setting(smallConfig(), "sweeps", ["a.b": ["n": [10], "sigma": [0.2], "seeds": ["count": 1]]])),
+            mentions: ["'sweeps.a.b'", "names may use only"])
     }
 
     func testSweepNameClash() throws {
         // σ = 1 makes the sweep's dataset name `s-n10-s1-d1`, a name a dataset may have.
-        let config = setting(setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [1], "seeds": ["count": 1]]]),
-                             "datasets.s-n10-s1-d1", ["sample": ["n": 10]])
+        let config = setting(
+            setting(smallConfig(), "sweeps", ["s": ["n": [10], "sigma": [1], "seeds": ["count": 1]]]),
+            "datasets.s-n10-s1-d1", ["sample": ["n": 10]])
         assertRejected(jsonText(config), mentions: ["'sweeps.s'", "taken"])
     }
 
@@ -110,7 +128,8 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testWrongType() throws {
-        assertRejected("datasets.gaussian.sample.n", "100", mentions: ["'datasets.gaussian.sample.n'", "\"100\"", "integer"])
+        assertRejected(
+            "datasets.gaussian.sample.n", "100", mentions: ["'datasets.gaussian.sample.n'", "\"100\"", "integer"])
     }
 
     func testNonIntegerCount() throws {
@@ -126,7 +145,8 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testNegativeSigma() throws {
-        assertRejected("datasets.gaussian.sample.sigma", -0.1, mentions: ["'datasets.gaussian.sample.sigma'", "-0.1", "≥ 0"])
+        assertRejected(
+            "datasets.gaussian.sample.sigma", -0.1, mentions: ["'datasets.gaussian.sample.sigma'", "-0.1", "≥ 0"])
     }
 
     func testNonFiniteNumber() throws {
@@ -140,7 +160,8 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testRunNamesMissingDataset() throws {
-        assertRejected("runs.noisy.dataset", "paper", mentions: ["'runs.noisy.dataset'", "\"paper\"", "no such dataset"])
+        assertRejected(
+            "runs.noisy.dataset", "paper", mentions: ["'runs.noisy.dataset'", "\"paper\"", "no such dataset"])
     }
 
     func testMissingDataFile() throws {
@@ -155,11 +176,14 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testTeacherVectorsOfDifferentLength() throws {
-        assertRejected("datasets.gaussian.teacher.v", [2.0, 1.0], mentions: ["'datasets.gaussian.teacher.v'", "[2,1]", "same length"])
+        assertRejected(
+            "datasets.gaussian.teacher.v", [2.0, 1.0],
+            mentions: ["'datasets.gaussian.teacher.v'", "[2,1]", "same length"])
     }
 
     func testEmptyTeacher() throws {
-        assertRejected("datasets.gaussian.teacher.w", [Double](), mentions: ["'datasets.gaussian.teacher.w'", "at least 1"])
+        assertRejected(
+            "datasets.gaussian.teacher.w", [Double](), mentions: ["'datasets.gaussian.teacher.w'", "at least 1"])
     }
 
     func testUnknownTargets() throws {
@@ -189,15 +213,18 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testNonBooleanRefineRepresentatives() throws {
-        assertRejected("phases.refine_representatives", "yes", mentions: ["'phases.refine_representatives'", "\"yes\"", "boolean"])
+        assertRejected(
+            "phases.refine_representatives", "yes", mentions: ["'phases.refine_representatives'", "\"yes\"", "boolean"])
     }
 
     func testUnknownMultistartDistribution() throws {
-        assertRejected("multistart.distribution", "cauchy", mentions: ["'multistart.distribution'", "\"cauchy\"", "one of"])
+        assertRejected(
+            "multistart.distribution", "cauchy", mentions: ["'multistart.distribution'", "\"cauchy\"", "one of"])
     }
 
     func testCheckIntervalBeyondBudget() throws {
-        assertRejected("multistart.check_interval", 50000, mentions: ["'multistart.check_interval'", "50000", "max_steps = 2000"])
+        assertRejected(
+            "multistart.check_interval", 50000, mentions: ["'multistart.check_interval'", "50000", "max_steps = 2000"])
     }
 
     func testInvalidJSON() throws {
@@ -217,8 +244,9 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testInitialPointOfWrongLength() throws {
-        assertRejected("train.init", ["kind": "explicit", "w": [0.1, 0.2, 0.3], "v": [0.1, 0.2, 0.3]],
-                           mentions: ["'train.init.w'", "[0.1,0.2,0.3]", "width is 2"])
+        assertRejected(
+            "train.init", ["kind": "explicit", "w": [0.1, 0.2, 0.3], "v": [0.1, 0.2, 0.3]],
+            mentions: ["'train.init.w'", "[0.1,0.2,0.3]", "width is 2"])
     }
 
     func testUnknownTrainingMethod() throws {

@@ -25,21 +25,25 @@ final class StageSettingsTests: XCTestCase {
 
     /// The small configuration with the related-paper studies and a small sweep.
     private var base: [String: Any] {
-        setting(smallConfig(studies: true), "sweeps", ["s": ["n": [10, 20], "sigma": [0.2], "seeds": ["count": 2], "starts": 2]])
+        setting(
+            smallConfig(studies: true), "sweeps",
+            ["s": ["n": [10, 20], "sigma": [0.2], "seeds": ["count": 2], "starts": 2]])
     }
 
     private func configuration(_ config: [String: Any]) throws -> Configuration {
         let path = project.appendingPathComponent("pipeline-\(UUID().uuidString).json")
         write(jsonText(config), to: path)
-        let schema = try JSONValue.parse(try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
+        let schema = try JSONValue.parse(
+            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
         return try Configuration.load(path: path.path, schema: schema)
     }
 
     /// Every node's slice, by node name.
     private func slices(_ config: [String: Any]) throws -> [String: JSONValue] {
         let configuration = try configuration(config)
-        let pipeline = try Pipeline(configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
-                                    store: try configuration.storeDirectory())
+        let pipeline = try Pipeline(
+            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
+            store: try configuration.storeDirectory())
         return Dictionary(uniqueKeysWithValues: pipeline.nodes.map { ($0.id.description, $0.slice) })
     }
 
@@ -83,7 +87,9 @@ final class StageSettingsTests: XCTestCase {
             XCTAssertEqual(try stagesChanged(path, value, from: base), ["html-report"], path)
         }
         let noEarlyStop = setting(base, "multistart.early_stop", false)
-        XCTAssertEqual(try stagesChanged("multistart.certify_energy_gap", 0.01, from: noEarlyStop), ["phases", "sweep-summary", "html-report"])
+        XCTAssertEqual(
+            try stagesChanged("multistart.certify_energy_gap", 0.01, from: noEarlyStop),
+            ["phases", "sweep-summary", "html-report"])
         let random = setting(base, "train.init", ["kind": "random"])
         XCTAssertEqual(try stagesChanged("train.init.w", [1, 2], from: random), ["html-report"])
         XCTAssertEqual(try stagesChanged("train.init.seed", 9, from: random), ["train", "html-report"])
@@ -113,9 +119,12 @@ final class StageSettingsTests: XCTestCase {
         for stage in StageRegistry.stages {
             for spec in try stage.plan(configuration) {
                 // The stage's own main decodes the slice first: a bad slice exits with 2 before any work.
-                let status = stage.main(["--slice", spec.slice.canonical, "--output", project.appendingPathComponent("x.h5").path,
-                                         "--input", "none=/nonexistent", "--quiet"])
-                XCTAssertNotEqual(status, 2, "\(stage.name)[\(spec.instance)]: its slice does not decode: \(spec.slice.canonical)")
+                let status = stage.main([
+                    "--slice", spec.slice.canonical, "--output", project.appendingPathComponent("x.h5").path,
+                    "--input", "none=/nonexistent", "--quiet",
+                ])
+                XCTAssertNotEqual(
+                    status, 2, "\(stage.name)[\(spec.instance)]: its slice does not decode: \(spec.slice.canonical)")
             }
         }
     }
@@ -123,26 +132,32 @@ final class StageSettingsTests: XCTestCase {
     func testSweepRunsTrainWithTheirBudgetsAndShareSampledDatasets() throws {
         var config = base
         config = setting(config, "datasets.handwritten", ["sample": ["n": 10, "sigma": 0.2, "seed": 1]])
-        config = setting(config, "sweeps.s.budget", ["train_steps": 1000, "multistart_max_steps": 3000, "n_exponent": 1])
+        config = setting(
+            config, "sweeps.s.budget", ["train_steps": 1000, "multistart_max_steps": 3000, "n_exponent": 1])
         let configuration = try configuration(config)
-        let datasets = Dictionary(uniqueKeysWithValues: try DatasetStage.instances(configuration).map { ($0.instance, $0.settings) })
+        let datasets = Dictionary(
+            uniqueKeysWithValues: try DatasetStage.instances(configuration).map { ($0.instance, $0.settings) })
         // A sweep's dataset is an ordinary sampled dataset: the same settings, so the same artifact.
         XCTAssertEqual(datasets["s-n10-s0.2-d1"], datasets["handwritten"])
-        let train = Dictionary(uniqueKeysWithValues: try TrainStage.instances(configuration).map { ($0.instance, $0.settings) })
+        let train = Dictionary(
+            uniqueKeysWithValues: try TrainStage.instances(configuration).map { ($0.instance, $0.settings) })
         XCTAssertEqual(train["s-n10-s0.2-d1"]?.steps, 100, "1000 · (10/100)^1")
         XCTAssertEqual(train["s-n20-s0.2-d2"]?.steps, 200)
         XCTAssertEqual(train["noisy"]?.steps, 2000)
-        let multistart = Dictionary(uniqueKeysWithValues: try MultiStartStage.instances(configuration).map { ($0.instance, $0.settings) })
+        let multistart = Dictionary(
+            uniqueKeysWithValues: try MultiStartStage.instances(configuration).map { ($0.instance, $0.settings) })
         XCTAssertEqual(multistart["s-n10-s0.2-d1"]?.starts, 2)
         XCTAssertEqual(multistart["s-n20-s0.2-d1"]?.maxSteps, 600, "3000 · (20/100): three checks of 200")
-        XCTAssertEqual(multistart["s-n10-s0.2-d1"]?.maxSteps, 400, "3000 · (10/100) = 300, rounded up to whole checks of 200")
+        XCTAssertEqual(
+            multistart["s-n10-s0.2-d1"]?.maxSteps, 400, "3000 · (10/100) = 300, rounded up to whole checks of 200")
         XCTAssertEqual(multistart["noisy"]?.starts, 3)
     }
 
     func testAnImportedFileIsKeyedByItsBytes() throws {
         let data = project.appendingPathComponent("data.dat")
         try "0.5 1.0\n-0.25 -0.5\n".write(to: data, atomically: true, encoding: .utf8)
-        var config = setting(smallConfig(), "datasets.gaussian", ["file": ["path": "data.dat", "source": "https://example.org/data"]])
+        var config = setting(
+            smallConfig(), "datasets.gaussian", ["file": ["path": "data.dat", "source": "https://example.org/data"]])
         config = setting(config, "store", "results")
         let first = try slices(config)["dataset[gaussian]"]
         XCTAssertEqual(first?["file"]?["sha256"]?.stringValue, try Hashing.sha256(fileAt: data))

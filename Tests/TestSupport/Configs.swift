@@ -8,16 +8,24 @@ public func smallConfig(sigma: Double = 0.2, seed: Int = 1, n: Int = 40, studies
     let runTargets = studies ? ["noisy"] : [String]()
     return [
         "store": "results",
-        "datasets": ["gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]],
-        "runs": ["noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"]],
+        "datasets": [
+            "gaussian": ["teacher": ["w": [1.0], "v": [2.0]], "sample": ["n": n, "sigma": sigma, "seed": seed]]
+        ],
+        "runs": [
+            "noisy": ["dataset": "gaussian", "targets": "noisy"], "clean": ["dataset": "gaussian", "targets": "clean"],
+        ],
         "train": ["steps": 2000, "record_every": 10, "log_points_per_decade": 10],
         "eigen": ["region_samples": 20],
         "multistart": ["starts": 3, "max_steps": 2000, "check_interval": 200, "eta": 0.05, "gradient_tolerance": 1e-2],
         // Branch times that a training of 1000 steps or more holds (AnalysisStagesTests trains 1000).
-        "projected": ["run_targets": runTargets, "sgd": ["t0": [500], "eta": [0.05], "steps": 300],
-                      "gd": ["t0": 1000, "eta": [0.3], "steps": 100]],
-        "saddles": ["run_targets": runTargets, "widths": [1, 2], "init_scales": [1e-4, 1e-2], "seeds": 1, "max_steps": 2000,
-                    "slope_max_scale": 0.01],
+        "projected": [
+            "run_targets": runTargets, "sgd": ["t0": [500], "eta": [0.05], "steps": 300],
+            "gd": ["t0": 1000, "eta": [0.3], "steps": 100],
+        ],
+        "saddles": [
+            "run_targets": runTargets, "widths": [1, 2], "init_scales": [1e-4, 1e-2], "seeds": 1, "max_steps": 2000,
+            "slope_max_scale": 0.01,
+        ],
         "render": ["formats": ["png"], "dpi": 150],
     ]
 }

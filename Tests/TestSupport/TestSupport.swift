@@ -1,7 +1,8 @@
 import Foundation
 
 /// The package root (found from this file's location).
-public let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// The authors' noisy dataset D_σ, shipped with the project (data/maleknia-sato/README.md).
 public let authorsDataFile: URL = packageRoot.appendingPathComponent("data/maleknia-sato/data.dat")
@@ -36,9 +37,12 @@ public struct CommandResult {
 }
 
 /// Starts a built executable of this package (or any absolute path) without waiting.
-public func startProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+public func startProduct(
+    _ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> (Process, Pipe, Pipe) {
     let process = Process()
-    process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : productsDirectory.appendingPathComponent(name)
+    process.executableURL =
+        name.hasPrefix("/") ? URL(fileURLWithPath: name) : productsDirectory.appendingPathComponent(name)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -52,7 +56,9 @@ public func startProduct(_ name: String, _ arguments: [String], in directory: UR
 }
 
 /// Runs a built executable of this package to completion.
-public func runProduct(_ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+public func runProduct(
+    _ name: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> CommandResult {
     let (process, out, err) = try startProduct(name, arguments, in: directory, environment: environment)
     return finish(process, out, err)
 }
@@ -72,8 +78,9 @@ public func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> CommandResul
     group.wait()
     let errData = errBox.data
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// Runs `/usr/bin/env <arguments>` (e.g. python3, h5dump) to completion.
@@ -119,7 +126,8 @@ public func currentArtifact(_ node: String, config: URL) throws -> URL {
     let status = try runProduct("pipeline", ["status", "--json", "--config", config.path])
     let nodes = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]] ?? []
     guard let entry = nodes.first(where: { $0["node"] as? String == node }),
-          entry["state"] as? String == "fresh", let path = entry["artifact"] as? String else {
+        entry["state"] as? String == "fresh", let path = entry["artifact"] as? String
+    else {
         throw MissingArtifact(description: "no current artifact for \(node): \(status.stdout)\(status.stderr)")
     }
     return URL(fileURLWithPath: path)
@@ -131,10 +139,16 @@ public func currentArtifact(_ node: String, config: URL) throws -> URL {
 /// - Throws: `MissingArtifact` when the status cannot be read.
 public func nodeHashes(config: String, driver: String = "pipeline") throws -> [String: [String?]] {
     let status = try runProduct(driver, ["status", "--json", "--config", config])
-    guard status.status == 0, let nodes = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]] else {
-        throw MissingArtifact(description: "pipeline status --config \(config) failed: \(status.stdout)\(status.stderr)")
+    guard status.status == 0,
+        let nodes = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]]
+    else {
+        throw MissingArtifact(
+            description: "pipeline status --config \(config) failed: \(status.stdout)\(status.stderr)")
     }
-    return Dictionary(uniqueKeysWithValues: nodes.map { ($0["node"] as! String, [$0["key"] as? String, $0["content_hash"] as? String]) })
+    return Dictionary(
+        uniqueKeysWithValues: nodes.map {
+            ($0["node"] as! String, [$0["key"] as? String, $0["content_hash"] as? String])
+        })
 }
 
 /// The test side of the stages' `MLP_TEST_HANDSHAKE` hook: a stage stops between its last write
@@ -147,7 +161,9 @@ public final class StageHandshake {
 
     public init() {
         directory = makeTemporaryDirectory("mlp-handshake")
-        for name in ["reached", "resume"] { precondition(mkfifo(directory.appendingPathComponent(name).path, 0o600) == 0) }
+        for name in ["reached", "resume"] {
+            precondition(mkfifo(directory.appendingPathComponent(name).path, 0o600) == 0)
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -162,7 +178,9 @@ public final class StageHandshake {
             return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         }
         let fields = line.split(separator: " ", maxSplits: 1)
-        guard fields.count == 2, let pid = Int32(fields[0]) else { throw MissingArtifact(description: "bad handshake line '\(line)'") }
+        guard fields.count == 2, let pid = Int32(fields[0]) else {
+            throw MissingArtifact(description: "bad handshake line '\(line)'")
+        }
         return (pid, fields[1].trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small tmpfs mounted on a fresh directory: a store that can fill up or turn read-only on
@@ -68,7 +68,9 @@ public final class TmpfsMount {
     public func fill(leaving: Int64 = 0, name: String = "filler") throws -> URL {
         let filler = url(name)
         let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw MountFailure(description: "cannot create \(filler.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw MountFailure(description: "cannot create \(filler.path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         let block = [UInt8](repeating: 0xA5, count: 4096)
         while availableBytes > leaving {

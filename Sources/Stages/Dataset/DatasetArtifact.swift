@@ -43,15 +43,18 @@ public struct DatasetArtifact {
     /// - Throws: `HDF5Error` when a member cannot be written.
     public func write(to root: HDF5Group) throws {
         try root.createDataset("x", doubles: x).setAttribute("description", .string("inputs x_k"))
-        try root.createDataset("y_noisy", doubles: noisy).setAttribute("description", .string("noisy targets y_k = f*(x_k) + noise (D_sigma)"))
-        try root.createDataset("y_clean", doubles: clean).setAttribute("description", .string("clean targets f*(x_k) (D_0)"))
+        try root.createDataset("y_noisy", doubles: noisy).setAttribute(
+            "description", .string("noisy targets y_k = f*(x_k) + noise (D_sigma)"))
+        try root.createDataset("y_clean", doubles: clean).setAttribute(
+            "description", .string("clean targets f*(x_k) (D_0)"))
         try root.setAttribute("n", .int64(Int64(x.count)))
         try root.setAttribute("teacher_w", .doubles(teacher.w))
         try root.setAttribute("teacher_v", .doubles(teacher.v))
         try root.setAttribute("sigma", .double(sigma))
         switch origin {
         case .sample(let seed):
-            try root.setAttribute("generator", .string("xoshiro256** seeded by SplitMix64; Marsaglia polar normals; x first, then noise"))
+            try root.setAttribute(
+                "generator", .string("xoshiro256** seeded by SplitMix64; Marsaglia polar normals; x first, then noise"))
             try root.setAttribute("seed", .int64(Int64(seed)))
             try root.setAttribute("source", .string("sample"))
         case .file(let path, let sha256):
@@ -71,7 +74,8 @@ public struct DatasetArtifact {
         clean = try root.dataset("y_clean").readDoubles()
         teacher = Network(w: try root.doubles("teacher_w"), v: try root.doubles("teacher_v"))
         sigma = try root.double("sigma")
-        origin = try root.string("source") == "sample"
+        origin =
+            try root.string("source") == "sample"
             ? .sample(seed: UInt64(try root.int("seed")))
             : .file(path: try root.string("source_path"), sha256: try root.string("source_sha256"))
     }

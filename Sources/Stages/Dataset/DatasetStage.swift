@@ -45,7 +45,8 @@ public enum DatasetStage: Stage {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(teacher, forKey: .teacher)
             switch source {
-            case .sample(let n, let sigma, let seed): try container.encode(Sample(n: n, sigma: sigma, seed: seed), forKey: .sample)
+            case .sample(let n, let sigma, let seed):
+                try container.encode(Sample(n: n, sigma: sigma, seed: seed), forKey: .sample)
             case .file(let path, let sha256): try container.encode(File(path: path, sha256: sha256), forKey: .file)
             }
         }
@@ -61,18 +62,25 @@ public enum DatasetStage: Stage {
         try StudyConfig.of(config).datasets.values.sorted { $0.name < $1.name }.map { dataset in
             switch dataset.source {
             case .sample(let n, let sigma, let seed):
-                return NodeSpec(instance: dataset.name, settings: Settings(teacher: dataset.teacher,
-                                                                             source: .sample(n: n, sigma: sigma, seed: seed)))
+                return NodeSpec(
+                    instance: dataset.name,
+                    settings: Settings(
+                        teacher: dataset.teacher,
+                        source: .sample(n: n, sigma: sigma, seed: seed)))
             case .file(let path, let url, let origin):
                 // The file's bytes, not its path, determine the data: its hash enters the key.
                 let hash: String
                 do { hash = try Hashing.sha256(fileAt: url) } catch {
-                    throw ConfigError(path: "datasets.\(dataset.name).file.path", value: JSONValue.string(path).canonical,
-                                      message: "data file not found or not readable (looked at \(url.path))")
+                    throw ConfigError(
+                        path: "datasets.\(dataset.name).file.path", value: JSONValue.string(path).canonical,
+                        message: "data file not found or not readable (looked at \(url.path))")
                 }
-                return NodeSpec(instance: dataset.name, settings: Settings(teacher: dataset.teacher,
-                                                                             source: .file(path: path, sha256: hash)),
-                                files: [ExternalFile(path: path, url: url, source: origin)])
+                return NodeSpec(
+                    instance: dataset.name,
+                    settings: Settings(
+                        teacher: dataset.teacher,
+                        source: .file(path: path, sha256: hash)),
+                    files: [ExternalFile(path: path, url: url, source: origin)])
             }
         }
     }
@@ -84,8 +92,9 @@ public enum DatasetStage: Stage {
         switch settings.source {
         case .sample(let n, let sigma, let seed):
             let data = SampledDataset.sample(n: n, sigma: sigma, seed: seed, teacher: settings.teacher)
-            artifact = DatasetArtifact(x: data.x, noisy: data.noisy, clean: data.clean, teacher: settings.teacher, sigma: sigma,
-                                       origin: .sample(seed: seed))
+            artifact = DatasetArtifact(
+                x: data.x, noisy: data.noisy, clean: data.clean, teacher: settings.teacher, sigma: sigma,
+                origin: .sample(seed: seed))
         case .file(let path, let expected):
             let url = context.resolve(path)
             guard let bytes = FileManager.default.contents(atPath: url.path) else {
@@ -93,21 +102,28 @@ public enum DatasetStage: Stage {
             }
             let hash = Hashing.sha256(bytes)
             if expected != hash {
-                throw StageFailure("data file \(url.path) changed while the pipeline was planning (sha256 \(hash), expected \(expected))")
+                throw StageFailure(
+                    "data file \(url.path) changed while the pipeline was planning (sha256 \(hash), expected "
+                        + "\(expected))"
+                )
             }
             let parsed: (x: [Double], y: [Double])
             do { parsed = try TwoColumnText.parse(String(decoding: bytes, as: UTF8.self)) } catch {
                 throw StageFailure("\(url.path): \(error)")
             }
             let data = SampledDataset.imported(x: parsed.x, y: parsed.y, teacher: settings.teacher)
-            artifact = DatasetArtifact(x: data.x, noisy: data.noisy, clean: data.clean, teacher: settings.teacher,
-                                       sigma: data.noiseRMS, origin: .file(path: path, sha256: hash))
+            artifact = DatasetArtifact(
+                x: data.x, noisy: data.noisy, clean: data.clean, teacher: settings.teacher,
+                sigma: data.noiseRMS, origin: .file(path: path, sha256: hash))
         }
         let writer = try context.makeWriter(stage: name)
         try artifact.write(to: writer.root)
         let hash = try writer.commit()
         if !context.quiet {
-            print("dataset: n = \(artifact.x.count), sigma = \(artifact.sigma), content \(hash.prefix(12)) → \(writer.finalURL.path)")
+            print(
+                "dataset: n = \(artifact.x.count), sigma = \(artifact.sigma), content \(hash.prefix(12)) → "
+                    + "\(writer.finalURL.path)"
+            )
         }
     }
 }

@@ -113,36 +113,59 @@ public struct EigenArtifact {
 
     /// Writes the layout: the analyses along the grid, the refined final point, and the region
     /// checks (or `skippedNote` when they do not apply).
-    static func write(to root: HDF5Group, t: [Int], analyses: [HessianAnalysis], alignmentDepth depth: Int, eta: Double,
-                      final: CriticalPointRecord, regions: [RegionResult]?, skippedNote: String) throws {
+    static func write(
+        to root: HDF5Group, t: [Int], analyses: [HessianAnalysis], alignmentDepth depth: Int, eta: Double,
+        final: CriticalPointRecord, regions: [RegionResult]?, skippedNote: String
+    ) throws {
         let d = analyses.first?.spectrum.values.count ?? 0
         let along = try root.createGroup("along")
         let count = analyses.count
-        func describe(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
-        try describe(along.createDataset("t", int64s: t.map { Int64($0) }), "step t of the training artifact's log grid")
-        try describe(along.createDataset("eigenvalues", doubles: analyses.flatMap(\.spectrum.values), shape: [count, d]),
-                     "eigenvalues of the Hessian of E_tr at theta_t, ascending (units of E_tr per unit theta^2)")
-        try describe(along.createDataset("eigenvectors", doubles: analyses.flatMap { $0.spectrum.vectors.flatMap { $0 } }, shape: [count, d * d]),
-                     "row n = unit eigenvectors u_1..u_d (each of length d = 2m, in theta's column order), in the order of the eigenvalues; reshape to N x d x d")
-        try describe(along.createDataset("index", int64s: analyses.map { Int64($0.index) }),
-                     "number of eigenvalues < -tau (escape directions of gradient flow)")
-        try describe(along.createDataset("zero_count", int64s: analyses.map { Int64($0.zeroCount) }),
-                     "number of eigenvalues with |lambda| <= tau")
-        try describe(along.createDataset("tolerance", doubles: analyses.map(\.tolerance)),
-                     "tau = zero_tolerance_relative * max(1, max |lambda|)")
-        try describe(along.createDataset("grad_norm", doubles: analyses.map(\.gradientNorm)), "Euclidean norm of grad E_tr (analytic)")
-        try describe(along.createDataset("alignment", doubles: analyses.flatMap { $0.alignment ?? Array(repeating: .nan, count: depth) },
-                                         shape: [count, depth]),
-                     "chi_k = |P_k g| / |g|, P_k the projector on the eigenvectors of the k largest eigenvalues, k = 1..K; NaN where g = 0")
-        try describe(along.createDataset("stability_threshold", doubles: analyses.map(\.stabilityThreshold)),
-                     "2 / lambda_max: GD is linearly stable iff eta < this (+inf if lambda_max <= 0)")
-        try describe(along.createDataset("stable", int64s: analyses.map { $0.isStable(stepSize: eta) ? 1 : 0 }),
-                     "1 if eta * lambda_max < 2")
+        func describe(_ dataset: HDF5Dataset, _ text: String) throws {
+            try dataset.setAttribute("description", .string(text))
+        }
+        try describe(
+            along.createDataset("t", int64s: t.map { Int64($0) }), "step t of the training artifact's log grid")
+        try describe(
+            along.createDataset("eigenvalues", doubles: analyses.flatMap(\.spectrum.values), shape: [count, d]),
+            "eigenvalues of the Hessian of E_tr at theta_t, ascending (units of E_tr per unit theta^2)")
+        try describe(
+            along.createDataset(
+                "eigenvectors", doubles: analyses.flatMap { $0.spectrum.vectors.flatMap { $0 } },
+                shape: [count, d * d]),
+            "row n = unit eigenvectors u_1..u_d (each of length d = 2m, in theta's column order), in the order of the "
+                + "eigenvalues; reshape to N x d x d"
+        )
+        try describe(
+            along.createDataset("index", int64s: analyses.map { Int64($0.index) }),
+            "number of eigenvalues < -tau (escape directions of gradient flow)")
+        try describe(
+            along.createDataset("zero_count", int64s: analyses.map { Int64($0.zeroCount) }),
+            "number of eigenvalues with |lambda| <= tau")
+        try describe(
+            along.createDataset("tolerance", doubles: analyses.map(\.tolerance)),
+            "tau = zero_tolerance_relative * max(1, max |lambda|)")
+        try describe(
+            along.createDataset("grad_norm", doubles: analyses.map(\.gradientNorm)),
+            "Euclidean norm of grad E_tr (analytic)")
+        try describe(
+            along.createDataset(
+                "alignment", doubles: analyses.flatMap { $0.alignment ?? Array(repeating: .nan, count: depth) },
+                shape: [count, depth]),
+            "chi_k = |P_k g| / |g|, P_k the projector on the eigenvectors of the k largest eigenvalues, k = 1..K; NaN "
+                + "where g = 0"
+        )
+        try describe(
+            along.createDataset("stability_threshold", doubles: analyses.map(\.stabilityThreshold)),
+            "2 / lambda_max: GD is linearly stable iff eta < this (+inf if lambda_max <= 0)")
+        try describe(
+            along.createDataset("stable", int64s: analyses.map { $0.isStable(stepSize: eta) ? 1 : 0 }),
+            "1 if eta * lambda_max < 2")
         try along.setAttribute("eta", .double(eta))
 
         let finalGroup = try root.createGroup("critical").createGroup("final")
         try final.write(to: finalGroup)
-        try finalGroup.setAttribute("description", .string("the run's final point theta_T refined by safeguarded Newton on grad E_tr = 0"))
+        try finalGroup.setAttribute(
+            "description", .string("the run's final point theta_T refined by safeguarded Newton on grad E_tr = 0"))
 
         let group = try root.createGroup("regions")
         guard let regions else {
@@ -151,10 +174,13 @@ public struct EigenArtifact {
         }
         for region in regions {
             let family = try group.createGroup(region.family.rawValue)
-            try describe(family.createDataset("index_histogram", int64s: region.result.indexHistogram.map { Int64($0) }),
-                         "entry k = number of samples with Hessian index k")
-            try describe(family.createDataset("zero_count_histogram", int64s: region.result.zeroCountHistogram.map { Int64($0) }),
-                         "entry k = number of samples with k zero eigenvalues")
+            try describe(
+                family.createDataset("index_histogram", int64s: region.result.indexHistogram.map { Int64($0) }),
+                "entry k = number of samples with Hessian index k")
+            try describe(
+                family.createDataset(
+                    "zero_count_histogram", int64s: region.result.zeroCountHistogram.map { Int64($0) }),
+                "entry k = number of samples with k zero eigenvalues")
             try family.setAttribute("sample_count", .int64(Int64(region.result.sampleCount)))
             try family.setAttribute("seed", .int64(Int64(bitPattern: region.seed)))
         }

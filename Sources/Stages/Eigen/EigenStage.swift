@@ -15,7 +15,9 @@ import Train
 /// width (`train.width`); inputs `dataset` and `train`. Layout: `EigenArtifact`.
 public enum EigenStage: Stage {
     public static let name = "eigen"
-    public static let summary = "Hessian spectrum, index, alignment and stability along the log grid; refined final critical point; region checks"
+    public static let summary =
+        "Hessian spectrum, index, alignment and stability along the log grid; refined final critical point; region "
+        + "checks"
 
     public struct Settings: Codable, Equatable {
         public var targets: Targets
@@ -29,17 +31,21 @@ public enum EigenStage: Stage {
         let width = try config.int("train.width")
         let depth = try config.int("eigen.alignment_depth")
         guard depth <= 2 * width else {
-            throw config.failure("eigen.alignment_depth", "exceeds the parameter dimension 2·train.width = \(2 * width)")
+            throw config.failure(
+                "eigen.alignment_depth", "exceeds the parameter dimension 2·train.width = \(2 * width)")
         }
-        let settings = Settings(targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
-                                regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"))
+        let settings = Settings(
+            targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
+            regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"))
         return try StudyConfig.of(config).ownRuns.map { run in
             var node = settings
             node.targets = run.targets
-            return NodeSpec(instance: run.name, settings: node, inputs: [
-                "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                "train": NodeID(stage: TrainStage.name, instance: run.name),
-            ])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: [
+                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                    "train": NodeID(stage: TrainStage.name, instance: run.name),
+                ])
         }
     }
 
@@ -54,7 +60,9 @@ public enum EigenStage: Stage {
         let progress = context.progress("eigen \(settings.targets.rawValue)", total: curve.t.count)
         let analyses = try curve.t.indices.map { n in
             progress.update(n)
-            return try HessianAnalysis(network: curve.network(at: n), data: data, tolerance: settings.newton.eigenvalueTolerance, alignmentDepth: depth)
+            return try HessianAnalysis(
+                network: curve.network(at: n), data: data, tolerance: settings.newton.eigenvalueTolerance,
+                alignmentDepth: depth)
         }
         progress.finish()
         let refinement = CriticalPointRefiner.refine(final, on: data, settings: settings.newton.refiner)
@@ -66,19 +74,29 @@ public enum EigenStage: Stage {
             regions = try RegionFamily.allCases.enumerated().map { ordinal, family in
                 // One stream per family, so adding a family leaves the others' samples unchanged.
                 let seed = settings.regionSeed &+ UInt64(ordinal)
-                let result = try RegionChecks.check(family, on: data, teacherW: dataset.teacher.w[0], teacherV: dataset.teacher.v[0],
-                                                    sampleCount: settings.regionSamples, seed: seed, tolerance: settings.newton.eigenvalueTolerance)
+                let result = try RegionChecks.check(
+                    family, on: data, teacherW: dataset.teacher.w[0], teacherV: dataset.teacher.v[0],
+                    sampleCount: settings.regionSamples, seed: seed, tolerance: settings.newton.eigenvalueTolerance)
                 return EigenArtifact.RegionResult(family: family, result: result, seed: seed)
             }
         }
         let writer = try context.makeWriter(stage: name)
-        try EigenArtifact.write(to: writer.root, t: curve.t, analyses: analyses, alignmentDepth: depth, eta: eta, final: record,
-                                regions: regions, skippedNote: "region checks are defined for width 2 and a one-neuron teacher (width \(curve.width), teacher width \(dataset.teacher.width))")
+        try EigenArtifact.write(
+            to: writer.root, t: curve.t, analyses: analyses, alignmentDepth: depth, eta: eta, final: record,
+            regions: regions,
+            skippedNote:
+                "region checks are defined for width 2 and a one-neuron teacher (width \(curve.width), teacher width "
+                + "\(dataset.teacher.width))"
+        )
         try writer.commit()
         if !context.quiet {
             let indices = analyses.map(\.index)
-            print("eigen \(settings.targets.rawValue): \(analyses.count) points, index \(indices.first.map(String.init) ?? "-") → \(indices.last.map(String.init) ?? "-"); "
-                  + "final refined: index \(record.index), |grad| = \(String(format: "%.3g", record.gradientNorm)), \(record.reason)")
+            print(
+                "eigen \(settings.targets.rawValue): \(analyses.count) points, index "
+                    + "\(indices.first.map(String.init) ?? "-") → \(indices.last.map(String.init) ?? "-"); "
+                    + "final refined: index \(record.index), |grad| = \(String(format: "%.3g", record.gradientNorm)), "
+                    + "\(record.reason)"
+            )
         }
     }
 }

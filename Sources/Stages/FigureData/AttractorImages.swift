@@ -14,7 +14,9 @@ enum AttractorImages {
         for element in Symmetry.elements(width: point.width) {
             let image = element.apply(point).flat
             let candidate = (image[offset], image[offset + 1])
-            let isNew = !result.contains { abs($0.0 - candidate.0) <= 1e-12 * scale && abs($0.1 - candidate.1) <= 1e-12 * scale }
+            let isNew = !result.contains {
+                abs($0.0 - candidate.0) <= 1e-12 * scale && abs($0.1 - candidate.1) <= 1e-12 * scale
+            }
             if isNew { result.append(candidate) }
         }
         return result

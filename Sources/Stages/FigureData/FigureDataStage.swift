@@ -28,7 +28,9 @@ public enum FigureDataStage: Stage {
     public static let name = "figure-data"
     public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
     /// The stages whose artifacts of every run the figures draw on.
-    static let perRunInputs = [DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name]
+    static let perRunInputs = [
+        DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name,
+    ]
 
     public typealias Settings = FigureDataSettings
 
@@ -37,7 +39,8 @@ public enum FigureDataStage: Stage {
         var inputs: [String: NodeID] = [:]
         for run in study.ownRuns {
             for stage in perRunInputs {
-                inputs["\(stage).\(run.name)"] = NodeID(stage: stage, instance: stage == DatasetStage.name ? run.dataset : run.name)
+                inputs["\(stage).\(run.name)"] = NodeID(
+                    stage: stage, instance: stage == DatasetStage.name ? run.dataset : run.name)
             }
         }
         // The related-paper studies, for the runs they are made for.
@@ -47,7 +50,9 @@ public enum FigureDataStage: Stage {
             for run in runs { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
         }
         // A sweep's summary is drawn by its own figures; its runs never enter the paper's.
-        for name in study.sweeps.keys { inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name) }
+        for name in study.sweeps.keys {
+            inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name)
+        }
         let settings = try FigureDataSettings(config, study: study, projectedRuns: projected, saddlesRuns: saddles)
         return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
     }
@@ -60,12 +65,22 @@ public enum FigureDataStage: Stage {
         }
         let title = { (run: String) in runs.first { $0.run.name == run }?.title ?? run }
         let projected = try settings.projectedRuns.map { run in
-            (run: run, title: title(run), artifact: try ProjectedArtifact(reading: try context.openInput("projected.\(run)")))
+            (
+                run: run, title: title(run),
+                artifact: try ProjectedArtifact(reading: try context.openInput("projected.\(run)"))
+            )
         }
         let saddles = try settings.saddlesRuns.map { run in
-            (run: run, title: title(run), artifact: try SaddlesArtifact(reading: try context.openInput("saddles.\(run)")))
+            (
+                run: run, title: title(run),
+                artifact: try SaddlesArtifact(reading: try context.openInput("saddles.\(run)"))
+            )
         }
-        let figures = ["learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart", "embedded_line"]
+        let figures =
+            [
+                "learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart",
+                "embedded_line",
+            ]
             + (projected.isEmpty ? [] : ["alignment"]) + (saddles.isEmpty ? [] : ["saddle_to_saddle"])
             + (sweeps.isEmpty ? [] : SweepFigures.names)
         try writer.root.setAttribute("figures", .string(figures.joined(separator: ",")))

@@ -17,9 +17,12 @@ enum MultiStartFigure {
         var omitted: [String] = []
         for inputs in runs {
             let result = try MultiStartArtifact(reading: inputs.multistart)
-            let located = result.starts.indices.filter { result.starts[$0].limit != nil && result.starts[$0].function != nil }
+            let located = result.starts.indices.filter {
+                result.starts[$0].limit != nil && result.starts[$0].function != nil
+            }
             guard let width = result.starts.first?.initial.width, width >= 2, !located.isEmpty else {
-                omitted.append("\(inputs.run.name): \(located.isEmpty ? "no start converged" : "width < 2 has no plane to draw")")
+                omitted.append(
+                    "\(inputs.run.name): \(located.isEmpty ? "no start converged" : "width < 2 has no plane to draw")")
                 continue
             }
             drawn.append(inputs.run.name)
@@ -31,23 +34,42 @@ enum MultiStartFigure {
             let functions = result.functions
             let onM = located.filter { result.starts[$0].limitKind == LimitSetKind.optimalManifold.rawValue }.count
             let allOnM = onM == located.count && functions.count == 1
-            try runGroup.setAttribute("note", .string(allOnM
-                ? "all \(onM) converged starts on M (f = f*), \(result.unconvergedCount) not converged"
-                : "\(located.count) of \(n) starts located, \(functions.count) limit function(s), \(result.unconvergedCount) not converged"))
-            try runGroup.writeStrings("function_kind", functions.map(\.kind),
-                                      ArrayMeta(label: "limit set", unit: "", description: "kind of limit set of each limit function's members"))
-            try runGroup.writeArray("function_count", functions.map { Double($0.count) },
-                                    ArrayMeta(label: "count", unit: "starts", description: "starts whose limit computes the function"))
-            try runGroup.writeArray("function_fraction", functions.map(\.basinFraction),
-                                    ArrayMeta(label: "basin fraction", unit: "", description: "count / number of starts"))
-            try runGroup.writeArray("function_wilson_low", functions.map(\.wilsonLow),
-                                    ArrayMeta(label: "Wilson low", unit: "", description: "lower end of the 95% Wilson score interval of the basin fraction"))
-            try runGroup.writeArray("function_wilson_high", functions.map(\.wilsonHigh),
-                                    ArrayMeta(label: "Wilson high", unit: "", description: "upper end of the 95% Wilson score interval of the basin fraction"))
-            try runGroup.writeArray("function_E_gen", functions.map(\.generalizationError),
-                                    ArrayMeta(label: "$E_{\\rm gen}$", unit: "", description: "generalization error of each limit function"))
-            try runGroup.writeArray("function_index", functions.map { Double($0.index) },
-                                    ArrayMeta(label: "index", unit: "", description: "Hessian index at each function's representative limit"))
+            try runGroup.setAttribute(
+                "note",
+                .string(
+                    allOnM
+                        ? "all \(onM) converged starts on M (f = f*), \(result.unconvergedCount) not converged"
+                        : "\(located.count) of \(n) starts located, \(functions.count) limit function(s), "
+                            + "\(result.unconvergedCount) not converged"
+                ))
+            try runGroup.writeStrings(
+                "function_kind", functions.map(\.kind),
+                ArrayMeta(
+                    label: "limit set", unit: "", description: "kind of limit set of each limit function's members"))
+            try runGroup.writeArray(
+                "function_count", functions.map { Double($0.count) },
+                ArrayMeta(label: "count", unit: "starts", description: "starts whose limit computes the function"))
+            try runGroup.writeArray(
+                "function_fraction", functions.map(\.basinFraction),
+                ArrayMeta(label: "basin fraction", unit: "", description: "count / number of starts"))
+            try runGroup.writeArray(
+                "function_wilson_low", functions.map(\.wilsonLow),
+                ArrayMeta(
+                    label: "Wilson low", unit: "",
+                    description: "lower end of the 95% Wilson score interval of the basin fraction"))
+            try runGroup.writeArray(
+                "function_wilson_high", functions.map(\.wilsonHigh),
+                ArrayMeta(
+                    label: "Wilson high", unit: "",
+                    description: "upper end of the 95% Wilson score interval of the basin fraction"))
+            try runGroup.writeArray(
+                "function_E_gen", functions.map(\.generalizationError),
+                ArrayMeta(label: "$E_{\\rm gen}$", unit: "", description: "generalization error of each limit function")
+            )
+            try runGroup.writeArray(
+                "function_index", functions.map { Double($0.index) },
+                ArrayMeta(
+                    label: "index", unit: "", description: "Hessian index at each function's representative limit"))
 
             // The drawn image of each located limit.
             let images: [Network] = located.map { i in
@@ -65,51 +87,96 @@ enum MultiStartFigure {
             let pieces = line == nil ? [] : pieces(from: g0, to: g1, stable: result.lineSegments)
             let teacher = inputs.dataset.teacher
             let showOptimal = width == 2 && teacher.width == 1 && onM > 0
-            try runGroup.setAttribute("line", .string(line.map { String(format: "L: w_1 = w_2 = w* = %.6g, v_1 + v_2 = c* = %.6g; solid: GD-stable (transverse eigenvalue >= 0, lambda_max < 2/eta), dashed: unstable", $0.w, $0.c) }
-                ?? "not drawn (width \(width) or no line)"))
+            try runGroup.setAttribute(
+                "line",
+                .string(
+                    line.map {
+                        String(
+                            format:
+                                "L: w_1 = w_2 = w* = %.6g, v_1 + v_2 = c* = %.6g; solid: GD-stable (transverse "
+                                + "eigenvalue >= 0, lambda_max < 2/eta), dashed: unstable",
+                            $0.w, $0.c)
+                    }
+                        ?? "not drawn (width \(width) or no line)"))
 
             for (plane, offset) in [("w", 0), ("v", width)] {
                 func pair(_ net: Network) -> (Double, Double) { (net.flat[offset], net.flat[offset + 1]) }
                 var framed = images.map(pair)
                 if let line {
-                    framed += plane == "w" ? [(line.w, line.w)]
+                    framed +=
+                        plane == "w"
+                        ? [(line.w, line.w)]
                         : ([0, 1] + lineGammas).map { ($0 * line.c, (1 - $0) * line.c) }
                 }
                 let box = PlaneBox(points: framed, margin: max(settings.planeMargin, 0.15)).squared()
-                let panel = try runGroup.createPanel("\(plane)_plane", title: "\(inputs.title): ($\(plane)_1$, $\(plane)_2$)")
+                let panel = try runGroup.createPanel(
+                    "\(plane)_plane", title: "\(inputs.title): ($\(plane)_1$, $\(plane)_2$)")
                 try panel.setAttribute("xlim", .doubles([box.x0, box.x1]))
                 try panel.setAttribute("ylim", .doubles([box.y0, box.y1]))
-                try panel.writeArray("limits", images.flatMap { [pair($0).0, pair($0).1] }, shape: [images.count, 2],
-                                     ArrayMeta(label: "limit", unit: "",
-                                               description: "(\(plane)_1, \(plane)_2) of each located limit: on L the point (w*, w*, gamma c*, (1 - gamma) c*) with gamma >= 1/2, else the canonical form of the refined limit"))
-                try panel.writeArray("limit_function", located.map { Double(result.starts[$0].function!) },
-                                     ArrayMeta(label: "function", unit: "", description: "limit function of each drawn limit"))
-                try panel.writeArray("limit_stable", located.map { i in result.starts[i].gammaStable.map { $0 ? 1.0 : 0.0 } ?? -1 },
-                                     ArrayMeta(label: "GD-stable on L", unit: "", description: "1 if the limit lies on L in a GD-stable segment, 0 on L elsewhere, -1 off L"))
+                try panel.writeArray(
+                    "limits", images.flatMap { [pair($0).0, pair($0).1] }, shape: [images.count, 2],
+                    ArrayMeta(
+                        label: "limit", unit: "",
+                        description:
+                            "(\(plane)_1, \(plane)_2) of each located limit: on L the point (w*, w*, gamma c*, (1 - "
+                            + "gamma) c*) with gamma >= 1/2, else the canonical form of the refined limit"
+                    ))
+                try panel.writeArray(
+                    "limit_function", located.map { Double(result.starts[$0].function!) },
+                    ArrayMeta(label: "function", unit: "", description: "limit function of each drawn limit"))
+                try panel.writeArray(
+                    "limit_stable", located.map { i in result.starts[i].gammaStable.map { $0 ? 1.0 : 0.0 } ?? -1 },
+                    ArrayMeta(
+                        label: "GD-stable on L", unit: "",
+                        description: "1 if the limit lies on L in a GD-stable segment, 0 on L elsewhere, -1 off L"))
                 var stable: [Double] = [], unstable: [Double] = []
                 if let line, plane == "v" {
                     for piece in pieces {
-                        let segment = [piece.range.lowerBound * line.c, (1 - piece.range.lowerBound) * line.c,
-                                       piece.range.upperBound * line.c, (1 - piece.range.upperBound) * line.c]
+                        let segment = [
+                            piece.range.lowerBound * line.c, (1 - piece.range.lowerBound) * line.c,
+                            piece.range.upperBound * line.c, (1 - piece.range.upperBound) * line.c,
+                        ]
                         if piece.stable { stable += segment } else { unstable += segment }
                     }
                 }
-                try panel.writeArray("line_stable_segments", stable, shape: [stable.count / 4, 4],
-                                     ArrayMeta(label: "L, GD-stable", unit: "", description: "segments (x0, y0, x1, y1) of the GD-stable parts of L: v_1 = gamma c*, v_2 = (1 - gamma) c*"))
-                try panel.writeArray("line_unstable_segments", unstable, shape: [unstable.count / 4, 4],
-                                     ArrayMeta(label: "L, unstable", unit: "", description: "segments of the parts of L that GD leaves (transverse eigenvalue < 0 or lambda_max >= 2/eta)"))
-                try panel.writeArray("line_point", line.map { plane == "w" ? [$0.w, $0.w] : [] } ?? [],
-                                     ArrayMeta(label: "L", unit: "", description: "the w plane's image (w*, w*) of the whole line L"))
-                let optimal = showOptimal
-                    ? box.segments(plane == "w" ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
+                try panel.writeArray(
+                    "line_stable_segments", stable, shape: [stable.count / 4, 4],
+                    ArrayMeta(
+                        label: "L, GD-stable", unit: "",
+                        description:
+                            "segments (x0, y0, x1, y1) of the GD-stable parts of L: v_1 = gamma c*, v_2 = (1 - gamma) "
+                            + "c*"
+                    ))
+                try panel.writeArray(
+                    "line_unstable_segments", unstable, shape: [unstable.count / 4, 4],
+                    ArrayMeta(
+                        label: "L, unstable", unit: "",
+                        description:
+                            "segments of the parts of L that GD leaves (transverse eigenvalue < 0 or lambda_max >= "
+                            + "2/eta)"
+                    ))
+                try panel.writeArray(
+                    "line_point", line.map { plane == "w" ? [$0.w, $0.w] : [] } ?? [],
+                    ArrayMeta(label: "L", unit: "", description: "the w plane's image (w*, w*) of the whole line L"))
+                let optimal =
+                    showOptimal
+                    ? box.segments(
+                        plane == "w"
+                            ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
                     : []
-                try panel.writeArray("optimal_segments", optimal, shape: [optimal.count / 4, 4],
-                                     ArrayMeta(label: "optimal region $M$ (projection)", unit: "", description: "segments of the projection of M (drawn when limits lie on it)"))
+                try panel.writeArray(
+                    "optimal_segments", optimal, shape: [optimal.count / 4, 4],
+                    ArrayMeta(
+                        label: "optimal region $M$ (projection)", unit: "",
+                        description: "segments of the projection of M (drawn when limits lie on it)"))
                 let singular = box.segments(plane == "w" ? PlaneLines.singularW : PlaneLines.singularV)
-                try panel.writeArray("singular_segments", singular, shape: [singular.count / 4, 4],
-                                     ArrayMeta(label: "singular set", unit: "", description: plane == "w"
-                                         ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
-                                         : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
+                try panel.writeArray(
+                    "singular_segments", singular, shape: [singular.count / 4, 4],
+                    ArrayMeta(
+                        label: "singular set", unit: "",
+                        description: plane == "w"
+                            ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
+                            : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
             }
         }
         try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))
@@ -117,7 +184,9 @@ enum MultiStartFigure {
     }
 
     /// `[lower, upper]` cut into maximal pieces inside or outside the `stable` segments.
-    static func pieces(from lower: Double, to upper: Double, stable: [ClosedRange<Double>]) -> [(range: ClosedRange<Double>, stable: Bool)] {
+    static func pieces(from lower: Double, to upper: Double, stable: [ClosedRange<Double>]) -> [(
+        range: ClosedRange<Double>, stable: Bool
+    )] {
         guard upper > lower else { return [] }
         var cuts = [lower, upper]
         for segment in stable { cuts += [segment.lowerBound, segment.upperBound].filter { $0 > lower && $0 < upper } }

@@ -48,9 +48,13 @@ extension HDF5Group {
 enum Meta {
     static let time = ArrayMeta(label: "$t$", unit: "steps", description: "gradient-descent step t")
     static func trainingError(_ run: String) -> ArrayMeta {
-        ArrayMeta(label: "$E_{\\rm tr}$", unit: "", description: "training error (1/n) Σ_k (f(x_k; θ_t) − y_k)² of run '\(run)'")
+        ArrayMeta(
+            label: "$E_{\\rm tr}$", unit: "",
+            description: "training error (1/n) Σ_k (f(x_k; θ_t) − y_k)² of run '\(run)'")
     }
     static func generalizationError(_ run: String) -> ArrayMeta {
-        ArrayMeta(label: "$E_{\\rm gen}$", unit: "", description: "generalization error E_{x~N(0,1)} (f(x; θ_t) − f*(x))² of run '\(run)', by quadrature")
+        ArrayMeta(
+            label: "$E_{\\rm gen}$", unit: "",
+            description: "generalization error E_{x~N(0,1)} (f(x; θ_t) − f*(x))² of run '\(run)', by quadrature")
     }
 }

@@ -32,8 +32,9 @@ struct PlaneBox {
             }
         }
         guard let first = hits.min(by: { ($0.0, $0.1) < ($1.0, $1.1) }),
-              let last = hits.max(by: { ($0.0, $0.1) < ($1.0, $1.1) }),
-              first != last else { return nil }
+            let last = hits.max(by: { ($0.0, $0.1) < ($1.0, $1.1) }),
+            first != last
+        else { return nil }
         return [first.0, first.1, last.0, last.1]
     }
 
@@ -63,7 +64,9 @@ enum PlaneLines {
     /// Projection of M on the v plane (same pieces): the lines `v_i = ±v*` (a zero neuron with
     /// w = 0) and `±v_1 ± v_2 = v*` (both neurons at ±w*, sharing v*).
     static func optimalV(vStar: Double) -> [(Double, Double, Double)] {
-        [(1, 0, vStar), (1, 0, -vStar), (0, 1, vStar), (0, 1, -vStar),
-         (1, 1, vStar), (1, 1, -vStar), (1, -1, vStar), (1, -1, -vStar)]
+        [
+            (1, 0, vStar), (1, 0, -vStar), (0, 1, vStar), (0, 1, -vStar),
+            (1, 1, vStar), (1, 1, -vStar), (1, -1, vStar), (1, -1, -vStar),
+        ]
     }
 }

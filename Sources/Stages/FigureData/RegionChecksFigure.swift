@@ -30,12 +30,21 @@ enum RegionChecksFigure {
             drawn.append(inputs.run.name)
             let panel = try figure.createPanel(inputs.run.name, title: inputs.title)
             let order = familyLabels.map(\.family)
-            let regions = eigen.regions.sorted { (order.firstIndex(of: $0.family) ?? order.count, $0.family) < (order.firstIndex(of: $1.family) ?? order.count, $1.family) }
+            let regions = eigen.regions.sorted {
+                (order.firstIndex(of: $0.family) ?? order.count, $0.family) < (
+                    order.firstIndex(of: $1.family) ?? order.count, $1.family
+                )
+            }
             for region in regions {
                 let label = familyLabels.first { $0.family == region.family }?.label ?? region.family
-                try panel.writeArray(region.family, region.indexHistogram.map(Double.init),
-                                     ArrayMeta(label: label, unit: "samples",
-                                               description: "entry k: samples of region '\(region.family)' (of \(region.sampleCount)) with exactly k eigenvalues < −τ"))
+                try panel.writeArray(
+                    region.family, region.indexHistogram.map(Double.init),
+                    ArrayMeta(
+                        label: label, unit: "samples",
+                        description:
+                            "entry k: samples of region '\(region.family)' (of \(region.sampleCount)) with exactly k "
+                            + "eigenvalues < −τ"
+                    ))
             }
         }
         try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))

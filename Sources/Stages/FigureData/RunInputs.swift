@@ -25,10 +25,11 @@ struct RunInputs {
             let dataset = try DatasetArtifact(reading: try stage.openInput("dataset.\(run.name)"))
             var title = run.targets == .clean ? "$D_0$" : "$D_\\sigma$ ($\\sigma$ = \(shortNumber(dataset.sigma)))"
             if counts[run.targets, default: 0] > 1 { title += " [\(run.name)]" }
-            return RunInputs(run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"),
-                             eigen: try stage.openInput("eigen.\(run.name)"), phases: try stage.openInput("phases.\(run.name)"),
-                             multistart: try stage.openInput("multistart.\(run.name)"),
-                             line: try LineArtifact(reading: try stage.openInput("line.\(run.name)")), title: title)
+            return RunInputs(
+                run: run, dataset: dataset, train: try stage.openInput("train.\(run.name)"),
+                eigen: try stage.openInput("eigen.\(run.name)"), phases: try stage.openInput("phases.\(run.name)"),
+                multistart: try stage.openInput("multistart.\(run.name)"),
+                line: try LineArtifact(reading: try stage.openInput("line.\(run.name)")), title: title)
         }
     }
 

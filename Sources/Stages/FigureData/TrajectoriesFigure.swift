@@ -23,7 +23,8 @@ enum TrajectoriesFigure {
             let rows = TrajectorySampling.rows(rowCount: dataset.shape[0], maxPoints: settings.trajectoryMaxPoints)
             let theta = try TrajectorySampling.read(dataset, rows: rows)
             let t = rows.map { Double($0 * stride) }
-            let initial = Network(w: try inputs.train.root.doubles("initial_w"), v: try inputs.train.root.doubles("initial_v"))
+            let initial = Network(
+                w: try inputs.train.root.doubles("initial_w"), v: try inputs.train.root.doubles("initial_v"))
             let final = try TrainingArtifact(reading: inputs.train).final
             let teacher = inputs.dataset.teacher
             // M's projection is drawn only where it is a set of lines: m = 2 and a one-neuron teacher.
@@ -32,15 +33,27 @@ enum TrajectoriesFigure {
             let runGroup = try figure.createPanel(inputs.run.name, title: inputs.title)
             // The copies are enumerated over the m!·2^m symmetries, which is bounded like the multistart stage's.
             let drawAttractor = refined.converged && width <= Symmetry.maximumEnumeratedWidth
-            try runGroup.setAttribute("attractor", .string(
-                !refined.converged ? "not drawn: Newton refinement of the final point did not converge (\(refined.reason), ‖∇E_tr‖ = \(refined.gradientNorm))"
-                : !drawAttractor ? "not drawn: enumerating the symmetric copies needs width ≤ \(Symmetry.maximumEnumeratedWidth)"
-                : "the refined final point (index \(refined.index), ‖∇E_tr‖ = \(refined.gradientNorm)) and its distinct images under the symmetries"))
+            try runGroup.setAttribute(
+                "attractor",
+                .string(
+                    !refined.converged
+                        ? "not drawn: Newton refinement of the final point did not converge (\(refined.reason), "
+                            + "‖∇E_tr‖ = \(refined.gradientNorm))"
+                        : !drawAttractor
+                            ? "not drawn: enumerating the symmetric copies needs width ≤ "
+                                + "\(Symmetry.maximumEnumeratedWidth)"
+                            : "the refined final point (index \(refined.index), ‖∇E_tr‖ = \(refined.gradientNorm)) and "
+                                + "its distinct images under the symmetries"
+                ))
             try runGroup.setAttribute("stride", .int64(Int64(stride)))
             try runGroup.setAttribute("width", .int64(Int64(width)))
-            try runGroup.setAttribute("optimal_region", .string(showOptimal
-                ? "projection of M: w plane w_i = ±w*; v plane v_i = ±v*, ±v_1 ± v_2 = v* (w* = \(teacher.w[0]), v* = \(teacher.v[0]))"
-                : "not drawn (its projection is a line set only for m = 2 and a one-neuron teacher)"))
+            try runGroup.setAttribute(
+                "optimal_region",
+                .string(
+                    showOptimal
+                        ? "projection of M: w plane w_i = ±w*; v plane v_i = ±v*, ±v_1 ± v_2 = v* (w* = "
+                            + "\(teacher.w[0]), v* = \(teacher.v[0]))"
+                        : "not drawn (its projection is a line set only for m = 2 and a one-neuron teacher)"))
             for (plane, offset) in [("w", 0), ("v", width)] {
                 let xs = (0..<rows.count).map { theta[$0 * 2 * width + offset] }
                 let ys = (0..<rows.count).map { theta[$0 * 2 * width + offset + 1] }
@@ -53,35 +66,69 @@ enum TrajectoriesFigure {
                     points += [(star, star), (-star, -star)]
                 }
                 let box = PlaneBox(points: points, margin: settings.planeMargin)
-                let panel = try runGroup.createPanel("\(plane)_plane", title: "\(inputs.title): ($\(plane)_1$, $\(plane)_2$)")
+                let panel = try runGroup.createPanel(
+                    "\(plane)_plane", title: "\(inputs.title): ($\(plane)_1$, $\(plane)_2$)")
                 try panel.setAttribute("xlim", .doubles([box.x0, box.x1]))
                 try panel.setAttribute("ylim", .doubles([box.y0, box.y1]))
-                try panel.writeArray("t", t, ArrayMeta(label: "$t$", unit: "steps",
-                                                       description: "step of each point: every \(stride) steps, thinned to ≤ \(settings.trajectoryMaxPoints) points evenly spaced in log t"))
-                try panel.writeArray("\(plane)_1", xs, ArrayMeta(label: "$\(plane)_1$", unit: "", description: "\(plane == "w" ? "input" : "output") weight of neuron 1 at t"))
-                try panel.writeArray("\(plane)_2", ys, ArrayMeta(label: "$\(plane)_2$", unit: "", description: "\(plane == "w" ? "input" : "output") weight of neuron 2 at t"))
-                try panel.writeArray("initial", Array(start[0..<2]), ArrayMeta(label: "$\\theta_0$", unit: "", description: "(\(plane)_1, \(plane)_2) at t = 0"))
-                try panel.writeArray("final", Array(end[0..<2]), ArrayMeta(label: "$\\theta_T$", unit: "", description: "(\(plane)_1, \(plane)_2) at the last step T"))
+                try panel.writeArray(
+                    "t", t,
+                    ArrayMeta(
+                        label: "$t$", unit: "steps",
+                        description:
+                            "step of each point: every \(stride) steps, thinned to ≤ \(settings.trajectoryMaxPoints) "
+                            + "points evenly spaced in log t"
+                    ))
+                try panel.writeArray(
+                    "\(plane)_1", xs,
+                    ArrayMeta(
+                        label: "$\(plane)_1$", unit: "",
+                        description: "\(plane == "w" ? "input" : "output") weight of neuron 1 at t"))
+                try panel.writeArray(
+                    "\(plane)_2", ys,
+                    ArrayMeta(
+                        label: "$\(plane)_2$", unit: "",
+                        description: "\(plane == "w" ? "input" : "output") weight of neuron 2 at t"))
+                try panel.writeArray(
+                    "initial", Array(start[0..<2]),
+                    ArrayMeta(label: "$\\theta_0$", unit: "", description: "(\(plane)_1, \(plane)_2) at t = 0"))
+                try panel.writeArray(
+                    "final", Array(end[0..<2]),
+                    ArrayMeta(
+                        label: "$\\theta_T$", unit: "", description: "(\(plane)_1, \(plane)_2) at the last step T"))
                 if !attractor.isEmpty {
-                    try panel.writeArray("attractor", attractor.flatMap { [$0.0, $0.1] }, shape: [attractor.count, 2],
-                                         ArrayMeta(label: "attractor", unit: "", description: "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point θ_∞ (index \(refined.index)) under every symmetry g"))
+                    try panel.writeArray(
+                        "attractor", attractor.flatMap { [$0.0, $0.1] }, shape: [attractor.count, 2],
+                        ArrayMeta(
+                            label: "attractor", unit: "",
+                            description:
+                                "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point θ_∞ "
+                                + "(index \(refined.index)) under every symmetry g"
+                        ))
                 }
                 let singular = box.segments(plane == "w" ? PlaneLines.singularW : PlaneLines.singularV)
-                try panel.writeArray("singular_segments", singular, shape: [singular.count / 4, 4],
-                                     ArrayMeta(label: "singular set", unit: "", description: plane == "w"
-                                         ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
-                                         : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
-                let optimal = showOptimal
-                    ? box.segments(plane == "w" ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
+                try panel.writeArray(
+                    "singular_segments", singular, shape: [singular.count / 4, 4],
+                    ArrayMeta(
+                        label: "singular set", unit: "",
+                        description: plane == "w"
+                            ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
+                            : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
+                let optimal =
+                    showOptimal
+                    ? box.segments(
+                        plane == "w"
+                            ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
                     : []
-                try panel.writeArray("optimal_segments", optimal, shape: [optimal.count / 4, 4],
-                                     ArrayMeta(label: "optimal region $M$ (projection)", unit: "", description: plane == "w"
-                                         ? "segments of the projection of M on the w plane: w_i = ±w*"
-                                         : "segments of the projection of M on the v plane: v_i = ±v* and ±v_1 ± v_2 = v*"))
+                try panel.writeArray(
+                    "optimal_segments", optimal, shape: [optimal.count / 4, 4],
+                    ArrayMeta(
+                        label: "optimal region $M$ (projection)", unit: "",
+                        description: plane == "w"
+                            ? "segments of the projection of M on the w plane: w_i = ±w*"
+                            : "segments of the projection of M on the v plane: v_i = ±v* and ±v_1 ± v_2 = v*"))
             }
         }
         try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))
         if !omitted.isEmpty { try figure.setAttribute("omitted", .string(omitted.joined(separator: "; "))) }
     }
 }
-

@@ -31,9 +31,13 @@ public struct LineArtifact {
     public let stableSegments: [ClosedRange<Double>]
     public let prediction: LinePrediction
 
-    static func write(to root: HDF5Group, analysis: EmbeddedLineAnalysis, teacher: Network, prediction: LinePrediction) throws {
+    static func write(to root: HDF5Group, analysis: EmbeddedLineAnalysis, teacher: Network, prediction: LinePrediction)
+        throws
+    {
         let fit = analysis.line.fit
-        func describe(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
+        func describe(_ dataset: HDF5Dataset, _ text: String) throws {
+            try dataset.setAttribute("description", .string(text))
+        }
         try root.setAttribute("w_star", .double(fit.w))
         try root.setAttribute("c_star", .double(fit.c))
         try root.setAttribute("E_tr", .double(fit.trainingError))
@@ -50,31 +54,44 @@ public struct LineArtifact {
         try root.setAttribute("stable_interval_high", .double(analysis.stability?.upperBound ?? .nan))
         try root.setAttribute("prediction", .string(prediction.destination.rawValue))
         try root.setAttribute("prediction_reason", .string(prediction.reason))
-        try root.setAttribute("description", .string(
-            "L = {w_1 = w_2 = w*, v_1 = gamma c*, v_2 = (1 - gamma) c*}: every point critical with E_tr = E_1; transverse eigenvalue = smallest eigenvalue of the Hessian across L"))
+        try root.setAttribute(
+            "description",
+            .string(
+                "L = {w_1 = w_2 = w*, v_1 = gamma c*, v_2 = (1 - gamma) c*}: every point critical with E_tr = E_1; "
+                    + "transverse eigenvalue = smallest eigenvalue of the Hessian across L"
+            ))
 
         let g = analysis.grid.count
         let grid = try root.createGroup("grid")
         try describe(grid.createDataset("gamma", doubles: analysis.grid), "gamma of each grid point of L")
-        try describe(grid.createDataset("eigenvalues", doubles: analysis.spectra, shape: [g, 4]),
-                     "eigenvalues of the Hessian of E_tr at L(gamma), ascending")
-        try describe(grid.createDataset("transverse", doubles: analysis.transverse),
-                     "smallest eigenvalue of the Hessian restricted to the normal space of L (curvature across L)")
-        try describe(grid.createDataset("lambda_max", doubles: analysis.largest), "largest Hessian eigenvalue at L(gamma)")
-        try describe(root.createDataset("sign_changes", doubles: analysis.signChanges),
-                     "gamma where the transverse eigenvalue changes sign: grid sign changes refined by Brent's method")
-        try describe(root.createDataset("stable_segments", doubles: analysis.stableSegments.flatMap { [$0.lowerBound, $0.upperBound] },
-                                        shape: [analysis.stableSegments.count, 2]),
-                     "closed gamma intervals where the transverse eigenvalue is >= 0 and lambda_max < 2/eta: GD with step eta stays there")
+        try describe(
+            grid.createDataset("eigenvalues", doubles: analysis.spectra, shape: [g, 4]),
+            "eigenvalues of the Hessian of E_tr at L(gamma), ascending")
+        try describe(
+            grid.createDataset("transverse", doubles: analysis.transverse),
+            "smallest eigenvalue of the Hessian restricted to the normal space of L (curvature across L)")
+        try describe(
+            grid.createDataset("lambda_max", doubles: analysis.largest), "largest Hessian eigenvalue at L(gamma)")
+        try describe(
+            root.createDataset("sign_changes", doubles: analysis.signChanges),
+            "gamma where the transverse eigenvalue changes sign: grid sign changes refined by Brent's method")
+        try describe(
+            root.createDataset(
+                "stable_segments", doubles: analysis.stableSegments.flatMap { [$0.lowerBound, $0.upperBound] },
+                shape: [analysis.stableSegments.count, 2]),
+            "closed gamma intervals where the transverse eigenvalue is >= 0 and lambda_max < 2/eta: GD with step eta "
+                + "stays there"
+        )
     }
 
     /// Reads a line artifact.
     /// - Throws: `HDF5Error` when a member is missing or of the wrong type.
     public init(reading file: HDF5File) throws {
         let root = file.root
-        fit = WidthOneFit(w: try root.double("w_star"), c: try root.double("c_star"), trainingError: try root.double("E_tr"),
-                          gradientNorm: try root.double("fit_grad_norm"), iterations: try root.int("fit_iterations"),
-                          converged: try root.int("fit_converged") != 0, reason: try root.string("fit_reason"))
+        fit = WidthOneFit(
+            w: try root.double("w_star"), c: try root.double("c_star"), trainingError: try root.double("E_tr"),
+            gradientNorm: try root.double("fit_grad_norm"), iterations: try root.int("fit_iterations"),
+            converged: try root.int("fit_converged") != 0, reason: try root.string("fit_reason"))
         coefficient = try root.double("A")
         fitGeneralizationError = try root.double("E_gen")
         eta = try root.double("eta")
@@ -89,8 +106,9 @@ public struct LineArtifact {
         signChanges = try root.dataset("sign_changes").readDoubles()
         let flat = try root.dataset("stable_segments").readDoubles()
         stableSegments = stride(from: 0, to: flat.count, by: 2).map { flat[$0]...flat[$0 + 1] }
-        prediction = LinePrediction(destination: InteriorOutcome(rawValue: try root.string("prediction")) ?? .notApplicable,
-                                    reason: try root.string("prediction_reason"))
+        prediction = LinePrediction(
+            destination: InteriorOutcome(rawValue: try root.string("prediction")) ?? .notApplicable,
+            reason: try root.string("prediction_reason"))
     }
 
     /// The line L on `data` (the run's training set) rebuilt from the recorded fit.
@@ -100,6 +118,7 @@ public struct LineArtifact {
     /// recorded sign changes and a fresh `stabilityInterval(eta:)`.
     public func stableSegments(on data: TrainingSet, eta: Double) -> [ClosedRange<Double>] {
         let line = line(on: data)
-        return line.stableSegments(signChanges: signChanges, stability: line.stabilityInterval(eta: eta), zeroBand: zeroBand)
+        return line.stableSegments(
+            signChanges: signChanges, stability: line.stabilityInterval(eta: eta), zeroBand: zeroBand)
     }
 }

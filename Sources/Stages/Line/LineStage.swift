@@ -1,6 +1,6 @@
+import Dataset
 import DynamicsAnalysis
 import Foundation
-import Dataset
 import HDF5Kit
 import MLPNumerics
 import PipelineCore
@@ -18,7 +18,8 @@ import Study
 /// eigen section's Newton settings; input `dataset`. Layout: `LineArtifact`.
 public enum LineStage: Stage {
     public static let name = "line"
-    public static let summary = "best width-1 fit, coefficient A, the embedded line's spectrum, sign changes and GD-stable segments"
+    public static let summary =
+        "best width-1 fit, coefficient A, the embedded line's spectrum, sign changes and GD-stable segments"
 
     public struct Settings: Codable, Equatable {
         public var targets: Targets
@@ -28,12 +29,15 @@ public enum LineStage: Stage {
     }
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-        let settings = Settings(targets: .noisy, eta: try config.double("train.eta"), line: try LineSettings(config),
-                                newton: try NewtonSettings(config))
+        let settings = Settings(
+            targets: .noisy, eta: try config.double("train.eta"), line: try LineSettings(config),
+            newton: try NewtonSettings(config))
         return try StudyConfig.of(config).allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
             var node = settings
             node.targets = run.targets
-            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
     }
 
@@ -47,11 +51,16 @@ public enum LineStage: Stage {
         try LineArtifact.write(to: writer.root, analysis: analysis, teacher: dataset.teacher, prediction: prediction)
         try writer.commit()
         if !context.quiet {
-            let segments = analysis.stableSegments.map { String(format: "[%.4g, %.4g]", $0.lowerBound, $0.upperBound) }.joined(separator: " ∪ ")
-            print(String(format: "line %@: w* = %.10g, c* = %.10g, E_1 = %.8g, A = %.6g; sign changes at γ = %@; GD-stable (η = %g): %@; paper start: %@",
-                         settings.targets.rawValue, fit.w, fit.c, fit.trainingError, analysis.line.coefficient,
-                         analysis.signChanges.map { String(format: "%.3g", $0) }.joined(separator: ", "), settings.eta,
-                         segments.isEmpty ? "none" : segments, prediction.destination.rawValue))
+            let segments = analysis.stableSegments.map { String(format: "[%.4g, %.4g]", $0.lowerBound, $0.upperBound) }
+                .joined(separator: " ∪ ")
+            print(
+                String(
+                    format:
+                        "line %@: w* = %.10g, c* = %.10g, E_1 = %.8g, A = %.6g; sign changes at γ = %@; GD-stable (η = "
+                        + "%g): %@; paper start: %@",
+                    settings.targets.rawValue, fit.w, fit.c, fit.trainingError, analysis.line.coefficient,
+                    analysis.signChanges.map { String(format: "%.3g", $0) }.joined(separator: ", "), settings.eta,
+                    segments.isEmpty ? "none" : segments, prediction.destination.rawValue))
         }
     }
 }
@@ -79,11 +88,13 @@ public struct LineSettings: Codable, Equatable {
     /// The best width-1 fit of `data`, its embedded line and the line's analysis at step η.
     /// - Throws: `StageFailure` when the Hessian along the line is not finite.
     public func analysis(of data: TrainingSet, eta: Double, newton: NewtonSettings) throws -> EmbeddedLineAnalysis {
-        let fit = WidthOneFit.fit(data, settings: newton.refiner, scanPoints: scanPoints, scanRange: scanRange[0]...scanRange[1])
+        let fit = WidthOneFit.fit(
+            data, settings: newton.refiner, scanPoints: scanPoints, scanRange: scanRange[0]...scanRange[1])
         let line = EmbeddedLine(fit: fit, data: data)
         do {
-            return try EmbeddedLineAnalysis(line: line, eta: eta, gridPoints: gammaPoints, gridMargin: gammaMargin,
-                                            tolerance: newton.eigenvalueTolerance)
+            return try EmbeddedLineAnalysis(
+                line: line, eta: eta, gridPoints: gammaPoints, gridMargin: gammaMargin,
+                tolerance: newton.eigenvalueTolerance)
         } catch {
             throw StageFailure("the Hessian along the embedded line is not finite: \(error)")
         }
@@ -105,13 +116,23 @@ public struct LinePrediction: Equatable {
         destination = analysis.predictedOutcome
         switch destination {
         case .notApplicable:
-            reason = String(format: "transverse eigenvalue at gamma = 1/2 is %.3g, inside the zero band %.3g", middle, analysis.zeroBand)
+            reason = String(
+                format: "transverse eigenvalue at gamma = 1/2 is %.3g, inside the zero band %.3g", middle,
+                analysis.zeroBand)
         case .stays:
-            reason = String(format: "A = %.4g > 0: the interior 0 < gamma < 1 is a degenerate minimum, GD-stable at gamma = 1/2 (lambda_max = %.4g < 2/eta = %.4g)",
-                            a, (try? analysis.line.largestEigenvalue(at: 0.5)) ?? .nan, 2 / analysis.eta)
+            reason = String(
+                format:
+                    "A = %.4g > 0: the interior 0 < gamma < 1 is a degenerate minimum, GD-stable at gamma = 1/2 "
+                    + "(lambda_max = %.4g < 2/eta = %.4g)",
+                a, (try? analysis.line.largestEigenvalue(at: 0.5)) ?? .nan, 2 / analysis.eta)
         case .leaves:
-            reason = middle < 0
-                ? String(format: "A = %.4g < 0: the interior 0 < gamma < 1 is an index-1 saddle (transverse eigenvalue %.3g at gamma = 1/2)", a, middle)
+            reason =
+                middle < 0
+                ? String(
+                    format:
+                        "A = %.4g < 0: the interior 0 < gamma < 1 is an index-1 saddle (transverse eigenvalue %.3g at "
+                        + "gamma = 1/2)",
+                    a, middle)
                 : String(format: "the interior is not GD-stable at eta = %g (lambda_max(1/2) >= 2/eta)", analysis.eta)
         }
     }

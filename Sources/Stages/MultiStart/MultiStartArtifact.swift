@@ -99,46 +99,84 @@ public struct MultiStartArtifact {
 
     /// Writes the layout.
     /// - Throws: `HDF5Error` when a member cannot be written.
-    static func write(to root: HDF5Group, report: MultiStartReport, data: TrainingSet, teacher: Network, line: EmbeddedLine, lineApplies: Bool,
-                      segments: [ClosedRange<Double>], eta: Double, earlyStop: Bool, seconds: Double) throws {
+    static func write(
+        to root: HDF5Group, report: MultiStartReport, data: TrainingSet, teacher: Network, line: EmbeddedLine,
+        lineApplies: Bool,
+        segments: [ClosedRange<Double>], eta: Double, earlyStop: Bool, seconds: Double
+    ) throws {
         let n = report.starts.count
         let d = report.starts.first?.flat.count ?? 0
         let columns = Network.columnNames(width: d / 2)
-        func describe(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
+        func describe(_ dataset: HDF5Dataset, _ text: String) throws {
+            try dataset.setAttribute("description", .string(text))
+        }
         let nan = [Double](repeating: .nan, count: d)
 
         let s = try root.createGroup("starts")
-        try s.createDataset("initial", doubles: report.starts.flatMap(\.flat), shape: [n, d]).setAttribute("columns", .string(columns))
-        try describe(s.createDataset("final", doubles: report.descents.flatMap(\.final.flat), shape: [n, d]), "theta where GD stopped")
-        try describe(s.createDataset("converged", int64s: report.descents.map { $0.converged ? 1 : 0 }),
-                     "1 if |grad E_tr| < gradient_tolerance within max_steps")
-        try describe(s.createDataset("certified", int64s: report.certified.map { $0 ? 1 : 0 }),
-                     "1 if the start was stopped early because its limit set was certain (LimitSetCertifier)")
-        try describe(s.createDataset("diverged", int64s: report.descents.map { $0.diverged == nil ? 0 : 1 }), "1 if a non-finite value appeared")
+        try s.createDataset("initial", doubles: report.starts.flatMap(\.flat), shape: [n, d]).setAttribute(
+            "columns", .string(columns))
+        try describe(
+            s.createDataset("final", doubles: report.descents.flatMap(\.final.flat), shape: [n, d]),
+            "theta where GD stopped")
+        try describe(
+            s.createDataset("converged", int64s: report.descents.map { $0.converged ? 1 : 0 }),
+            "1 if |grad E_tr| < gradient_tolerance within max_steps")
+        try describe(
+            s.createDataset("certified", int64s: report.certified.map { $0 ? 1 : 0 }),
+            "1 if the start was stopped early because its limit set was certain (LimitSetCertifier)")
+        try describe(
+            s.createDataset("diverged", int64s: report.descents.map { $0.diverged == nil ? 0 : 1 }),
+            "1 if a non-finite value appeared")
         try describe(s.createDataset("steps", int64s: report.descents.map { Int64($0.steps) }), "GD steps taken")
         try s.createDataset("final_E_tr", doubles: report.descents.map(\.trainingError))
         try s.createDataset("final_grad_norm", doubles: report.descents.map(\.gradientNorm))
-        try describe(s.createDataset("limit_kind", strings: report.limits.map { ($0?.kind ?? .notConverged).rawValue }),
-                     "isolated minimum, embedded line, optimal manifold M, other critical point, at infinity, periodic orbit of GD or not converged")
-        try describe(s.createDataset("limit_face", strings: report.limits.map { $0?.atInfinity?.face.description ?? "" }),
-                     "for a limit at infinity, the role of each unit on its face (tanh, linear: w -> 0 with v w -> p, step: |w| -> inf, dipole(i,j): two units merging with v_i = -v_j -> inf); empty otherwise")
-        try describe(s.createDataset("limit_period", int64s: report.limits.map { Int64($0?.orbit?.period ?? 0) }),
-                     "least period k >= 2 of the periodic orbit of GD (theta = G^k(theta), G(theta) = theta - eta grad E_tr) the start settled on; 0 otherwise")
-        try describe(s.createDataset("limit_multiplier", doubles: report.limits.map { $0?.orbit?.multiplierRadius ?? .nan }),
-                     "spectral radius of the Jacobian of G^k on that orbit (< 1: attracting); NaN otherwise")
-        try describe(s.createDataset("limit_E_tr_max", doubles: report.limits.map { $0?.orbit?.trainingErrors.max() ?? .nan }),
-                     "largest E_tr on that orbit (limit_E_tr is its smallest, at the limit point recorded); NaN otherwise")
-        try s.createDataset("limit", doubles: report.limits.flatMap { $0.map { $0.kind == .notConverged ? nan : $0.point.flat } ?? nan }, shape: [n, d])
-            .setAttribute("description", .string("the limit refined to a critical point on its set (projected onto L or M there); NaN when not converged"))
+        try describe(
+            s.createDataset("limit_kind", strings: report.limits.map { ($0?.kind ?? .notConverged).rawValue }),
+            "isolated minimum, embedded line, optimal manifold M, other critical point, at infinity, periodic orbit of "
+                + "GD or not converged"
+        )
+        try describe(
+            s.createDataset("limit_face", strings: report.limits.map { $0?.atInfinity?.face.description ?? "" }),
+            "for a limit at infinity, the role of each unit on its face (tanh, linear: w -> 0 with v w -> p, step: |w| "
+                + "-> inf, dipole(i,j): two units merging with v_i = -v_j -> inf); empty otherwise"
+        )
+        try describe(
+            s.createDataset("limit_period", int64s: report.limits.map { Int64($0?.orbit?.period ?? 0) }),
+            "least period k >= 2 of the periodic orbit of GD (theta = G^k(theta), G(theta) = theta - eta grad E_tr) "
+                + "the start settled on; 0 otherwise"
+        )
+        try describe(
+            s.createDataset("limit_multiplier", doubles: report.limits.map { $0?.orbit?.multiplierRadius ?? .nan }),
+            "spectral radius of the Jacobian of G^k on that orbit (< 1: attracting); NaN otherwise")
+        try describe(
+            s.createDataset("limit_E_tr_max", doubles: report.limits.map { $0?.orbit?.trainingErrors.max() ?? .nan }),
+            "largest E_tr on that orbit (limit_E_tr is its smallest, at the limit point recorded); NaN otherwise")
+        try s.createDataset(
+            "limit",
+            doubles: report.limits.flatMap { $0.map { $0.kind == .notConverged ? nan : $0.point.flat } ?? nan },
+            shape: [n, d]
+        )
+        .setAttribute(
+            "description",
+            .string(
+                "the limit refined to a critical point on its set (projected onto L or M there); NaN when not converged"
+            ))
         try s.createDataset("limit_E_tr", doubles: report.limits.map { $0.map(\.trainingError) ?? .nan })
-        try s.createDataset("limit_index", int64s: report.limits.map { Int64($0.map { $0.kind == .notConverged ? -1 : $0.index } ?? -1) })
-        try describe(s.createDataset("gamma", doubles: report.limits.map { $0?.gamma ?? .nan }),
-                     "gamma of the limit on the embedded line, folded to gamma >= 1/2; NaN off the line")
-        try describe(s.createDataset("gamma_stable", int64s: report.limits.map { $0?.gammaStable.map { $0 ? 1 : 0 } ?? -1 }),
-                     "1 if gamma lies in a GD-stable segment of L, 0 if not, -1 off the line")
-        try describe(s.createDataset("critical_point", int64s: report.criticalPoint.map { Int64($0) }),
-                     "the distinct critical point on no known set (modulo symmetry) of the limit; -1 otherwise")
-        try describe(s.createDataset("function", int64s: report.function.map { Int64($0) }), "limit function of the start; -1 if not converged")
+        try s.createDataset(
+            "limit_index",
+            int64s: report.limits.map { Int64($0.map { $0.kind == .notConverged ? -1 : $0.index } ?? -1) })
+        try describe(
+            s.createDataset("gamma", doubles: report.limits.map { $0?.gamma ?? .nan }),
+            "gamma of the limit on the embedded line, folded to gamma >= 1/2; NaN off the line")
+        try describe(
+            s.createDataset("gamma_stable", int64s: report.limits.map { $0?.gammaStable.map { $0 ? 1 : 0 } ?? -1 }),
+            "1 if gamma lies in a GD-stable segment of L, 0 if not, -1 off the line")
+        try describe(
+            s.createDataset("critical_point", int64s: report.criticalPoint.map { Int64($0) }),
+            "the distinct critical point on no known set (modulo symmetry) of the limit; -1 otherwise")
+        try describe(
+            s.createDataset("function", int64s: report.function.map { Int64($0) }),
+            "limit function of the start; -1 if not converged")
 
         let f = try root.createGroup("functions")
         let functions = report.functions
@@ -146,20 +184,37 @@ public struct MultiStartArtifact {
             Array(Set(fn.members.compactMap { report.limits[$0]?.kind.rawValue })).sorted().joined(separator: " + ")
         }
         try describe(f.createDataset("kind", strings: kinds), "kind of limit set of the members")
-        try describe(f.createDataset("count", int64s: functions.map { Int64($0.count) }), "number of starts whose limit computes this function")
-        try describe(f.createDataset("basin_fraction", doubles: functions.map(\.basinFraction)), "count / number of starts")
-        try describe(f.createDataset("wilson_low", doubles: functions.map(\.wilson.lowerBound)), "95% Wilson score interval of the basin fraction, lower end")
-        try describe(f.createDataset("wilson_high", doubles: functions.map(\.wilson.upperBound)), "95% Wilson score interval of the basin fraction, upper end")
+        try describe(
+            f.createDataset("count", int64s: functions.map { Int64($0.count) }),
+            "number of starts whose limit computes this function")
+        try describe(
+            f.createDataset("basin_fraction", doubles: functions.map(\.basinFraction)), "count / number of starts")
+        try describe(
+            f.createDataset("wilson_low", doubles: functions.map(\.wilson.lowerBound)),
+            "95% Wilson score interval of the basin fraction, lower end")
+        try describe(
+            f.createDataset("wilson_high", doubles: functions.map(\.wilson.upperBound)),
+            "95% Wilson score interval of the basin fraction, upper end")
         try f.createDataset("E_tr", doubles: functions.map(\.trainingError))
         try f.createDataset("E_gen", doubles: functions.map(\.generalizationError))
         try f.createDataset("index", int64s: functions.map { Int64($0.representative.index) })
-        try f.createDataset("representative", doubles: functions.flatMap(\.representative.point.flat), shape: [functions.count, d])
-            .setAttribute("columns", .string(columns))
+        try f.createDataset(
+            "representative", doubles: functions.flatMap(\.representative.point.flat), shape: [functions.count, d]
+        )
+        .setAttribute("columns", .string(columns))
         let gammas = functions.map { fn in fn.members.compactMap { report.limits[$0]?.gamma } }
-        try describe(f.createDataset("gamma_min", doubles: gammas.map { $0.min() ?? .nan }), "smallest gamma of the members on L (NaN if none)")
-        try describe(f.createDataset("gamma_max", doubles: gammas.map { $0.max() ?? .nan }), "largest gamma of the members on L (NaN if none)")
-        try describe(f.createDataset("stable_count", int64s: functions.map { fn in Int64(fn.members.filter { report.limits[$0]?.gammaStable == true }.count) }),
-                     "members on L whose gamma lies in a GD-stable segment")
+        try describe(
+            f.createDataset("gamma_min", doubles: gammas.map { $0.min() ?? .nan }),
+            "smallest gamma of the members on L (NaN if none)")
+        try describe(
+            f.createDataset("gamma_max", doubles: gammas.map { $0.max() ?? .nan }),
+            "largest gamma of the members on L (NaN if none)")
+        try describe(
+            f.createDataset(
+                "stable_count",
+                int64s: functions.map { fn in Int64(fn.members.filter { report.limits[$0]?.gammaStable == true }.count)
+                }),
+            "members on L whose gamma lies in a GD-stable segment")
         let records = try f.createGroup("critical")
         for (k, fn) in functions.enumerated() {
             try CriticalPointRecord(label: "function \(k)", limit: fn.representative, data: data, teacher: teacher)
@@ -179,10 +234,14 @@ public struct MultiStartArtifact {
             try lineGroup.setAttribute("E_tr", .double(line.trainingError))
             try lineGroup.setAttribute("A", .double(line.coefficient))
             try lineGroup.setAttribute("eta", .double(eta))
-            try describe(lineGroup.createDataset("stable_segments", doubles: segments.flatMap { [$0.lowerBound, $0.upperBound] }, shape: [segments.count, 2]),
-                         "GD-stable segments of L (transverse eigenvalue >= 0, lambda_max < 2/eta) for the multistart eta")
+            try describe(
+                lineGroup.createDataset(
+                    "stable_segments", doubles: segments.flatMap { [$0.lowerBound, $0.upperBound] },
+                    shape: [segments.count, 2]),
+                "GD-stable segments of L (transverse eigenvalue >= 0, lambda_max < 2/eta) for the multistart eta")
         } else {
-            try lineGroup.setAttribute("skipped", .string("the embedded line is located for width 2 only (width \(d / 2))"))
+            try lineGroup.setAttribute(
+                "skipped", .string("the embedded line is located for width 2 only (width \(d / 2))"))
         }
 
         let unconverged = report.unconvergedCount
@@ -213,7 +272,9 @@ public struct MultiStartArtifact {
         let s = try root.group("starts")
         let initial = try s.dataset("initial")
         let d = initial.shape.count == 2 ? initial.shape[1] : 0
-        func rows(_ values: [Double]) -> [[Double]] { stride(from: 0, to: values.count, by: max(d, 1)).map { Array(values[$0..<($0 + d)]) } }
+        func rows(_ values: [Double]) -> [[Double]] {
+            stride(from: 0, to: values.count, by: max(d, 1)).map { Array(values[$0..<($0 + d)]) }
+        }
         let first = rows(try initial.readDoubles())
         let last = rows(try s.dataset("final").readDoubles())
         let limit = rows(try s.dataset("limit").readDoubles())
@@ -233,13 +294,16 @@ public struct MultiStartArtifact {
         let function = try s.dataset("function").readInt64s()
         starts = converged.indices.map { i in
             let hasLimit = limit[i].allSatisfy { !$0.isNaN }
-            return Start(initial: Network(flat: first[i]), final: Network(flat: last[i]), converged: converged[i] != 0,
-                         certified: certified[i] != 0, diverged: diverged[i] != 0, steps: Int(steps[i]),
-                         finalTrainingError: loss[i], finalGradientNorm: grad[i], limitKind: kinds[i], limitFace: faces[i].isEmpty ? nil : faces[i],
-                         limitPeriod: periods[i] > 0 ? Int(periods[i]) : nil,
-                         limit: hasLimit ? Network(flat: limit[i]) : nil, limitIndex: index[i] >= 0 ? Int(index[i]) : nil,
-                         gamma: gamma[i].isNaN ? nil : gamma[i], gammaStable: stable[i] >= 0 ? stable[i] != 0 : nil,
-                         criticalPoint: critical[i] >= 0 ? Int(critical[i]) : nil, function: function[i] >= 0 ? Int(function[i]) : nil)
+            return Start(
+                initial: Network(flat: first[i]), final: Network(flat: last[i]), converged: converged[i] != 0,
+                certified: certified[i] != 0, diverged: diverged[i] != 0, steps: Int(steps[i]),
+                finalTrainingError: loss[i], finalGradientNorm: grad[i], limitKind: kinds[i],
+                limitFace: faces[i].isEmpty ? nil : faces[i],
+                limitPeriod: periods[i] > 0 ? Int(periods[i]) : nil,
+                limit: hasLimit ? Network(flat: limit[i]) : nil, limitIndex: index[i] >= 0 ? Int(index[i]) : nil,
+                gamma: gamma[i].isNaN ? nil : gamma[i], gammaStable: stable[i] >= 0 ? stable[i] != 0 : nil,
+                criticalPoint: critical[i] >= 0 ? Int(critical[i]) : nil,
+                function: function[i] >= 0 ? Int(function[i]) : nil)
         }
         let f = try root.group("functions")
         let fKind = try f.dataset("kind").readStrings()
@@ -253,10 +317,13 @@ public struct MultiStartArtifact {
         let stableCount = try f.dataset("stable_count").readInt64s()
         let records = try f.group("critical")
         functions = try fKind.indices.map { k in
-            Function(kind: fKind[k], count: Int(fCount[k]), basinFraction: fFraction[k], wilsonLow: low[k], wilsonHigh: high[k],
-                     trainingError: eTr[k], generalizationError: eGen[k], index: Int(fIndex[k]),
-                     representative: Network(flat: representative[k]), gammaRange: gMin[k].isNaN ? nil : gMin[k]...gMax[k],
-                     stableCount: Int(stableCount[k]), record: try CriticalPointRecord(reading: try records.group(String(k))))
+            Function(
+                kind: fKind[k], count: Int(fCount[k]), basinFraction: fFraction[k], wilsonLow: low[k],
+                wilsonHigh: high[k],
+                trainingError: eTr[k], generalizationError: eGen[k], index: Int(fIndex[k]),
+                representative: Network(flat: representative[k]), gammaRange: gMin[k].isNaN ? nil : gMin[k]...gMax[k],
+                stableCount: Int(stableCount[k]), record: try CriticalPointRecord(reading: try records.group(String(k)))
+            )
         }
         let criticalGroup = try root.group("critical")
         criticalPoints = try criticalGroup.memberNames().compactMap(Int.init).sorted().map {

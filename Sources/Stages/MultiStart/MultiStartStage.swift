@@ -32,7 +32,9 @@ import Study
 /// `MultiStartArtifact`.
 public enum MultiStartStage: Stage {
     public static let name = "multistart"
-    public static let summary = "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit functions with basin fractions"
+    public static let summary =
+        "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit "
+        + "functions with basin fractions"
 
     public struct Settings: Codable, Equatable {
         public var targets: Targets
@@ -72,7 +74,9 @@ public enum MultiStartStage: Stage {
                 node.starts = sweep.starts
                 node.maxSteps = sweep.multistartSteps
             }
-            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
     }
 
@@ -81,7 +85,9 @@ public enum MultiStartStage: Stage {
     public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
         let steps = Double(node.settings.starts) * Double(node.settings.maxSteps)
         let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
-        return Cost(seconds: 0.1 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0), counts: ["GD steps": steps])
+        return Cost(
+            seconds: 0.1 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0),
+            counts: ["GD steps": steps])
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -89,8 +95,9 @@ public enum MultiStartStage: Stage {
         let data = dataset.trainingSet(targets: settings.targets)
         let analysis = try settings.line.analysis(of: data, eta: settings.eta, newton: settings.newton)
         let (line, segments) = (analysis.line, analysis.stableSegments)
-        let known = KnownSets(data: data, eta: settings.eta, line: line, lineSegments: segments, teacher: dataset.teacher,
-                              width: settings.width, refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
+        let known = KnownSets(
+            data: data, eta: settings.eta, line: line, lineSegments: segments, teacher: dataset.teacher,
+            width: settings.width, refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
         let starts = settings.initialPoints()
         let kernel = GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta)
 
@@ -98,7 +105,8 @@ public enum MultiStartStage: Stage {
         let clock = ContinuousClock()
         let began = clock.now
         let earlyStop = settings.earlyStop
-        let certification = settings.certification ?? CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
+        let certification =
+            settings.certification ?? CertificationSettings(gradient: 0, energyGap: 0, lineMargin: 0, pathSamples: 1)
         let descents = MultiStartDescent.descend(
             kernel, from: starts, maxSteps: settings.maxSteps, gradientTolerance: settings.gradientTolerance,
             checkInterval: settings.checkInterval,
@@ -117,8 +125,9 @@ public enum MultiStartStage: Stage {
                     guard finite || atInfinity else { return nil }
                     let gated = evaluation.gradientNorm <= certification.gradient
                     // skipAbove −∞ skips the finite attempt.
-                    let result = LimitSetCertifier.certify(theta, gradientNorm: evaluation.gradientNorm, known: known, settings: certification,
-                                                           skipAbove: finite ? skipAbove : -.infinity, atInfinity: atInfinity)
+                    let result = LimitSetCertifier.certify(
+                        theta, gradientNorm: evaluation.gradientNorm, known: known, settings: certification,
+                        skipAbove: finite ? skipAbove : -.infinity, atInfinity: atInfinity)
                     if let point = result.point { return point }
                     if atInfinity && gated { nextInfinity = 2 * checks }
                     if finite {
@@ -135,38 +144,52 @@ public enum MultiStartStage: Stage {
         // Converged starts (gradient tolerance met before any certificate) are refined here; the others
         // are asked once more where they go at the end of their budget, a periodic orbit of GD included.
         let endCertificates: [LimitPoint?] = descents.map { descent in
-            guard earlyStop, descent.certificate == nil, !descent.outcome.converged, descent.outcome.diverged == nil else { return nil }
-            return LimitSetCertifier.certifyEndOfRun(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
-                                                     settings: certification)
+            guard earlyStop, descent.certificate == nil, !descent.outcome.converged, descent.outcome.diverged == nil
+            else { return nil }
+            return LimitSetCertifier.certifyEndOfRun(
+                descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                settings: certification)
         }
         let limits: [LimitPoint?] = zip(descents, endCertificates).map { descent, end in
             if let located = descent.certificate ?? end { return located }
             guard descent.outcome.converged else { return nil }
             let refined = LimitSetRefiner.refine(descent.outcome.final, known: known)
-            // On a nearly flat plateau the gradient tolerance can be met far from any critical point: ask where it goes.
+            // On a nearly flat plateau the gradient tolerance can be met far from any critical point: ask where it
+            // goes.
             guard refined.kind == .notConverged, earlyStop else { return refined }
-            return LimitSetCertifier.certifyEndOfRun(descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
-                                                     settings: certification) ?? refined
+            return LimitSetCertifier.certifyEndOfRun(
+                descent.outcome.final, gradientNorm: descent.outcome.gradientNorm, known: known,
+                settings: certification) ?? refined
         }
         progress.finish()
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
-        let report = MultiStartReport(starts: starts, descents: descents.map(\.outcome),
-                                      certified: zip(descents, endCertificates).map { $0.certificate != nil || $1 != nil },
-                                      limits: limits, known: known, samePointTolerance: settings.samePointTolerance,
-                                      functionTolerance: settings.functionTolerance, teacher: dataset.teacher)
+        let report = MultiStartReport(
+            starts: starts, descents: descents.map(\.outcome),
+            certified: zip(descents, endCertificates).map { $0.certificate != nil || $1 != nil },
+            limits: limits, known: known, samePointTolerance: settings.samePointTolerance,
+            functionTolerance: settings.functionTolerance, teacher: dataset.teacher)
         let writer = try context.makeWriter(stage: name)
-        try MultiStartArtifact.write(to: writer.root, report: report, data: data, teacher: dataset.teacher, line: line, lineApplies: known.line != nil,
-                                     segments: segments, eta: settings.eta, earlyStop: settings.earlyStop, seconds: seconds)
+        try MultiStartArtifact.write(
+            to: writer.root, report: report, data: data, teacher: dataset.teacher, line: line,
+            lineApplies: known.line != nil,
+            segments: segments, eta: settings.eta, earlyStop: settings.earlyStop, seconds: seconds)
         try writer.commit()
         if !context.quiet {
             let functions = report.functions.map { f in
-                String(format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction, f.wilson.lowerBound, f.wilson.upperBound)
+                String(
+                    format: "%@ %d/%d (%.3f [%.3f, %.3f])", f.kind.rawValue, f.count, starts.count, f.basinFraction,
+                    f.wilson.lowerBound, f.wilson.upperBound)
             }.joined(separator: "; ")
-            print(String(format: "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity, %d periodic orbits of GD), %d converged, %d not converged; %d limit function(s): %@",
-                         settings.targets.rawValue, starts.count, seconds, report.certifiedCount, report.atInfinityCount, report.periodicCount, report.convergedCount, report.unconvergedCount,
-                         report.functions.count, functions))
+            print(
+                String(
+                    format:
+                        "multistart %@: %d starts in %.2f s, %d certified early (%d at infinity, %d periodic orbits of "
+                        + "GD), %d converged, %d not converged; %d limit function(s): %@",
+                    settings.targets.rawValue, starts.count, seconds, report.certifiedCount, report.atInfinityCount,
+                    report.periodicCount, report.convergedCount, report.unconvergedCount,
+                    report.functions.count, functions))
         }
     }
 }
@@ -205,8 +228,10 @@ struct MultiStartReport {
     var atInfinityCount: Int { limits.filter { $0?.kind == .atInfinity }.count }
     var periodicCount: Int { limits.filter { $0?.kind == .periodicOrbit }.count }
 
-    init(starts: [Network], descents: [DescentOutcome], certified: [Bool], limits: [LimitPoint?], known: KnownSets,
-         samePointTolerance: Double, functionTolerance: Double, teacher: Network) {
+    init(
+        starts: [Network], descents: [DescentOutcome], certified: [Bool], limits: [LimitPoint?], known: KnownSets,
+        samePointTolerance: Double, functionTolerance: Double, teacher: Network
+    ) {
         self.starts = starts
         self.descents = descents
         self.certified = certified
@@ -215,7 +240,8 @@ struct MultiStartReport {
         let located = limits.indices.filter { limits[$0].map { $0.kind != .notConverged } ?? false }
         // Isolated and other critical points: which one, modulo symmetry (start order).
         let pointStarts = located.filter { [.isolatedMinimum, .otherCriticalPoint].contains(limits[$0]!.kind) }
-        let classes = SymmetryClustering.leaderClusters(pointStarts.map { limits[$0]!.point }, tolerance: samePointTolerance)
+        let classes = SymmetryClustering.leaderClusters(
+            pointStarts.map { limits[$0]!.point }, tolerance: samePointTolerance)
         var criticalPoint = [Int](repeating: -1, count: starts.count)
         for (j, i) in pointStarts.enumerated() { criticalPoint[i] = classes.assignment[j] }
         self.criticalPoint = criticalPoint
@@ -228,11 +254,12 @@ struct MultiStartReport {
         functions = groups.leaders.indices.map { k in
             let members = located.indices.filter { groups.assignment[$0] == k }.map { located[$0] }
             let representative = limits[located[groups.leaders[k]]]!
-            return Function(kind: representative.kind, count: members.count,
-                            basinFraction: Double(members.count) / Double(starts.count),
-                            wilson: LimitFunctions.wilsonInterval(successes: members.count, trials: starts.count),
-                            representative: representative, members: members, trainingError: representative.trainingError,
-                            generalizationError: GeneralizationError.value(representative.point, teacher: teacher))
+            return Function(
+                kind: representative.kind, count: members.count,
+                basinFraction: Double(members.count) / Double(starts.count),
+                wilson: LimitFunctions.wilsonInterval(successes: members.count, trials: starts.count),
+                representative: representative, members: members, trainingError: representative.trainingError,
+                generalizationError: GeneralizationError.value(representative.point, teacher: teacher))
         }
     }
 }
@@ -244,21 +271,26 @@ extension MultiStartStage.Settings {
     init(_ config: Configuration) throws {
         let width = try config.int("train.width")
         guard width <= Symmetry.maximumEnumeratedWidth else {
-            throw config.failure("train.width", "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; "
-                + "it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
+            throw config.failure(
+                "train.width",
+                "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; "
+                    + "it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
         }
         let (interval, budget) = (try config.int("multistart.check_interval"), try config.int("multistart.max_steps"))
-        guard interval <= budget else { throw config.failure("multistart.check_interval", "exceeds multistart.max_steps = \(budget)") }
+        guard interval <= budget else {
+            throw config.failure("multistart.check_interval", "exceeds multistart.max_steps = \(budget)")
+        }
         let earlyStop = try config.bool("multistart.early_stop")
-        self.init(targets: .noisy, width: width, starts: try config.int("multistart.starts"),
-                  distribution: try config.choice(Distribution.self, "multistart.distribution"),
-                  scale: try config.double("multistart.scale"), seed: try config.seed("multistart.seed"),
-                  eta: try config.double("multistart.eta"), maxSteps: budget,
-                  gradientTolerance: try config.double("multistart.gradient_tolerance"), checkInterval: interval,
-                  earlyStop: earlyStop, certification: earlyStop ? try CertificationSettings(config) : nil,
-                  samePointTolerance: try config.double("multistart.same_point_tolerance"),
-                  functionTolerance: try config.double("multistart.function_tolerance"),
-                  setTolerance: try NewtonSettings.setTolerance(config), newton: try NewtonSettings(config),
-                  line: try LineSettings(config))
+        self.init(
+            targets: .noisy, width: width, starts: try config.int("multistart.starts"),
+            distribution: try config.choice(Distribution.self, "multistart.distribution"),
+            scale: try config.double("multistart.scale"), seed: try config.seed("multistart.seed"),
+            eta: try config.double("multistart.eta"), maxSteps: budget,
+            gradientTolerance: try config.double("multistart.gradient_tolerance"), checkInterval: interval,
+            earlyStop: earlyStop, certification: earlyStop ? try CertificationSettings(config) : nil,
+            samePointTolerance: try config.double("multistart.same_point_tolerance"),
+            functionTolerance: try config.double("multistart.function_tolerance"),
+            setTolerance: try NewtonSettings.setTolerance(config), newton: try NewtonSettings(config),
+            line: try LineSettings(config))
     }
 }

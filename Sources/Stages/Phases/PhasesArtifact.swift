@@ -76,8 +76,10 @@ public struct PhasesArtifact {
 
     /// Writes the layout.
     /// - Throws: `HDF5Error` when a member cannot be written.
-    static func write(to root: HDF5Group, report: PhaseReport, times: [Double], toSingular: [Double], toOptimal: [Double]?,
-                      destination: Destination, representatives: [Representative], line: LineOutcome) throws {
+    static func write(
+        to root: HDF5Group, report: PhaseReport, times: [Double], toSingular: [Double], toOptimal: [Double]?,
+        destination: Destination, representatives: [Representative], line: LineOutcome
+    ) throws {
         let segments = report.segments
         let s = try root.createGroup("segments")
         try s.createDataset("label", strings: segments.map(\.phase.rawValue))
@@ -95,7 +97,8 @@ public struct PhasesArtifact {
         try s.createDataset("point_count", int64s: segments.map { Int64($0.pointCount) })
 
         let e = try root.createGroup("escapes")
-        try e.setAttribute("description", .string("times where the debounced Hessian index drops: escapes from saddles"))
+        try e.setAttribute(
+            "description", .string("times where the debounced Hessian index drops: escapes from saddles"))
         try e.createDataset("t", doubles: report.escapes.map(\.time))
         try e.createDataset("from_index", int64s: report.escapes.map { Int64($0.fromIndex) })
         try e.createDataset("to_index", int64s: report.escapes.map { Int64($0.toIndex) })
@@ -103,7 +106,8 @@ public struct PhasesArtifact {
         let slopes = try root.createGroup("slopes")
         try slopes.createDataset("t", doubles: times.filter { $0 >= 1 })
         try slopes.createDataset("slope", doubles: report.slopes)
-            .setAttribute("description", .string("least-squares slope of log E_tr against log t over +-slope_window_decades"))
+            .setAttribute(
+                "description", .string("least-squares slope of log E_tr against log t over +-slope_window_decades"))
 
         try root.setAttribute("t_star", .double(report.earlyStoppingTime))
         try root.setAttribute("E_gen_star", .double(report.earlyStoppingGeneralizationError))
@@ -112,10 +116,13 @@ public struct PhasesArtifact {
 
         let distances = try root.createGroup("distances")
         try distances.createDataset("to_singular", doubles: toSingular)
-            .setAttribute("description", .string("Euclidean distance from theta_t to the singular set (w_i = 0, v_i = 0, w_i = +-w_j)"))
+            .setAttribute(
+                "description",
+                .string("Euclidean distance from theta_t to the singular set (w_i = 0, v_i = 0, w_i = +-w_j)"))
         if let toOptimal {
             try distances.createDataset("to_optimal", doubles: toOptimal)
-                .setAttribute("description", .string("Euclidean distance from theta_t to the optimal region M (f = f*)"))
+                .setAttribute(
+                    "description", .string("Euclidean distance from theta_t to the optimal region M (f = f*)"))
         }
         try root.setAttribute("destination", .string(destination.rawValue))
         try root.setAttribute("line_A", .double(line.coefficient))
@@ -146,13 +153,16 @@ public struct PhasesArtifact {
         let index = try s.dataset("index").readInt64s()
         let count = try s.dataset("point_count").readInt64s()
         segments = labels.indices.map {
-            Segment(label: labels[$0], tStart: t0[$0], tEnd: t1[$0], trainingErrorAtStart: e0[$0],
-                    trainingErrorAtEnd: e1[$0], generalizationErrorAtStart: g0[$0], generalizationErrorAtEnd: g1[$0],
-                    minimumGradientNorm: minGrad[$0], index: Int(index[$0]), pointCount: Int(count[$0]))
+            Segment(
+                label: labels[$0], tStart: t0[$0], tEnd: t1[$0], trainingErrorAtStart: e0[$0],
+                trainingErrorAtEnd: e1[$0], generalizationErrorAtStart: g0[$0], generalizationErrorAtEnd: g1[$0],
+                minimumGradientNorm: minGrad[$0], index: Int(index[$0]), pointCount: Int(count[$0]))
         }
         let e = try root.group("escapes")
-        let (et, from, to) = (try e.dataset("t").readDoubles(), try e.dataset("from_index").readInt64s(),
-                              try e.dataset("to_index").readInt64s())
+        let (et, from, to) = (
+            try e.dataset("t").readDoubles(), try e.dataset("from_index").readInt64s(),
+            try e.dataset("to_index").readInt64s()
+        )
         escapes = et.indices.map { Escape(t: et[$0], fromIndex: Int(from[$0]), toIndex: Int(to[$0])) }
         earlyStoppingTime = try root.double("t_star")
         earlyStoppingGeneralizationError = try root.double("E_gen_star")
@@ -163,12 +173,14 @@ public struct PhasesArtifact {
         let critical = try root.group("critical")
         representatives = try critical.memberNames().compactMap(Int.init).sorted().map { n in
             let group = try critical.group(String(n))
-            return Representative(segment: try group.int("segment"), t: try group.double("representative_t"),
-                                  record: try CriticalPointRecord(reading: group))
+            return Representative(
+                segment: try group.int("segment"), t: try group.double("representative_t"),
+                record: try CriticalPointRecord(reading: group))
         }
         let agrees = try root.int("line_prediction_agrees")
-        line = LineOutcome(coefficient: try root.double("line_A"),
-                           prediction: InteriorOutcome(rawValue: try root.string("line_prediction")) ?? .notApplicable,
-                           reached: try root.string("line_reached"), agrees: agrees < 0 ? nil : agrees == 1)
+        line = LineOutcome(
+            coefficient: try root.double("line_A"),
+            prediction: InteriorOutcome(rawValue: try root.string("line_prediction")) ?? .notApplicable,
+            reached: try root.string("line_reached"), agrees: agrees < 0 ? nil : agrees == 1)
     }
 }

@@ -24,7 +24,8 @@ import Train
 /// `PhasesArtifact`.
 public enum PhasesStage: Stage {
     public static let name = "phases"
-    public static let summary = "phase segments, t*, escapes, convergence time and the saddles passed (refined per segment)"
+    public static let summary =
+        "phase segments, t*, escapes, convergence time and the saddles passed (refined per segment)"
 
     public struct Settings: Codable, Equatable {
         public var targets: Targets
@@ -41,20 +42,23 @@ public enum PhasesStage: Stage {
     }
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-        let settings = Settings(targets: .noisy, detection: try PhaseDetectionSettings(config),
-                                nearOptimalDistance: try config.double("phases.near_optimal_distance"),
-                                refineRepresentatives: try config.bool("phases.refine_representatives"),
-                                newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
-                                certification: try CertificationSettings(config))
+        let settings = Settings(
+            targets: .noisy, detection: try PhaseDetectionSettings(config),
+            nearOptimalDistance: try config.double("phases.near_optimal_distance"),
+            refineRepresentatives: try config.bool("phases.refine_representatives"),
+            newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
+            certification: try CertificationSettings(config))
         return try StudyConfig.of(config).ownRuns.map { run in
             var node = settings
             node.targets = run.targets
-            return NodeSpec(instance: run.name, settings: node, inputs: [
-                "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                "train": NodeID(stage: TrainStage.name, instance: run.name),
-                "eigen": NodeID(stage: EigenStage.name, instance: run.name),
-                "line": NodeID(stage: LineStage.name, instance: run.name),
-            ])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: [
+                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                    "train": NodeID(stage: TrainStage.name, instance: run.name),
+                    "eigen": NodeID(stage: EigenStage.name, instance: run.name),
+                    "line": NodeID(stage: LineStage.name, instance: run.name),
+                ])
         }
     }
 
@@ -64,14 +68,16 @@ public enum PhasesStage: Stage {
         let curve = training.curve
         let index = try EigenArtifact.index(try context.openInput("eigen"))
         guard index.count == curve.t.count else {
-            throw StageFailure("the eigen artifact has \(index.count) grid points but the training artifact has \(curve.t.count)")
+            throw StageFailure(
+                "the eigen artifact has \(index.count) grid points but the training artifact has \(curve.t.count)")
         }
         let times = curve.t.map(Double.init)
         let report: PhaseReport
         do {
-            report = try PhaseDetector.detect(time: times, trainingError: curve.trainingError,
-                                              generalizationError: curve.generalizationError,
-                                              gradientNorm: curve.gradientNorm, index: index, settings: settings.detection)
+            report = try PhaseDetector.detect(
+                time: times, trainingError: curve.trainingError,
+                generalizationError: curve.generalizationError,
+                gradientNorm: curve.gradientNorm, index: index, settings: settings.detection)
         } catch let error as PhaseDetectionError {
             throw StageFailure("phase detection failed: \(error)")
         }
@@ -80,37 +86,50 @@ public enum PhasesStage: Stage {
         // Distances to the named regions along the grid, and where the run is heading.
         let networks = curve.t.indices.map { curve.network(at: $0) }
         let toSingular = networks.map { Regions.singularSet($0).distance }
-        let toOptimal = CriticalPointRecord.optimalDistanceApplies(teacher: dataset.teacher, width: curve.width)
+        let toOptimal =
+            CriticalPointRecord.optimalDistanceApplies(teacher: dataset.teacher, width: curve.width)
             ? networks.map { Regions.optimalRegion($0, teacher: dataset.teacher).distance } : nil
-        let destination = Destination.classify(time: times, distanceToOptimal: toOptimal, converged: report.convergenceTime != nil,
-                                               nearDistance: settings.nearOptimalDistance)
+        let destination = Destination.classify(
+            time: times, distanceToOptimal: toOptimal, converged: report.convergenceTime != nil,
+            nearDistance: settings.nearOptimalDistance)
 
         let lineArtifact = try LineArtifact(reading: try context.openInput("line"))
-        let known = KnownSets(data: data, eta: lineArtifact.eta, line: lineArtifact.line(on: data), lineSegments: lineArtifact.stableSegments,
-                              teacher: dataset.teacher, width: curve.width, refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
+        let known = KnownSets(
+            data: data, eta: lineArtifact.eta, line: lineArtifact.line(on: data),
+            lineSegments: lineArtifact.stableSegments,
+            teacher: dataset.teacher, width: curve.width, refiner: settings.newton.refiner,
+            setTolerance: settings.setTolerance)
         // Where the run ended relative to L, next to the line's prediction: the limit set of θ_T when
         // it is certain (LimitSetCertifier, multistart.certify_*), else the refined θ_T when the run
         // converged, else unknown.
         let prediction = lineArtifact.prediction.destination
         let final = training.final
         let finalGradient = TrainingError.gradient(final, on: data).reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let certified = LimitSetCertifier.certifyEndOfRun(final, gradientNorm: finalGradient, known: known, settings: settings.certification)
+        let certified = LimitSetCertifier.certifyEndOfRun(
+            final, gradientNorm: finalGradient, known: known, settings: settings.certification)
         let limit = certified ?? (report.convergenceTime != nil ? LimitSetRefiner.refine(final, known: known) : nil)
-        let unknown = report.convergenceTime == nil ? "not converged (\(destination.rawValue))"
+        let unknown =
+            report.convergenceTime == nil
+            ? "not converged (\(destination.rawValue))"
             : "unknown: the run met the gradient criterion, but the refinement of theta_T did not converge"
-        var lineOutcome = PhasesArtifact.LineOutcome(coefficient: lineArtifact.coefficient, prediction: prediction,
-                                                     reached: unknown, agrees: nil)
+        var lineOutcome = PhasesArtifact.LineOutcome(
+            coefficient: lineArtifact.coefficient, prediction: prediction,
+            reached: unknown, agrees: nil)
         if let limit, limit.kind != .notConverged {
             let outcome = limit.interiorOutcome
             var reached = limit.kind.rawValue
             if let gamma = limit.gamma { reached += String(format: " at gamma = %.4g", gamma) }
             if let face = limit.atInfinity?.face { reached += " (\(face))" }
-            if let orbit = limit.orbit { reached += String(format: " (period %d, E_tr %.6g to %.6g)", orbit.period,
-                                                           orbit.trainingErrors.min()!, orbit.trainingErrors.max()!) }
+            if let orbit = limit.orbit {
+                reached += String(
+                    format: " (period %d, E_tr %.6g to %.6g)", orbit.period,
+                    orbit.trainingErrors.min()!, orbit.trainingErrors.max()!)
+            }
             reached += ", index \(limit.index)" + (certified != nil ? " (limit set certain at T)" : " (converged)")
             if prediction != .notApplicable { reached += ": \(outcome.rawValue)" }
-            lineOutcome = PhasesArtifact.LineOutcome(coefficient: lineArtifact.coefficient, prediction: prediction, reached: reached,
-                                                     agrees: prediction == .notApplicable ? nil : prediction == outcome)
+            lineOutcome = PhasesArtifact.LineOutcome(
+                coefficient: lineArtifact.coefficient, prediction: prediction, reached: reached,
+                agrees: prediction == .notApplicable ? nil : prediction == outcome)
         }
 
         var representatives: [PhasesArtifact.Representative] = []
@@ -121,20 +140,29 @@ public enum PhasesStage: Stage {
                 let members = times.indices.filter { times[$0] >= segment.startTime && times[$0] <= segment.endTime }
                 guard let best = members.min(by: { curve.gradientNorm[$0] < curve.gradientNorm[$1] }) else { continue }
                 // Newton, located on L or M when it ends there (as the set's point nearest the grid point).
-                let limit = LimitSetRefiner.refine(curve.network(at: best), known: known.with(refiner: refiner), descendIfNewtonFails: false)
-                representatives.append(PhasesArtifact.Representative(
-                    segment: n, t: times[best],
-                    record: CriticalPointRecord(label: segment.phase.rawValue, limit: limit, data: data, teacher: dataset.teacher)))
+                let limit = LimitSetRefiner.refine(
+                    curve.network(at: best), known: known.with(refiner: refiner), descendIfNewtonFails: false)
+                representatives.append(
+                    PhasesArtifact.Representative(
+                        segment: n, t: times[best],
+                        record: CriticalPointRecord(
+                            label: segment.phase.rawValue, limit: limit, data: data, teacher: dataset.teacher)))
             }
         }
         let writer = try context.makeWriter(stage: name)
-        try PhasesArtifact.write(to: writer.root, report: report, times: times, toSingular: toSingular, toOptimal: toOptimal,
-                                 destination: destination, representatives: representatives, line: lineOutcome)
+        try PhasesArtifact.write(
+            to: writer.root, report: report, times: times, toSingular: toSingular, toOptimal: toOptimal,
+            destination: destination, representatives: representatives, line: lineOutcome)
         try writer.commit()
         if !context.quiet {
-            let summary = report.segments.map { "\($0.phase.rawValue) [\(Int($0.startTime)), \(Int($0.endTime))] index \($0.index)" }
-            print("phases \(settings.targets.rawValue): " + summary.joined(separator: "; ")
-                  + String(format: "; t* = %.0f, E_gen* = %.3g", report.earlyStoppingTime, report.earlyStoppingGeneralizationError))
+            let summary = report.segments.map {
+                "\($0.phase.rawValue) [\(Int($0.startTime)), \(Int($0.endTime))] index \($0.index)"
+            }
+            print(
+                "phases \(settings.targets.rawValue): " + summary.joined(separator: "; ")
+                    + String(
+                        format: "; t* = %.0f, E_gen* = %.3g", report.earlyStoppingTime,
+                        report.earlyStoppingGeneralizationError))
         }
     }
 }

@@ -7,7 +7,8 @@ import Study
 ///
 /// Layout: root attributes `reference_E_tr` (E_tr of the eigen stage's refined final point, the
 /// run's limit), `reference_converged` (0/1), `dominant_dimension` (k), `refresh_every` (R);
-/// `/branches/<method>_t<t0>_eta<eta>/` with attributes `method`, `t0`, `eta`, `steps`, `order` (the experiment's place in the configuration), and one
+/// `/branches/<method>_t<t0>_eta<eta>/` with attributes `method`, `t0`, `eta`, `steps`, `order` (the experiment's place
+/// in the configuration), and one
 /// group per variant (`plain`, `dominant`, `bulk`) holding `t` (int64, branch steps on a log
 /// grid), `excess` (E_tr − reference_E_tr), `chi_full` (χ_k of ∇E_tr), `chi_stochastic` (χ_k of the
 /// step's one-sample gradient; NaN for GD), `lambda_max`, `threshold` (2/λ_max) and the attribute
@@ -52,24 +53,36 @@ public struct ProjectedArtifact {
         var seen: [String] = []
         for branch in branches where !seen.contains(branch.experiment.name) {
             seen.append(branch.experiment.name)
-            let variants = StepProjection.allCases.map { p in branches.first { $0.experiment == branch.experiment && $0.projection == p }! }
+            let variants = StepProjection.allCases.map { p in
+                branches.first { $0.experiment == branch.experiment && $0.projection == p }!
+            }
             let steps = branch.experiment.steps
             func late(_ values: [Double], _ record: ProjectedDescentRecord) -> Double {
-                let picked = record.t.indices.filter { record.t[$0] >= steps / 10 && record.t[$0] > 0 }.map { values[$0] }.filter { !$0.isNaN }
+                let picked = record.t.indices.filter { record.t[$0] >= steps / 10 && record.t[$0] > 0 }.map {
+                    values[$0]
+                }.filter { !$0.isNaN }
                 return picked.isEmpty ? .nan : picked.reduce(0, +) / Double(picked.count)
             }
             let plain = variants[0].record
-            rows.append(Ratio(method: branch.experiment.method, t0: branch.experiment.t0, eta: branch.experiment.eta,
-                              startExcess: plain.excess.first ?? .nan, startThreshold: 2 / (plain.largestEigenvalue.first ?? .nan),
-                              finalExcess: variants.map { $0.record.divergedAt == nil ? late($0.record.excess, $0.record) : .nan },
-                              lateAlignment: late(plain.fullAlignment, plain),
-                              diverged: variants.filter { $0.record.divergedAt != nil }.map(\.projection.rawValue).joined(separator: ",")))
+            rows.append(
+                Ratio(
+                    method: branch.experiment.method, t0: branch.experiment.t0, eta: branch.experiment.eta,
+                    startExcess: plain.excess.first ?? .nan,
+                    startThreshold: 2 / (plain.largestEigenvalue.first ?? .nan),
+                    finalExcess: variants.map {
+                        $0.record.divergedAt == nil ? late($0.record.excess, $0.record) : .nan
+                    },
+                    lateAlignment: late(plain.fullAlignment, plain),
+                    diverged: variants.filter { $0.record.divergedAt != nil }.map(\.projection.rawValue).joined(
+                        separator: ",")))
         }
         return rows
     }
 
     func write(to root: HDF5Group) throws {
-        func described(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
+        func described(_ dataset: HDF5Dataset, _ text: String) throws {
+            try dataset.setAttribute("description", .string(text))
+        }
         try root.setAttribute("reference_E_tr", .double(reference))
         try root.setAttribute("reference_converged", .int64(referenceConverged ? 1 : 0))
         try root.setAttribute("dominant_dimension", .int64(Int64(dominantDimension)))
@@ -89,10 +102,15 @@ public struct ProjectedArtifact {
             let r = branch.record
             try described(variant.createDataset("t", int64s: r.t.map { Int64($0) }), "steps since the branch point t0")
             try described(variant.createDataset("excess", doubles: r.excess), "E_tr(theta_t) - E_tr(refined limit)")
-            try described(variant.createDataset("chi_full", doubles: r.fullAlignment), "chi_k of the full-batch gradient")
-            try described(variant.createDataset("chi_stochastic", doubles: r.stochasticAlignment), "chi_k of the one-sample gradient of the step (NaN for GD)")
-            try described(variant.createDataset("lambda_max", doubles: r.largestEigenvalue), "largest Hessian eigenvalue")
-            try described(variant.createDataset("threshold", doubles: r.largestEigenvalue.map { 2 / $0 }), "2/lambda_max")
+            try described(
+                variant.createDataset("chi_full", doubles: r.fullAlignment), "chi_k of the full-batch gradient")
+            try described(
+                variant.createDataset("chi_stochastic", doubles: r.stochasticAlignment),
+                "chi_k of the one-sample gradient of the step (NaN for GD)")
+            try described(
+                variant.createDataset("lambda_max", doubles: r.largestEigenvalue), "largest Hessian eigenvalue")
+            try described(
+                variant.createDataset("threshold", doubles: r.largestEigenvalue.map { 2 / $0 }), "2/lambda_max")
             try variant.setAttribute("diverged_at", .int64(Int64(r.divergedAt ?? -1)))
         }
         let rows = ratios
@@ -102,11 +120,15 @@ public struct ProjectedArtifact {
         try described(table.createDataset("eta", doubles: rows.map(\.eta)), "learning rate")
         try described(table.createDataset("start_excess", doubles: rows.map(\.startExcess)), "excess E_tr at t0")
         try described(table.createDataset("start_threshold", doubles: rows.map(\.startThreshold)), "2/lambda_max at t0")
-        try described(table.createDataset("final_excess", doubles: rows.flatMap(\.finalExcess), shape: [rows.count, 3]),
-                      "mean excess over the last decade of steps: plain, dominant, bulk (NaN: diverged)")
-        try described(table.createDataset("ratio_to_plain", doubles: rows.flatMap(\.ratioToPlain), shape: [rows.count, 3]),
-                      "final excess divided by the plain variant's: plain, dominant, bulk")
-        try described(table.createDataset("late_chi", doubles: rows.map(\.lateAlignment)), "mean chi_k of the full gradient along the plain branch over the last decade")
+        try described(
+            table.createDataset("final_excess", doubles: rows.flatMap(\.finalExcess), shape: [rows.count, 3]),
+            "mean excess over the last decade of steps: plain, dominant, bulk (NaN: diverged)")
+        try described(
+            table.createDataset("ratio_to_plain", doubles: rows.flatMap(\.ratioToPlain), shape: [rows.count, 3]),
+            "final excess divided by the plain variant's: plain, dominant, bulk")
+        try described(
+            table.createDataset("late_chi", doubles: rows.map(\.lateAlignment)),
+            "mean chi_k of the full gradient along the plain branch over the last decade")
         try described(table.createDataset("diverged", strings: rows.map(\.diverged)), "variants that diverged")
     }
 
@@ -136,8 +158,9 @@ public struct ProjectedArtifact {
             guard let descent = DescentMethod(rawValue: method) else {
                 throw HDF5Error(operation: "read \(name)/method", message: "unknown method '\(method)'")
             }
-            let spec = ProjectedStage.Experiment(method: descent, t0: try experiment.int("t0"),
-                                                 eta: try experiment.double("eta"), steps: try experiment.int("steps"))
+            let spec = ProjectedStage.Experiment(
+                method: descent, t0: try experiment.int("t0"),
+                eta: try experiment.double("eta"), steps: try experiment.int("steps"))
             for projection in StepProjection.allCases {
                 let variant = try experiment.group(projection.rawValue)
                 var record = ProjectedDescentRecord()
@@ -151,7 +174,9 @@ public struct ProjectedArtifact {
                 read.append(Branch(experiment: spec, projection: projection, record: record))
             }
         }
-        func rank(_ b: Branch) -> Int { order[b.experiment.name]! * 8 + StepProjection.allCases.firstIndex(of: b.projection)! }
+        func rank(_ b: Branch) -> Int {
+            order[b.experiment.name]! * 8 + StepProjection.allCases.firstIndex(of: b.projection)!
+        }
         branches = read.sorted { rank($0) < rank($1) }
     }
 }

@@ -21,7 +21,9 @@ import Train
 /// Layout: `ProjectedArtifact`.
 public enum ProjectedStage: Stage {
     public static let name = "projected"
-    public static let summary = "plain / dominant-only / bulk-only steps (SGD and GD) branched from the run's trajectory: excess E_tr, χ_k, λ_max"
+    public static let summary =
+        "plain / dominant-only / bulk-only steps (SGD and GD) branched from the run's trajectory: excess E_tr, χ_k, "
+        + "λ_max"
 
     /// One branch point and step size, run with every `StepProjection`.
     public struct Experiment: Codable, Equatable {
@@ -58,11 +60,13 @@ public enum ProjectedStage: Stage {
         return runs.map { run in
             var node = settings
             node.targets = run.targets
-            return NodeSpec(instance: run.name, settings: node, inputs: [
-                "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                "train": NodeID(stage: TrainStage.name, instance: run.name),
-                "eigen": NodeID(stage: EigenStage.name, instance: run.name),
-            ])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: [
+                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                    "train": NodeID(stage: TrainStage.name, instance: run.name),
+                    "eigen": NodeID(stage: EigenStage.name, instance: run.name),
+                ])
         }
     }
 
@@ -72,7 +76,8 @@ public enum ProjectedStage: Stage {
         let trainFile = try context.openInput("train")
         let reference = try EigenArtifact(reading: try context.openInput("eigen")).final
         let objective = TrainingErrorObjective(data: data, width: reference.point.width)
-        let progress = context.progress("projected \(settings.targets.rawValue)", total: settings.experiments.count * StepProjection.allCases.count)
+        let progress = context.progress(
+            "projected \(settings.targets.rawValue)", total: settings.experiments.count * StepProjection.allCases.count)
         let stride = try TrainingArtifact.trajectory(trainFile, rows: 0..<1).stride
         var results: [ProjectedArtifact.Branch] = []
         for experiment in settings.experiments {
@@ -80,34 +85,46 @@ public enum ProjectedStage: Stage {
             let start = try TrainingArtifact.trajectory(trainFile, rows: row..<(row + 1)).values
             let times = LogTimeGrid(steps: experiment.steps, pointsPerDecade: settings.pointsPerDecade).times
             for projection in StepProjection.allCases {
-                let descent = ProjectedDescent(objective: objective, projection: projection, learningRate: experiment.eta,
-                                               dominantDimension: settings.dominantDimension, refreshEvery: settings.refreshEvery)
+                let descent = ProjectedDescent(
+                    objective: objective, projection: projection, learningRate: experiment.eta,
+                    dominantDimension: settings.dominantDimension, refreshEvery: settings.refreshEvery)
                 let record: ProjectedDescentRecord
                 if experiment.method == .sgd {
                     // Every variant sees the same sample order (the train stage's sampler).
-                    var sampler = OnlineGradientDescent(data: data, learningRate: experiment.eta, seed: settings.sgdSeed)
-                    record = try descent.run(from: start, steps: experiment.steps, recordTimes: times, reference: reference.trainingError) { x in
+                    var sampler = OnlineGradientDescent(
+                        data: data, learningRate: experiment.eta, seed: settings.sgdSeed)
+                    record = try descent.run(
+                        from: start, steps: experiment.steps, recordTimes: times, reference: reference.trainingError
+                    ) { x in
                         let k = sampler.nextSample()
                         return TrainingError.gradient(Network(flat: x), on: TrainingSet(x: [data.x[k]], y: [data.y[k]]))
                     }
                 } else {
-                    record = try descent.run(from: start, steps: experiment.steps, recordTimes: times, reference: reference.trainingError)
+                    record = try descent.run(
+                        from: start, steps: experiment.steps, recordTimes: times, reference: reference.trainingError)
                 }
                 results.append(ProjectedArtifact.Branch(experiment: experiment, projection: projection, record: record))
                 progress.update(results.count)
             }
         }
         progress.finish()
-        let artifact = ProjectedArtifact(branches: results, reference: reference.trainingError, referenceConverged: reference.converged,
-                                         dominantDimension: settings.dominantDimension, refreshEvery: settings.refreshEvery)
+        let artifact = ProjectedArtifact(
+            branches: results, reference: reference.trainingError, referenceConverged: reference.converged,
+            dominantDimension: settings.dominantDimension, refreshEvery: settings.refreshEvery)
         let writer = try context.makeWriter(stage: name)
         try artifact.write(to: writer.root)
         try writer.commit()
         if !context.quiet {
             for row in artifact.ratios {
-                print(String(format: "projected %@ %@ t0 = %d η = %g: excess %.3g → plain %.3g, dominant %.3g, bulk %.3g; χ₁ (plain, late) %.3f; 2/λ_max %.4g%@",
-                             settings.targets.rawValue, row.method.rawValue, row.t0, row.eta, row.startExcess, row.finalExcess[0], row.finalExcess[1],
-                             row.finalExcess[2], row.lateAlignment, row.startThreshold, row.diverged.isEmpty ? "" : "; diverged: \(row.diverged)"))
+                print(
+                    String(
+                        format:
+                            "projected %@ %@ t0 = %d η = %g: excess %.3g → plain %.3g, dominant %.3g, bulk %.3g; χ₁ "
+                            + "(plain, late) %.3f; 2/λ_max %.4g%@",
+                        settings.targets.rawValue, row.method.rawValue, row.t0, row.eta, row.startExcess,
+                        row.finalExcess[0], row.finalExcess[1],
+                        row.finalExcess[2], row.lateAlignment, row.startThreshold,
+                        row.diverged.isEmpty ? "" : "; diverged: \(row.diverged)"))
             }
         }
     }
@@ -120,14 +137,19 @@ extension ProjectedStage.Settings {
         let width = try config.int("train.width"), trainSteps = try config.int("train.steps")
         let recordEvery = try config.int("train.record_every")
         let k = try config.int("projected.dominant_dimension")
-        guard k <= 2 * width else { throw config.failure("projected.dominant_dimension", "must be at most 2 * train.width = \(2 * width)") }
+        guard k <= 2 * width else {
+            throw config.failure("projected.dominant_dimension", "must be at most 2 * train.width = \(2 * width)")
+        }
         func branchTime(_ t0: Double, key: String) throws -> Int {
             guard t0 <= Double(trainSteps) else {
-                throw config.failure(key, "branch time \(Int(t0)) is after the run's last step train.steps = \(trainSteps)")
+                throw config.failure(
+                    key, "branch time \(Int(t0)) is after the run's last step train.steps = \(trainSteps)")
             }
             guard Int(t0) % recordEvery == 0 else {
-                throw config.failure(key, "branch time \(Int(t0)) is not a multiple of train.record_every = \(recordEvery) "
-                    + "(θ is recorded only there)")
+                throw config.failure(
+                    key,
+                    "branch time \(Int(t0)) is not a multiple of train.record_every = \(recordEvery) "
+                        + "(θ is recorded only there)")
             }
             return Int(t0)
         }
@@ -143,8 +165,10 @@ extension ProjectedStage.Settings {
         for eta in try config.doubles("projected.gd.eta") {
             experiments.append(ProjectedStage.Experiment(method: .gd, t0: gdTime, eta: eta, steps: gdSteps))
         }
-        self.init(targets: .noisy, dominantDimension: k, refreshEvery: try config.int("projected.refresh_every"),
-                  pointsPerDecade: try config.int("projected.points_per_decade"), sgdSeed: try config.seed("projected.sgd.seed"),
-                  experiments: experiments)
+        self.init(
+            targets: .noisy, dominantDimension: k, refreshEvery: try config.int("projected.refresh_every"),
+            pointsPerDecade: try config.int("projected.points_per_decade"),
+            sgdSeed: try config.seed("projected.sgd.seed"),
+            experiments: experiments)
     }
 }

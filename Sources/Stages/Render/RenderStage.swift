@@ -27,10 +27,13 @@ public enum RenderStage: Stage {
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
         let formats = try config.strings("render.formats")
-        guard Set(formats).count == formats.count else { throw config.failure("render.formats", "lists a format twice") }
-        let settings = Settings(colormap: try config.string("render.colormap"), widthInches: try config.double("render.width_inches"),
-                                heightInches: try config.double("render.height_inches"), dpi: try config.int("render.dpi"),
-                                formats: formats, fontSize: try config.double("render.font_size"))
+        guard Set(formats).count == formats.count else {
+            throw config.failure("render.formats", "lists a format twice")
+        }
+        let settings = Settings(
+            colormap: try config.string("render.colormap"), widthInches: try config.double("render.width_inches"),
+            heightInches: try config.double("render.height_inches"), dpi: try config.int("render.dpi"),
+            formats: formats, fontSize: try config.double("render.font_size"))
         return [NodeSpec(instance: "", settings: settings, inputs: ["figure_data": NodeID(stage: figureDataStage)])]
     }
 
@@ -41,7 +44,8 @@ public enum RenderStage: Stage {
         let dataPath = try context.inputPath("figure_data")
         let layout = ProjectLayout.current()
         guard let root = layout.root else {
-            throw StageFailure("cannot find the project root (Package.swift and Sources/) holding the renderer; set MLP_PROJECT_ROOT")
+            throw StageFailure(
+                "cannot find the project root (Package.swift and Sources/) holding the renderer; set MLP_PROJECT_ROOT")
         }
         let output = URL(fileURLWithPath: context.output)
         let scratch = output.deletingLastPathComponent().appendingPathComponent(
@@ -52,17 +56,21 @@ public enum RenderStage: Stage {
         defer { try? fm.removeItem(at: scratch) }
 
         let options = try JSONValueEncoder().encode(settings).canonical
-        try runRenderer(package: root.appendingPathComponent(rendererFolder), python: layout.python,
-                        arguments: ["--data", dataPath, "--out", scratch.path, "--options", options])
+        try runRenderer(
+            package: root.appendingPathComponent(rendererFolder), python: layout.python,
+            arguments: ["--data", dataPath, "--out", scratch.path, "--options", options])
         let files = try SourceTree.files(under: ".", root: scratch)
         guard !files.isEmpty else { throw StageFailure("the renderer wrote no files") }
 
         // The artifact carries the files; the driver publishes them to <store>/figures/ from it.
         let writer = try context.makeWriter(stage: name)
-        try PublishedFiles.write(try files.map { ($0, try Data(contentsOf: scratch.appendingPathComponent($0))) }, to: writer.root)
+        try PublishedFiles.write(
+            try files.map { ($0, try Data(contentsOf: scratch.appendingPathComponent($0))) }, to: writer.root)
         try writer.commit()
         if !context.quiet {
-            print("render: \(files.count) files in the artifact (published to <store>/\(publishedFolder!)/ by the driver)")
+            print(
+                "render: \(files.count) files in the artifact (published to <store>/\(publishedFolder!)/ by the driver)"
+            )
         }
     }
 
@@ -73,7 +81,8 @@ public enum RenderStage: Stage {
     /// No byte-code is written beside the package: it is part of the stage's code.
     /// - Throws: `StageFailure` when the interpreter cannot start or the renderer fails.
     static func runRenderer(package folder: URL, python: String, arguments: [String]) throws {
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("mlp_render/__main__.py").path) else {
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("mlp_render/__main__.py").path)
+        else {
             throw StageFailure("renderer not found at \(folder.path)/mlp_render")
         }
         let process = Process()
@@ -89,8 +98,9 @@ public enum RenderStage: Stage {
         }
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw StageFailure("\(python) -m mlp_render failed (status \(process.terminationStatus)); "
-                + "are numpy, h5py and matplotlib installed? (./scripts/setup-debian.sh makes .venv/ with them)")
+            throw StageFailure(
+                "\(python) -m mlp_render failed (status \(process.terminationStatus)); "
+                    + "are numpy, h5py and matplotlib installed? (./scripts/setup-debian.sh makes .venv/ with them)")
         }
     }
 }

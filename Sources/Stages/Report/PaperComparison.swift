@@ -71,34 +71,57 @@ struct PaperComparison {
         let phases = run.phases, final = run.eigen.final
         var rows: [Row] = []
         if let plateau = phases.segments.first(where: { $0.label == "plateau" }) {
-            rows.append(Row(quantity: "Plateau (saddle near the singular region)", paper: "plateau for <i>t</i> ≲ 100",
-                            measured: "<i>t</i> ≤ \(Format.time(plateau.tEnd)) (index \(plateau.index), <i>E</i><sub>tr</sub> ≈ \(Format.number(plateau.trainingErrorAtEnd)))",
-                            verdict: verdict(plateau.tEnd >= 30 && plateau.tEnd <= 300)))
+            rows.append(
+                Row(
+                    quantity: "Plateau (saddle near the singular region)", paper: "plateau for <i>t</i> ≲ 100",
+                    measured:
+                        "<i>t</i> ≤ \(Format.time(plateau.tEnd)) (index \(plateau.index), <i>E</i><sub>tr</sub> ≈ "
+                        + "\(Format.number(plateau.trainingErrorAtEnd)))",
+                    verdict: verdict(plateau.tEnd >= 30 && plateau.tEnd <= 300)))
         } else {
-            rows.append(Row(quantity: "Plateau (saddle near the singular region)", paper: "plateau for <i>t</i> ≲ 100",
-                            measured: "no plateau segment detected", verdict: verdict(false)))
+            rows.append(
+                Row(
+                    quantity: "Plateau (saddle near the singular region)", paper: "plateau for <i>t</i> ≲ 100",
+                    measured: "no plateau segment detected", verdict: verdict(false)))
         }
-        rows.append(Row(quantity: "Early-stopping point <i>t</i>*, <i>E</i><sub>gen</sub>(<i>t</i>*)",
-                        paper: "<i>E</i><sub>gen</sub> minimum ≈ 2.6·10⁻⁴ near <i>t</i> ≈ 4·10³",
-                        measured: "<i>E</i><sub>gen</sub>* = \(Format.number(phases.earlyStoppingGeneralizationError)) at <i>t</i>* = \(Format.time(phases.earlyStoppingTime))",
-                        verdict: verdict(Self.within(phases.earlyStoppingGeneralizationError, 2.6e-4, relative: 0.1)
-                                         && phases.earlyStoppingTime >= 2e3 && phases.earlyStoppingTime <= 8e3)))
-        rows.append(Row(quantity: "Saddle indices along the run (Hessian eigenvalues &lt; −τ)",
-                        paper: "2 → 1 → 0: plateau, near-optimal saddle, attractor",
-                        measured: indexChanges, verdict: verdict(indexSequence == [2, 1, 0])))
-        rows.append(Row(quantity: "Convergence (‖∇<i>E</i><sub>tr</sub>‖ below tolerance)", paper: "converged by <i>t</i> ≈ 1.2·10⁶",
-                        measured: phases.convergenceTime.map { "from <i>t</i> = \(Format.time($0))" } ?? "not converged within <i>T</i>",
-                        verdict: verdict(phases.convergenceTime.map { $0 >= 0.6e6 && $0 <= 2.4e6 } ?? false)))
-        rows.append(Row(quantity: "Attractor: <i>E</i><sub>tr</sub>", paper: "<i>E</i><sub>tr</sub> ≈ 0.0403",
-                        measured: Format.number(final.trainingError, digits: 6),
-                        verdict: verdict(Self.within(final.trainingError, 0.0403, relative: 0.01))))
-        rows.append(Row(quantity: "Attractor: <i>E</i><sub>gen</sub>", paper: "final <i>E</i><sub>gen</sub> ≈ 2.7·10⁻³",
-                        measured: Format.number(final.generalizationError),
-                        verdict: verdict(Self.within(final.generalizationError, 2.7e-3, relative: 0.1))))
-        rows.append(Row(quantity: "Attractor: canonical θ and Hessian eigenvalues",
-                        paper: "an isolated strict local minimum (index 0), off the optimal region",
-                        measured: Self.describe(final),
-                        verdict: verdict(final.converged && final.index == 0 && final.zeroCount == 0)))
+        rows.append(
+            Row(
+                quantity: "Early-stopping point <i>t</i>*, <i>E</i><sub>gen</sub>(<i>t</i>*)",
+                paper: "<i>E</i><sub>gen</sub> minimum ≈ 2.6·10⁻⁴ near <i>t</i> ≈ 4·10³",
+                measured:
+                    "<i>E</i><sub>gen</sub>* = \(Format.number(phases.earlyStoppingGeneralizationError)) at <i>t</i>* "
+                    + "= \(Format.time(phases.earlyStoppingTime))",
+                verdict: verdict(
+                    Self.within(phases.earlyStoppingGeneralizationError, 2.6e-4, relative: 0.1)
+                        && phases.earlyStoppingTime >= 2e3 && phases.earlyStoppingTime <= 8e3)))
+        rows.append(
+            Row(
+                quantity: "Saddle indices along the run (Hessian eigenvalues &lt; −τ)",
+                paper: "2 → 1 → 0: plateau, near-optimal saddle, attractor",
+                measured: indexChanges, verdict: verdict(indexSequence == [2, 1, 0])))
+        rows.append(
+            Row(
+                quantity: "Convergence (‖∇<i>E</i><sub>tr</sub>‖ below tolerance)",
+                paper: "converged by <i>t</i> ≈ 1.2·10⁶",
+                measured: phases.convergenceTime.map { "from <i>t</i> = \(Format.time($0))" }
+                    ?? "not converged within <i>T</i>",
+                verdict: verdict(phases.convergenceTime.map { $0 >= 0.6e6 && $0 <= 2.4e6 } ?? false)))
+        rows.append(
+            Row(
+                quantity: "Attractor: <i>E</i><sub>tr</sub>", paper: "<i>E</i><sub>tr</sub> ≈ 0.0403",
+                measured: Format.number(final.trainingError, digits: 6),
+                verdict: verdict(Self.within(final.trainingError, 0.0403, relative: 0.01))))
+        rows.append(
+            Row(
+                quantity: "Attractor: <i>E</i><sub>gen</sub>", paper: "final <i>E</i><sub>gen</sub> ≈ 2.7·10⁻³",
+                measured: Format.number(final.generalizationError),
+                verdict: verdict(Self.within(final.generalizationError, 2.7e-3, relative: 0.1))))
+        rows.append(
+            Row(
+                quantity: "Attractor: canonical θ and Hessian eigenvalues",
+                paper: "an isolated strict local minimum (index 0), off the optimal region",
+                measured: Self.describe(final),
+                verdict: verdict(final.converged && final.index == 0 && final.zeroCount == 0)))
         rows.append(lineRow)
         rows.append(multistartRow)
         return rows
@@ -108,28 +131,41 @@ struct PaperComparison {
         let final = run.eigen.final
         var rows: [Row] = []
         if let twin, let distance = startDistance(to: twin) {
-            rows.append(Row(quantity: "Start shared with <i>D</i><sub>σ</sub> (run \(Format.escape(twin.run.name)))",
-                            paper: "almost identical to the <i>D</i><sub>σ</sub> trajectory up to <i>t</i> ≈ 200",
-                            measured: "max ‖θ<sub><i>t</i></sub>(<i>D</i><sub>0</sub>) − θ<sub><i>t</i></sub>(<i>D</i><sub>σ</sub>)‖ over <i>t</i> ≤ 200: "
-                                + "\(Format.number(distance.distance)) (‖θ‖ up to \(Format.number(distance.scale)))",
-                            verdict: verdict(distance.distance <= 0.1 * distance.scale)))
+            rows.append(
+                Row(
+                    quantity: "Start shared with <i>D</i><sub>σ</sub> (run \(Format.escape(twin.run.name)))",
+                    paper: "almost identical to the <i>D</i><sub>σ</sub> trajectory up to <i>t</i> ≈ 200",
+                    measured:
+                        "max ‖θ<sub><i>t</i></sub>(<i>D</i><sub>0</sub>) − θ<sub><i>t</i></sub>(<i>D</i><sub>σ</sub>)‖ "
+                        + "over <i>t</i> ≤ 200: "
+                        + "\(Format.number(distance.distance)) (‖θ‖ up to \(Format.number(distance.scale)))",
+                    verdict: verdict(distance.distance <= 0.1 * distance.scale)))
         }
         let curve = run.train.curve
         let last = curve.t.count - 1
         let earlier = curve.t.lastIndex { Double($0) <= Double(curve.t[max(last, 0)]) / 10 } ?? 0
         if last > 0 {
-            rows.append(Row(quantity: "Noise is learned last: <i>E</i><sub>tr</sub> and <i>E</i><sub>gen</sub> at the end",
-                            paper: "<i>E</i><sub>tr</sub> ≈ <i>E</i><sub>gen</sub> keep falling towards 0 along <i>M</i>",
-                            measured: "<i>E</i><sub>tr</sub> = \(Format.number(curve.trainingError[last])), <i>E</i><sub>gen</sub> = "
-                                + "\(Format.number(curve.generalizationError[last])) at <i>t</i> = \(Format.time(Double(curve.t[last]))) "
-                                + "(\(Format.number(curve.trainingError[earlier])) and \(Format.number(curve.generalizationError[earlier])) "
-                                + "at <i>t</i> = \(Format.time(Double(curve.t[earlier]))))",
-                            verdict: verdict(curve.trainingError[last] <= curve.trainingError[earlier]
-                                             && curve.generalizationError[last] <= curve.generalizationError[earlier])))
+            rows.append(
+                Row(
+                    quantity: "Noise is learned last: <i>E</i><sub>tr</sub> and <i>E</i><sub>gen</sub> at the end",
+                    paper: "<i>E</i><sub>tr</sub> ≈ <i>E</i><sub>gen</sub> keep falling towards 0 along <i>M</i>",
+                    measured:
+                        "<i>E</i><sub>tr</sub> = \(Format.number(curve.trainingError[last])), <i>E</i><sub>gen</sub> = "
+                        + "\(Format.number(curve.generalizationError[last])) at <i>t</i> = "
+                        + "\(Format.time(Double(curve.t[last]))) "
+                        + "(\(Format.number(curve.trainingError[earlier])) and "
+                        + "\(Format.number(curve.generalizationError[earlier])) "
+                        + "at <i>t</i> = \(Format.time(Double(curve.t[earlier]))))",
+                    verdict: verdict(
+                        curve.trainingError[last] <= curve.trainingError[earlier]
+                            && curve.generalizationError[last] <= curve.generalizationError[earlier])))
         }
-        rows.append(Row(quantity: "Saddle indices along the run", paper: "2 on the plateau; on <i>M</i> (σ = 0) index 0 with two zero eigenvalues",
-                        measured: indexChanges + "; final point: " + Self.describe(final),
-                        verdict: verdict(indexSequence.first == 2 && final.index == 0 && final.zeroCount == 2)))
+        rows.append(
+            Row(
+                quantity: "Saddle indices along the run",
+                paper: "2 on the plateau; on <i>M</i> (σ = 0) index 0 with two zero eigenvalues",
+                measured: indexChanges + "; final point: " + Self.describe(final),
+                verdict: verdict(indexSequence.first == 2 && final.index == 0 && final.zeroCount == 2)))
         rows.append(multistartRow)
         return rows
     }
@@ -137,14 +173,21 @@ struct PaperComparison {
     /// The width-1 fit embedded as the line L: not a claim of the paper, the structure its multistart meets.
     private var lineRow: Row {
         let line = run.line
-        let stable = line.stableSegments.map { "[\(Format.number($0.lowerBound, digits: 4)), \(Format.number($0.upperBound, digits: 4))]" }
-        return Row(quantity: "Embedded one-neuron line <i>L</i> (width-1 fit <i>c</i>*·tanh(<i>w</i>*<i>x</i>))",
-                   paper: "not discussed (SCIENCE.md: every point of <i>L</i> is critical; <i>A</i> decides its interior)",
-                   measured: "<i>w</i>* = \(Format.number(line.fit.w, digits: 6)), <i>c</i>* = \(Format.number(line.fit.c, digits: 6)), "
-                       + "<i>E</i><sub>tr</sub> = \(Format.number(line.fit.trainingError, digits: 6)), <i>A</i> = \(Format.number(line.coefficient, digits: 4)); "
-                       + "GD-stable γ: \(stable.isEmpty ? "none" : stable.joined(separator: " ∪ ")); the paper's start is predicted to "
-                       + "\(Format.escape(line.prediction.destination.rawValue))",
-                   verdict: .shown)
+        let stable = line.stableSegments.map {
+            "[\(Format.number($0.lowerBound, digits: 4)), \(Format.number($0.upperBound, digits: 4))]"
+        }
+        return Row(
+            quantity: "Embedded one-neuron line <i>L</i> (width-1 fit <i>c</i>*·tanh(<i>w</i>*<i>x</i>))",
+            paper: "not discussed (SCIENCE.md: every point of <i>L</i> is critical; <i>A</i> decides its interior)",
+            measured:
+                "<i>w</i>* = \(Format.number(line.fit.w, digits: 6)), <i>c</i>* = "
+                + "\(Format.number(line.fit.c, digits: 6)), "
+                + "<i>E</i><sub>tr</sub> = \(Format.number(line.fit.trainingError, digits: 6)), <i>A</i> = "
+                + "\(Format.number(line.coefficient, digits: 4)); "
+                + "GD-stable γ: \(stable.isEmpty ? "none" : stable.joined(separator: " ∪ ")); the paper's start is "
+                + "predicted to "
+                + "\(Format.escape(line.prediction.destination.rawValue))",
+            verdict: .shown)
     }
 
     private var multistartRow: Row {
@@ -154,14 +197,15 @@ struct PaperComparison {
             "\(function.kind): \(function.count) (\(Format.number(function.basinFraction, digits: 3)) "
                 + "[\(Format.number(function.wilsonLow, digits: 3)), \(Format.number(function.wilsonHigh, digits: 3))])"
         }
-        return Row(quantity: "Limits of \(multistart.starts.count) random starts",
-                   paper: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches one function "
-                       + "(on the authors' data a fraction stops on the embedded one-neuron line <i>L</i>)",
-                   measured: "\(located) located in \(multistart.functions.count) limit function(s): "
-                       + functions.joined(separator: "; ")
-                       + "; \(multistart.unconvergedCount) unconverged, \(multistart.divergedCount) diverged "
-                       + "(<a href=\"#limits-\(Format.escape(run.run.name))\">limit functions below</a>)",
-                   verdict: .shown)
+        return Row(
+            quantity: "Limits of \(multistart.starts.count) random starts",
+            paper: "Theorem 3.1: for large <i>n</i> or small σ almost every start reaches one function "
+                + "(on the authors' data a fraction stops on the embedded one-neuron line <i>L</i>)",
+            measured: "\(located) located in \(multistart.functions.count) limit function(s): "
+                + functions.joined(separator: "; ")
+                + "; \(multistart.unconvergedCount) unconverged, \(multistart.divergedCount) diverged "
+                + "(<a href=\"#limits-\(Format.escape(run.run.name))\">limit functions below</a>)",
+            verdict: .shown)
     }
 
     /// The debounced index before the first escape and after each one.
@@ -173,8 +217,11 @@ struct PaperComparison {
 
     private var indexChanges: String {
         let escapes = run.phases.escapes
-        guard !escapes.isEmpty else { return "index \(indexSequence.first.map(String.init) ?? "?") throughout (no escape detected)" }
-        return escapes.map { "\($0.fromIndex) → \($0.toIndex) at <i>t</i> ≈ \(Format.time($0.t))" }.joined(separator: "; ")
+        guard !escapes.isEmpty else {
+            return "index \(indexSequence.first.map(String.init) ?? "?") throughout (no escape detected)"
+        }
+        return escapes.map { "\($0.fromIndex) → \($0.toIndex) at <i>t</i> ≈ \(Format.time($0.t))" }.joined(
+            separator: "; ")
     }
 
     /// The largest distance between the two runs' θ on their common log-grid times t ≤ 200, and
@@ -200,9 +247,11 @@ struct PaperComparison {
 
     /// A refined critical point in one line: canonical θ, index, zero count, eigenvalues, whether Newton converged.
     static func describe(_ record: CriticalPointRecord) -> String {
-        "<i>w</i> = \(Format.vector(record.canonical.w)), <i>v</i> = \(Format.vector(record.canonical.v)); index \(record.index), "
+        "<i>w</i> = \(Format.vector(record.canonical.w)), <i>v</i> = \(Format.vector(record.canonical.v)); index "
+            + "\(record.index), "
             + "\(record.zeroCount) zero; eigenvalues \(Format.vector(record.eigenvalues)); "
-            + (record.converged ? "refinement converged (‖∇<i>E</i><sub>tr</sub>‖ = \(Format.number(record.gradientNorm)))"
-                                : "<span class=\"bad\">refinement did not converge</span> (\(Format.escape(record.reason)))")
+            + (record.converged
+                ? "refinement converged (‖∇<i>E</i><sub>tr</sub>‖ = \(Format.number(record.gradientNorm)))"
+                : "<span class=\"bad\">refinement did not converge</span> (\(Format.escape(record.reason)))")
     }
 }

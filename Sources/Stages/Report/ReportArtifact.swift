@@ -14,13 +14,15 @@ public struct ReportArtifact {
 
     static func write(page: String, dagSVG: String, dagDOT: String, to root: HDF5Group) throws {
         try root.setAttribute("format", .string("html"))
-        try PublishedFiles.write([("index.html", Data(page.utf8)), ("dag.svg", Data(dagSVG.utf8)), ("dag.dot", Data(dagDOT.utf8))], to: root)
+        try PublishedFiles.write(
+            [("index.html", Data(page.utf8)), ("dag.svg", Data(dagSVG.utf8)), ("dag.dot", Data(dagDOT.utf8))], to: root)
     }
 
     /// Reads a report artifact.
     /// - Throws: `HDF5Error` when a member is missing; `StageFailure` when there is no page.
     public init(reading file: HDF5File) throws {
-        files = Dictionary(try PublishedFiles.read(file.root).map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
+        files = Dictionary(
+            try PublishedFiles.read(file.root).map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
         guard let html = files["index.html"] else { throw StageFailure("the report artifact holds no index.html") }
         page = String(decoding: html, as: UTF8.self)
     }

@@ -99,7 +99,9 @@ struct ReportInputs {
         }
         var runs: [RunAnalysis] = []
         // D_σ before D_0, as in the paper.
-        for run in settings.runs.sorted(by: { ($0.targets == .noisy ? 0 : 1, $0.name) < ($1.targets == .noisy ? 0 : 1, $1.name) }) {
+        for run in settings.runs.sorted(by: {
+            ($0.targets == .noisy ? 0 : 1, $0.name) < ($1.targets == .noisy ? 0 : 1, $1.name)
+        }) {
             var runNodes: [String: NodeProvenance] = [:]
             func read<T>(_ stage: String, _ reader: (HDF5File) throws -> T) throws -> T {
                 try withInput("\(stage).\(run.name)") { file, provenance in
@@ -110,22 +112,26 @@ struct ReportInputs {
             func study<T>(_ stage: String, _ reader: (HDF5File) throws -> T) throws -> T? {
                 try context.inputPaths()["\(stage).\(run.name)"] == nil ? nil : try read(stage, reader)
             }
-            runs.append(RunAnalysis(run: run, dataset: try read(DatasetStage.name, DatasetArtifact.init(reading:)),
-                                    train: try read(TrainStage.name, TrainingArtifact.init(reading:)),
-                                    line: try read(LineStage.name, LineArtifact.init(reading:)),
-                                    eigen: try read(EigenStage.name, EigenArtifact.init(reading:)),
-                                    phases: try read(PhasesStage.name, PhasesArtifact.init(reading:)),
-                                    multistart: try read(MultiStartStage.name, MultiStartArtifact.init(reading:)),
-                                    projected: try study(ProjectedStage.name, ProjectedArtifact.init(reading:)),
-                                    saddles: try study(SaddlesStage.name, SaddlesArtifact.init(reading:)),
-                                    nodes: runNodes))
+            runs.append(
+                RunAnalysis(
+                    run: run, dataset: try read(DatasetStage.name, DatasetArtifact.init(reading:)),
+                    train: try read(TrainStage.name, TrainingArtifact.init(reading:)),
+                    line: try read(LineStage.name, LineArtifact.init(reading:)),
+                    eigen: try read(EigenStage.name, EigenArtifact.init(reading:)),
+                    phases: try read(PhasesStage.name, PhasesArtifact.init(reading:)),
+                    multistart: try read(MultiStartStage.name, MultiStartArtifact.init(reading:)),
+                    projected: try study(ProjectedStage.name, ProjectedArtifact.init(reading:)),
+                    saddles: try study(SaddlesStage.name, SaddlesArtifact.init(reading:)),
+                    nodes: runNodes))
         }
         let figures = try withInput("figure_data") { file, _ in
             try file.root.string("figures").split(separator: ",").map(String.init)
         }
         let rendered = try withInput("render") { file, _ in try PublishedFiles.read(file.root) }
         let sweepRoles = try context.inputPaths().keys.filter { $0.hasPrefix("sweep.") }.sorted()
-        let sweeps = try sweepRoles.map { role in try withInput(role) { file, provenance in (provenance, try SweepSummaryArtifact.read(file)) } }
+        let sweeps = try sweepRoles.map { role in
+            try withInput(role) { file, provenance in (provenance, try SweepSummaryArtifact.read(file)) }
+        }
         return ReportInputs(runs: runs, nodes: nodes, figures: figures, renderedFiles: rendered, sweeps: sweeps)
     }
 
@@ -157,6 +163,8 @@ struct ReportInputs {
 
     /// An HTML id for a node: `node-train-noisy`.
     static func anchor(_ node: String) -> String {
-        "node-" + node.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        "node-"
+            + node.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: "-"))
     }
 }

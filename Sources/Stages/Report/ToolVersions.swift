@@ -8,10 +8,15 @@ struct ToolVersions {
     let entries: [(tool: String, version: String)]
 
     static func collect(root: URL?) -> ToolVersions {
-        var entries: [(String, String)] = [("Swift compiler (built this stage)", swiftCompiler),
-                                           ("HDF5 library (this stage)", HDF5File.libraryVersion)]
-        let python = ProcessInfo.processInfo.environment["MLP_PYTHON"]
-            ?? root.map { $0.appendingPathComponent(".venv/bin/python").path }.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+        var entries: [(String, String)] = [
+            ("Swift compiler (built this stage)", swiftCompiler),
+            ("HDF5 library (this stage)", HDF5File.libraryVersion),
+        ]
+        let python =
+            ProcessInfo.processInfo.environment["MLP_PYTHON"]
+            ?? root.map { $0.appendingPathComponent(".venv/bin/python").path }.flatMap {
+                FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+            }
             ?? "python3"
         let script = """
             import importlib.metadata as m, platform
@@ -23,17 +28,22 @@ struct ToolVersions {
                     print(name, "not installed")
             """
         // The project's interpreter is named relative to the project root.
-        let shown = root.map { python.hasPrefix($0.path + "/") ? String(python.dropFirst($0.path.count + 1)) : python } ?? python
+        let shown =
+            root.map { python.hasPrefix($0.path + "/") ? String(python.dropFirst($0.path.count + 1)) : python }
+            ?? python
         if let output = run(["/usr/bin/env", python, "-c", script]) {
             for line in output.split(separator: "\n") {
                 let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-                if parts.count == 2 { entries.append((parts[0] == "Python" ? "Python (renderer: \(shown))" : parts[0], parts[1])) }
+                if parts.count == 2 {
+                    entries.append((parts[0] == "Python" ? "Python (renderer: \(shown))" : parts[0], parts[1]))
+                }
             }
         } else {
             entries.append(("Python (renderer: \(shown))", "not found"))
         }
         let dot = run(["/usr/bin/env", "dot", "-V"], stderr: true)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        entries.append(("Graphviz", dot.map { $0.replacingOccurrences(of: "dot - graphviz version ", with: "") } ?? "not found"))
+        entries.append(
+            ("Graphviz", dot.map { $0.replacingOccurrences(of: "dot - graphviz version ", with: "") } ?? "not found"))
         entries.append(("operating system", ProcessInfo.processInfo.operatingSystemVersionString))
         return ToolVersions(entries: entries)
     }
@@ -41,19 +51,19 @@ struct ToolVersions {
     /// The compiler version this binary was built with (major.minor), from compile-time checks.
     static var swiftCompiler: String {
         #if compiler(>=6.5)
-        return "≥ 6.5"
+            return "≥ 6.5"
         #elseif compiler(>=6.4)
-        return "6.4"
+            return "6.4"
         #elseif compiler(>=6.3)
-        return "6.3"
+            return "6.3"
         #elseif compiler(>=6.2)
-        return "6.2"
+            return "6.2"
         #elseif compiler(>=6.1)
-        return "6.1"
+            return "6.1"
         #elseif compiler(>=6.0)
-        return "6.0"
+            return "6.0"
         #else
-        return "< 6.0"
+            return "< 6.0"
         #endif
     }
 
@@ -63,7 +73,9 @@ struct ToolVersions {
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
         let pipe = Pipe()
-        if stderr { process.standardError = pipe; process.standardOutput = FileHandle.nullDevice } else {
+        if stderr {
+            process.standardError = pipe; process.standardOutput = FileHandle.nullDevice
+        } else {
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
         }

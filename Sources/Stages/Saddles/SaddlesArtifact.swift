@@ -45,15 +45,21 @@ public struct SaddlesArtifact {
 
         /// Detects the phases, refines each plateau's (and the final) grid point closest to
         /// criticality and classifies the critical point reached.
-        init(start: SaddlesStage.Start, run: SaddleToSaddleRun, data: TrainingSet, settings: SaddlesStage.Settings) throws {
+        init(start: SaddlesStage.Start, run: SaddleToSaddleRun, data: TrainingSet, settings: SaddlesStage.Settings)
+            throws
+        {
             self.start = start
             self.run = run
             var picks: [(phase: String, at: Int, range: ClosedRange<Int>)] = []
-            if let report = try? PhaseDetector.detect(time: run.t.map(Double.init), trainingError: run.trainingError,
-                                                     generalizationError: run.generalizationError, gradientNorm: run.gradientNorm,
-                                                     index: run.index, settings: settings.detection) {
+            if let report = try? PhaseDetector.detect(
+                time: run.t.map(Double.init), trainingError: run.trainingError,
+                generalizationError: run.generalizationError, gradientNorm: run.gradientNorm,
+                index: run.index, settings: settings.detection)
+            {
                 for segment in report.segments where segment.phase == .plateau || segment.phase == .nearOptimalSaddle {
-                    let members = run.t.indices.filter { Double(run.t[$0]) >= segment.startTime && Double(run.t[$0]) <= segment.endTime }
+                    let members = run.t.indices.filter {
+                        Double(run.t[$0]) >= segment.startTime && Double(run.t[$0]) <= segment.endTime
+                    }
                     guard let best = members.min(by: { run.gradientNorm[$0] < run.gradientNorm[$1] }) else { continue }
                     picks.append((segment.phase.rawValue, best, Int(segment.startTime)...Int(segment.endTime)))
                 }
@@ -61,16 +67,21 @@ public struct SaddlesArtifact {
             let last = run.t.count - 1
             picks.append(("final", last, run.t[last]...run.t[last]))
             plateaus = picks.map { pick in
-                let refined = CriticalPointRefiner.refine(run.network(at: pick.at), on: data, settings: settings.refiner)
+                let refined = CriticalPointRefiner.refine(
+                    run.network(at: pick.at), on: data, settings: settings.refiner)
                 let point = Network(flat: refined.point)
                 let index = refined.analysis?.index ?? -1
-                let type = EmbeddedCriticalPoint(point, index: index, data: data, tolerance: settings.run.widthTolerance)
+                let type = EmbeddedCriticalPoint(
+                    point, index: index, data: data, tolerance: settings.run.widthTolerance)
                 let s = SaddleToSaddleRun.originRate(data)
-                let originError = type.kind == .origin
+                let originError =
+                    type.kind == .origin
                     ? (refined.analysis?.spectrum.values ?? [.nan]).map { abs(abs($0) - 2 * s) }.max() ?? .nan : .nan
-                return Plateau(phase: pick.phase, t: run.t[pick.at], tStart: pick.range.lowerBound, tEnd: pick.range.upperBound,
-                               point: point, index: index, trainingError: refined.value, converged: refined.converged,
-                               kind: type.kind, embeddedWidth: type.embeddedWidth, summary: type.summary, originEigenvalueError: originError)
+                return Plateau(
+                    phase: pick.phase, t: run.t[pick.at], tStart: pick.range.lowerBound, tEnd: pick.range.upperBound,
+                    point: point, index: index, trainingError: refined.value, converged: refined.converged,
+                    kind: type.kind, embeddedWidth: type.embeddedWidth, summary: type.summary,
+                    originEigenvalueError: originError)
             }
         }
 
@@ -109,13 +120,17 @@ public struct SaddlesArtifact {
     public func escapeSlope(width: Int? = nil) -> Double {
         let points = slopePoints(width: width)
         guard Set(points.map(\.decades)).count >= 2 else { return .nan }
-        let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count), my = points.reduce(0) { $0 + $1.1 } / Double(points.count)
-        let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
+        let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count),
+            my = points.reduce(0) { $0 + $1.1 } / Double(points.count)
+        let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) },
+            sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
         return sxy / sxx
     }
 
     func write(to root: HDF5Group) throws {
-        func described(_ dataset: HDF5Dataset, _ text: String) throws { try dataset.setAttribute("description", .string(text)) }
+        func described(_ dataset: HDF5Dataset, _ text: String) throws {
+            try dataset.setAttribute("description", .string(text))
+        }
         try root.setAttribute("s", .double(originRate))
         try root.setAttribute("eta", .double(eta))
         try root.setAttribute("predicted_slope", .double(predictedSlope))
@@ -135,33 +150,55 @@ public struct SaddlesArtifact {
             try g.setAttribute("seed", .int64(Int64(result.start.seed)))
             try g.setAttribute("escape_time", .int64(Int64(run.escapeTime ?? -1)))
             try g.setAttribute("reached_minimum", .int64(run.reachedMinimum ? 1 : 0))
-            try described(g.createDataset("t", int64s: run.t.map { Int64($0) }), "step t (log grid; the last is where the run stopped)")
-            try described(g.createDataset("theta", doubles: run.theta, shape: [run.t.count, 2 * m]), "theta_t: w_1..w_m, v_1..v_m")
+            try described(
+                g.createDataset("t", int64s: run.t.map { Int64($0) }),
+                "step t (log grid; the last is where the run stopped)")
+            try described(
+                g.createDataset("theta", doubles: run.theta, shape: [run.t.count, 2 * m]), "theta_t: w_1..w_m, v_1..v_m"
+            )
             try described(g.createDataset("E_tr", doubles: run.trainingError), "training error")
-            try described(g.createDataset("E_gen", doubles: run.generalizationError), "generalization error (quadrature)")
+            try described(
+                g.createDataset("E_gen", doubles: run.generalizationError), "generalization error (quadrature)")
             try described(g.createDataset("grad_norm", doubles: run.gradientNorm), "|grad E_tr|")
             try described(g.createDataset("index", int64s: run.index.map { Int64($0) }), "Hessian index")
-            try described(g.createDataset("effective_width", int64s: run.effectiveWidth.map { Int64($0) }),
-                          "live neurons distinct modulo sign (EffectiveWidth)")
+            try described(
+                g.createDataset("effective_width", int64s: run.effectiveWidth.map { Int64($0) }),
+                "live neurons distinct modulo sign (EffectiveWidth)")
             let p = try g.createGroup("plateaus")
             let plateaus = result.plateaus
-            try described(p.createDataset("phase", strings: plateaus.map(\.phase)), "phase detector label of the segment, or final")
+            try described(
+                p.createDataset("phase", strings: plateaus.map(\.phase)),
+                "phase detector label of the segment, or final")
             try described(p.createDataset("t", int64s: plateaus.map { Int64($0.t) }), "grid time refined")
             try described(p.createDataset("t_start", int64s: plateaus.map { Int64($0.tStart) }), "segment start")
             try described(p.createDataset("t_end", int64s: plateaus.map { Int64($0.tEnd) }), "segment end")
-            try described(p.createDataset("theta", doubles: plateaus.flatMap(\.point.flat), shape: [plateaus.count, 2 * m]), "refined critical point")
-            try described(p.createDataset("index", int64s: plateaus.map { Int64($0.index) }), "Hessian index at the refined point (-1: not finite)")
+            try described(
+                p.createDataset("theta", doubles: plateaus.flatMap(\.point.flat), shape: [plateaus.count, 2 * m]),
+                "refined critical point")
+            try described(
+                p.createDataset("index", int64s: plateaus.map { Int64($0.index) }),
+                "Hessian index at the refined point (-1: not finite)")
             try described(p.createDataset("E_tr", doubles: plateaus.map(\.trainingError)), "E_tr at the refined point")
-            try described(p.createDataset("converged", int64s: plateaus.map { $0.converged ? 1 : 0 }), "Newton met its tolerance")
-            try described(p.createDataset("kind", strings: plateaus.map(\.kind.rawValue)), "origin, embedded, minimum or saddle")
-            try described(p.createDataset("embedded_width", int64s: plateaus.map { Int64($0.embeddedWidth) }), "effective width k")
-            try described(p.createDataset("summary", strings: plateaus.map(\.summary)), "zero and duplicated units, A_i of the narrower network")
-            try described(p.createDataset("max_eigenvalue_error", doubles: plateaus.map(\.originEigenvalueError)),
-                          "at the origin: max over eigenvalues of ||lambda| - 2s| (NaN elsewhere)")
+            try described(
+                p.createDataset("converged", int64s: plateaus.map { $0.converged ? 1 : 0 }), "Newton met its tolerance")
+            try described(
+                p.createDataset("kind", strings: plateaus.map(\.kind.rawValue)), "origin, embedded, minimum or saddle")
+            try described(
+                p.createDataset("embedded_width", int64s: plateaus.map { Int64($0.embeddedWidth) }), "effective width k"
+            )
+            try described(
+                p.createDataset("summary", strings: plateaus.map(\.summary)),
+                "zero and duplicated units, A_i of the narrower network")
+            try described(
+                p.createDataset("max_eigenvalue_error", doubles: plateaus.map(\.originEigenvalueError)),
+                "at the origin: max over eigenvalues of ||lambda| - 2s| (NaN elsewhere)")
         }
     }
 
-    init(starts: [StartResult], originRate: Double, eta: Double, escapeThreshold: Double, widthOneError: Double, slopeMaxScale: Double) {
+    init(
+        starts: [StartResult], originRate: Double, eta: Double, escapeThreshold: Double, widthOneError: Double,
+        slopeMaxScale: Double
+    ) {
         self.starts = starts
         self.originRate = originRate
         self.eta = eta
@@ -201,16 +238,21 @@ public struct SaddlesArtifact {
             let widths = try p.dataset("embedded_width").readInt64s(), indices = try p.dataset("index").readInt64s()
             let energies = try p.dataset("E_tr").readDoubles(), converged = try p.dataset("converged").readInt64s()
             let starts = try p.dataset("t_start").readInt64s(), ends = try p.dataset("t_end").readInt64s()
-            let points = try p.dataset("theta").readDoubles(), errors = try p.dataset("max_eigenvalue_error").readDoubles()
+            let points = try p.dataset("theta").readDoubles(),
+                errors = try p.dataset("max_eigenvalue_error").readDoubles()
             let plateaus = try phases.indices.map { i in
-                guard let kind = EmbeddedCriticalPoint.Kind(rawValue: kinds[i]) else { throw HDF5Error(operation: "read \(name)/plateaus/kind", message: "unknown kind \(kinds[i])") }
-                return Plateau(phase: phases[i], t: Int(times[i]), tStart: Int(starts[i]), tEnd: Int(ends[i]),
-                               point: Network(flat: Array(points[(i * 2 * m)..<((i + 1) * 2 * m)])), index: Int(indices[i]),
-                               trainingError: energies[i], converged: converged[i] == 1, kind: kind, embeddedWidth: Int(widths[i]),
-                               summary: summaries[i], originEigenvalueError: errors[i])
+                guard let kind = EmbeddedCriticalPoint.Kind(rawValue: kinds[i]) else {
+                    throw HDF5Error(operation: "read \(name)/plateaus/kind", message: "unknown kind \(kinds[i])")
+                }
+                return Plateau(
+                    phase: phases[i], t: Int(times[i]), tStart: Int(starts[i]), tEnd: Int(ends[i]),
+                    point: Network(flat: Array(points[(i * 2 * m)..<((i + 1) * 2 * m)])), index: Int(indices[i]),
+                    trainingError: energies[i], converged: converged[i] == 1, kind: kind, embeddedWidth: Int(widths[i]),
+                    summary: summaries[i], originEigenvalueError: errors[i])
             }
-            return StartResult(start: SaddlesStage.Start(width: m, scale: try g.double("scale"), seed: UInt64(try g.int("seed"))),
-                               run: run, plateaus: plateaus)
+            return StartResult(
+                start: SaddlesStage.Start(width: m, scale: try g.double("scale"), seed: UInt64(try g.int("seed"))),
+                run: run, plateaus: plateaus)
         }
     }
 }

@@ -22,7 +22,9 @@ import Study
 /// threshold). Layout: `SaddlesArtifact`.
 public enum SaddlesStage: Stage {
     public static let name = "saddles"
-    public static let summary = "GD of widths m from small random starts at scales α: plateaus, escape time from the origin, effective width, the saddles' types"
+    public static let summary =
+        "GD of widths m from small random starts at scales α: plateaus, escape time from the origin, effective width, "
+        + "the saddles' types"
 
     /// One start: width, scale, seed.
     public struct Start: Codable, Equatable {
@@ -51,9 +53,10 @@ public enum SaddlesStage: Stage {
         public var detection: PhaseDetectionSettings
 
         var run: SaddleToSaddleRun.Settings {
-            SaddleToSaddleRun.Settings(learningRate: eta, maxSteps: maxSteps, pointsPerDecade: pointsPerDecade,
-                                       gradientTolerance: gradientTolerance, widthTolerance: widthTolerance,
-                                       eigenvalueTolerance: newton.eigenvalueTolerance)
+            SaddleToSaddleRun.Settings(
+                learningRate: eta, maxSteps: maxSteps, pointsPerDecade: pointsPerDecade,
+                gradientTolerance: gradientTolerance, widthTolerance: widthTolerance,
+                eigenvalueTolerance: newton.eigenvalueTolerance)
         }
 
         var refiner: CriticalPointRefinerSettings { newton.refiner }
@@ -66,8 +69,12 @@ public enum SaddlesStage: Stage {
         return runs.map { run in
             var node = settings
             node.targets = run.targets
-            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                                                                        "line": NodeID(stage: LineStage.name, instance: run.name)])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: [
+                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
+                    "line": NodeID(stage: LineStage.name, instance: run.name),
+                ])
         }
     }
 
@@ -75,9 +82,10 @@ public enum SaddlesStage: Stage {
     /// the same direction at every α).
     static func initialPoint(_ start: Start, distribution: Distribution) -> Network {
         var random = PortableRandom(seed: start.seed)
-        return Network(flat: (0..<(2 * start.width)).map { _ in
-            start.scale * (distribution == .normal ? random.nextNormal() : random.nextUniform(in: -1, 1))
-        })
+        return Network(
+            flat: (0..<(2 * start.width)).map { _ in
+                start.scale * (distribution == .normal ? random.nextNormal() : random.nextUniform(in: -1, 1))
+            })
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -86,32 +94,46 @@ public enum SaddlesStage: Stage {
         let widthOne = try LineArtifact(reading: try context.openInput("line")).fit
         let threshold = SaddleToSaddleRun.escapeThreshold(data, widthOneError: widthOne.trainingError)
         let progress = context.progress("saddles \(settings.targets.rawValue)", total: settings.starts.count)
-        let outcomes = SaddleToSaddleRun.runAll(settings.starts.map { initialPoint($0, distribution: settings.distribution) }, data: data,
-                                                teacher: dataset.teacher, escapeThreshold: threshold, settings: settings.run,
-                                                finished: { progress.update($0) })
+        let outcomes = SaddleToSaddleRun.runAll(
+            settings.starts.map { initialPoint($0, distribution: settings.distribution) }, data: data,
+            teacher: dataset.teacher, escapeThreshold: threshold, settings: settings.run,
+            finished: { progress.update($0) })
         progress.finish()
         var studied: [SaddlesArtifact.StartResult] = []
         for (start, outcome) in zip(settings.starts, outcomes) {
             let run: SaddleToSaddleRun
             do { run = try outcome.get() } catch {
-                throw StageFailure("the start of width \(start.width), scale \(start.scale), seed \(start.seed) failed: \(error); no artifact written")
+                throw StageFailure(
+                    "the start of width \(start.width), scale \(start.scale), seed \(start.seed) failed: \(error); no "
+                        + "artifact written"
+                )
             }
             studied.append(try SaddlesArtifact.StartResult(start: start, run: run, data: data, settings: settings))
         }
-        let artifact = SaddlesArtifact(starts: studied, originRate: SaddleToSaddleRun.originRate(data), eta: settings.run.learningRate,
-                                       escapeThreshold: threshold, widthOneError: widthOne.trainingError, slopeMaxScale: settings.slopeMaxScale)
+        let artifact = SaddlesArtifact(
+            starts: studied, originRate: SaddleToSaddleRun.originRate(data), eta: settings.run.learningRate,
+            escapeThreshold: threshold, widthOneError: widthOne.trainingError, slopeMaxScale: settings.slopeMaxScale)
         let writer = try context.makeWriter(stage: name)
         try artifact.write(to: writer.root)
         try writer.commit()
         if !context.quiet {
             let slope = artifact.escapeSlope()
-            print(String(format: "saddles %@: %d starts; s = %.5g; escape slope %.1f steps/decade (predicted ln10/(2ηs) = %.1f, discrete ln10/ln(1+2ηs) = %.1f)",
-                         settings.targets.rawValue, studied.count, artifact.originRate, slope, artifact.predictedSlope, artifact.discreteSlope))
+            print(
+                String(
+                    format:
+                        "saddles %@: %d starts; s = %.5g; escape slope %.1f steps/decade (predicted ln10/(2ηs) = %.1f, "
+                        + "discrete ln10/ln(1+2ηs) = %.1f)",
+                    settings.targets.rawValue, studied.count, artifact.originRate, slope, artifact.predictedSlope,
+                    artifact.discreteSlope))
             for result in studied {
                 let path = result.plateaus.map { "\($0.phase)@\($0.t): \($0.summary)" }.joined(separator: " → ")
-                print(String(format: "  m = %d α = %g seed %d: escape %@, stopped at %d%@, E_tr %.6g; %@", result.start.width, result.start.scale,
-                             Int(result.start.seed), result.run.escapeTime.map(String.init) ?? "never", result.run.t.last ?? 0,
-                             result.run.reachedMinimum ? " (minimum)" : "", result.run.trainingError.last ?? .nan, path))
+                print(
+                    String(
+                        format: "  m = %d α = %g seed %d: escape %@, stopped at %d%@, E_tr %.6g; %@",
+                        result.start.width, result.start.scale,
+                        Int(result.start.seed), result.run.escapeTime.map(String.init) ?? "never",
+                        result.run.t.last ?? 0,
+                        result.run.reachedMinimum ? " (minimum)" : "", result.run.trainingError.last ?? .nan, path))
             }
         }
     }
@@ -124,15 +146,18 @@ extension SaddlesStage.Settings {
         var starts: [SaddlesStage.Start] = []
         for m in try config.ints("saddles.widths") {
             for scale in try config.doubles("saddles.init_scales") {
-                for j in 0..<count { starts.append(SaddlesStage.Start(width: m, scale: scale, seed: first + UInt64(j))) }
+                for j in 0..<count {
+                    starts.append(SaddlesStage.Start(width: m, scale: scale, seed: first + UInt64(j)))
+                }
             }
         }
-        self.init(targets: .noisy, starts: starts, distribution: try config.choice(Distribution.self, "saddles.distribution"),
-                  eta: try config.double("saddles.eta"), maxSteps: try config.int("saddles.max_steps"),
-                  pointsPerDecade: try config.int("saddles.points_per_decade"),
-                  gradientTolerance: try config.double("saddles.gradient_tolerance"),
-                  widthTolerance: try config.double("saddles.width_tolerance"),
-                  slopeMaxScale: try config.double("saddles.slope_max_scale"), newton: try NewtonSettings(config),
-                  detection: try PhaseDetectionSettings(config))
+        self.init(
+            targets: .noisy, starts: starts, distribution: try config.choice(Distribution.self, "saddles.distribution"),
+            eta: try config.double("saddles.eta"), maxSteps: try config.int("saddles.max_steps"),
+            pointsPerDecade: try config.int("saddles.points_per_decade"),
+            gradientTolerance: try config.double("saddles.gradient_tolerance"),
+            widthTolerance: try config.double("saddles.width_tolerance"),
+            slopeMaxScale: try config.double("saddles.slope_max_scale"), newton: try NewtonSettings(config),
+            detection: try PhaseDetectionSettings(config))
     }
 }

@@ -42,9 +42,12 @@ public struct CellSummary: Equatable {
 
     /// The measures, in the artifact's and the figures' order, with their names.
     var measures: [(name: String, value: Proportion)] {
-        [("single_function", singleFunction), ("unique_minimum", uniqueMinimum), ("global_minimum", globalMinimum),
-         ("line_basin_negative_A", lineBasinNegativeA), ("line_basin_positive_A", lineBasinPositiveA),
-         ("at_infinity", atInfinity), ("periodic_orbit", periodicOrbit), ("unconverged", unconverged), ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees)]
+        [
+            ("single_function", singleFunction), ("unique_minimum", uniqueMinimum), ("global_minimum", globalMinimum),
+            ("line_basin_negative_A", lineBasinNegativeA), ("line_basin_positive_A", lineBasinPositiveA),
+            ("at_infinity", atInfinity), ("periodic_orbit", periodicOrbit), ("unconverged", unconverged),
+            ("unlocated", unlocated), ("positive_A", positiveA), ("prediction_agrees", predictionAgrees),
+        ]
     }
 
     static let quantileLevels = [0, 0.25, 0.5, 0.75, 1]
@@ -71,7 +74,9 @@ public struct CellSummary: Equatable {
         datasets = outcomes.count
         let sampled = outcomes.filter { $0.starts > 0 }
         func count(_ items: [DatasetOutcome], _ test: (DatasetOutcome) -> Bool) -> Int { items.filter(test).count }
-        func sum(_ items: [DatasetOutcome], _ value: (DatasetOutcome) -> Int) -> Int { items.reduce(0) { $0 + value($1) } }
+        func sum(_ items: [DatasetOutcome], _ value: (DatasetOutcome) -> Int) -> Int {
+            items.reduce(0) { $0 + value($1) }
+        }
         singleFunction = Proportion(successes: count(sampled, \.singleFunction), trials: sampled.count)
         uniqueMinimum = Proportion(successes: count(sampled, \.uniqueMinimum), trials: sampled.count)
         let allStarts = sum(sampled, \.starts)

@@ -49,7 +49,8 @@ struct DatasetOutcome: Equatable {
 
     /// The multi-start's limits of one dataset, summarised.
     struct Limits: Equatable {
-        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, infinityCount = 0, periodicCount = 0, globalCount = 0, functionCount = 0
+        var starts = 0, unconverged = 0, unlocated = 0, lineCount = 0, infinityCount = 0, periodicCount = 0,
+            globalCount = 0, functionCount = 0
         var singleFunction = false, uniqueMinimum = false
         var lowestTrainingError = Double.nan
     }
@@ -86,11 +87,17 @@ struct DatasetOutcome: Equatable {
     /// Where a training run's final point lies relative to L's interior: its limit set when it is
     /// certain (`LimitSetCertifier`, as the multistart's early stop decides), else the refined final
     /// point when the run converged (‖∇E_tr‖ below `gradientTolerance`), else nil (still moving).
-    static func outcome(final: Network, gradientNorm: Double, known: KnownSets, certification: CertificationSettings,
-                        gradientTolerance: Double) -> InteriorOutcome? {
-        let certified = LimitSetCertifier.certifyEndOfRun(final, gradientNorm: gradientNorm, known: known, settings: certification)
-        guard let limit = certified ?? (gradientNorm < gradientTolerance ? LimitSetRefiner.refine(final, known: known) : nil),
-              limit.kind != .notConverged else { return nil }
+    static func outcome(
+        final: Network, gradientNorm: Double, known: KnownSets, certification: CertificationSettings,
+        gradientTolerance: Double
+    ) -> InteriorOutcome? {
+        let certified = LimitSetCertifier.certifyEndOfRun(
+            final, gradientNorm: gradientNorm, known: known, settings: certification)
+        guard
+            let limit = certified
+                ?? (gradientNorm < gradientTolerance ? LimitSetRefiner.refine(final, known: known) : nil),
+            limit.kind != .notConverged
+        else { return nil }
         return limit.interiorOutcome
     }
 }

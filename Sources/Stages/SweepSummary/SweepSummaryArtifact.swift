@@ -10,7 +10,8 @@ import PipelineCore
 ///   (per dataset), `measures` (the cell measures' names, comma-separated, in order).
 /// - `/datasets/{run (D strings), n (D, int64), sigma (D), seed (D, int64), A (D; NaN unknown),
 ///   starts, unconverged (neither converged nor certified within the budget), unlocated (converged,
-///   limit not located), line_count, infinity_count (located at infinity), periodic_count (on a periodic orbit of GD), global_count, function_count (D, int64), single_function,
+///   limit not located), line_count, infinity_count (located at infinity), periodic_count (on a periodic orbit of GD),
+/// global_count, function_count (D, int64), single_function,
 ///   unique_minimum (D, int64 0/1), lowest_E_tr (D), prediction, outcome (D strings: an
 ///   `InteriorOutcome` raw value, "" when unknown), agrees (D, int64: 1, 0, −1 unknown)}`.
 /// - `/cells/{n (C, int64), sigma (C), datasets (C, int64), A_quantiles (C × 5: min, quartiles,
@@ -36,8 +37,11 @@ public struct SweepSummaryArtifact {
         try d.createDataset("sigma", doubles: datasets.map(\.sigma))
         try d.createDataset("seed", int64s: datasets.map { Int64($0.seed) })
         try d.createDataset("A", doubles: datasets.map(\.coefficient))
-        for (name, value) in [("starts", \DatasetOutcome.starts), ("unconverged", \.unconverged), ("unlocated", \.unlocated), ("line_count", \.lineCount), ("infinity_count", \.infinityCount), ("periodic_count", \.periodicCount),
-                              ("global_count", \.globalCount), ("function_count", \.functionCount)] as [(String, KeyPath<DatasetOutcome, Int>)] {
+        for (name, value) in [
+            ("starts", \DatasetOutcome.starts), ("unconverged", \.unconverged), ("unlocated", \.unlocated),
+            ("line_count", \.lineCount), ("infinity_count", \.infinityCount), ("periodic_count", \.periodicCount),
+            ("global_count", \.globalCount), ("function_count", \.functionCount),
+        ] as [(String, KeyPath<DatasetOutcome, Int>)] {
             try d.createDataset(name, int64s: datasets.map { Int64($0[keyPath: value]) })
         }
         try d.createDataset("single_function", int64s: datasets.map { $0.singleFunction ? 1 : 0 })
@@ -51,7 +55,9 @@ public struct SweepSummaryArtifact {
         try c.createDataset("n", int64s: cells.map { Int64($0.cell.n) })
         try c.createDataset("sigma", doubles: cells.map(\.cell.sigma))
         try c.createDataset("datasets", int64s: cells.map { Int64($0.datasets) })
-        try c.createDataset("A_quantiles", doubles: cells.flatMap(\.coefficientQuantiles), shape: [cells.count, CellSummary.quantileLevels.count])
+        try c.createDataset(
+            "A_quantiles", doubles: cells.flatMap(\.coefficientQuantiles),
+            shape: [cells.count, CellSummary.quantileLevels.count])
         for (k, name) in measureNames.enumerated() {
             let values = cells.map { $0.measures[k].value }
             try c.createDataset("\(name)_successes", int64s: values.map { Int64($0.successes) })
@@ -93,22 +99,31 @@ public struct SweepSummaryArtifact {
         let q = CellSummary.quantileLevels.count
         var columns: [String: (s: [Int64], t: [Int64], f: [Double], lo: [Double], hi: [Double])] = [:]
         for name in names {
-            columns[name] = (try c.dataset("\(name)_successes").readInt64s(), try c.dataset("\(name)_trials").readInt64s(),
-                             try c.dataset(name).readDoubles(), try c.dataset("\(name)_low").readDoubles(), try c.dataset("\(name)_high").readDoubles())
+            columns[name] = (
+                try c.dataset("\(name)_successes").readInt64s(), try c.dataset("\(name)_trials").readInt64s(),
+                try c.dataset(name).readDoubles(), try c.dataset("\(name)_low").readDoubles(),
+                try c.dataset("\(name)_high").readDoubles()
+            )
         }
         let cells = n.indices.map { i in
-            Cell(n: Int(n[i]), sigma: sigma[i], datasets: Int(count[i]), coefficientQuantiles: Array(quantiles[(i * q)..<((i + 1) * q)]),
-                 measures: names.map { name in
-                     let m = columns[name]!
-                     return (name, Int(m.s[i]), Int(m.t[i]), m.f[i], m.lo[i], m.hi[i])
-                 })
+            Cell(
+                n: Int(n[i]), sigma: sigma[i], datasets: Int(count[i]),
+                coefficientQuantiles: Array(quantiles[(i * q)..<((i + 1) * q)]),
+                measures: names.map { name in
+                    let m = columns[name]!
+                    return (name, Int(m.s[i]), Int(m.t[i]), m.f[i], m.lo[i], m.hi[i])
+                })
         }
         let d = try root.group("datasets")
-        let runs = try d.dataset("run").readStrings(), dn = try d.dataset("n").readInt64s(), ds = try d.dataset("sigma").readDoubles()
-        let a = try d.dataset("A").readDoubles(), starts = try d.dataset("starts").readInt64s(), line = try d.dataset("line_count").readInt64s()
+        let runs = try d.dataset("run").readStrings(), dn = try d.dataset("n").readInt64s(),
+            ds = try d.dataset("sigma").readDoubles()
+        let a = try d.dataset("A").readDoubles(), starts = try d.dataset("starts").readInt64s(),
+            line = try d.dataset("line_count").readInt64s()
         let datasets = runs.indices.map { i in
             (runs[i], Int(dn[i]), ds[i], a[i], starts[i] > 0 ? Double(line[i]) / Double(starts[i]) : .nan)
         }
-        return Contents(sweep: try root.string("sweep"), starts: try root.int("starts"), measureNames: names, cells: cells, datasets: datasets)
+        return Contents(
+            sweep: try root.string("sweep"), starts: try root.int("starts"), measureNames: names, cells: cells,
+            datasets: datasets)
     }
 }

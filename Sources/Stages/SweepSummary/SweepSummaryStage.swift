@@ -26,7 +26,9 @@ import Train
 /// starts. Layout: `SweepSummaryArtifact`.
 public enum SweepSummaryStage: Stage {
     public static let name = "sweep-summary"
-    public static let summary = "per (n, σ) cell of a sweep: single limit function, unique minimum, global-minimum and line-basin fractions, A, prediction vs outcome (Wilson intervals)"
+    public static let summary =
+        "per (n, σ) cell of a sweep: single limit function, unique minimum, global-minimum and line-basin fractions, "
+        + "A, prediction vs outcome (Wilson intervals)"
 
     public struct Settings: Codable, Equatable {
         public var sweep: String
@@ -60,7 +62,8 @@ public enum SweepSummaryStage: Stage {
             let settings = Settings(
                 sweep: name, cells: sweep.cells, seeds: sweep.seeds, paperInit: sweep.paperInit, starts: sweep.starts,
                 globalMinimumTolerance: try config.double("sweeps.\(name).global_minimum_tolerance"),
-                eta: try config.double("train.eta"), gradientTolerance: try config.double("multistart.gradient_tolerance"),
+                eta: try config.double("train.eta"),
+                gradientTolerance: try config.double("multistart.gradient_tolerance"),
                 newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
                 certification: try CertificationSettings(config))
             var inputs: [String: NodeID] = [:]
@@ -77,14 +80,19 @@ public enum SweepSummaryStage: Stage {
     public static func describe(_ nodes: [NodeSpec<Settings>]) -> [String] {
         nodes.map { node in
             let s = node.settings
-            return "sweep \(s.sweep): \(s.cells.count) cell(s) (n, σ) × \(s.seeds.count) dataset seed(s) (\(s.seeds.first!)…\(s.seeds.last!)) "
-                + "= \(s.cells.count * s.seeds.count) datasets; paper init: \(s.paperInit ? "yes" : "no"), starts: \(s.starts); "
+            return
+                "sweep \(s.sweep): \(s.cells.count) cell(s) (n, σ) × \(s.seeds.count) dataset seed(s) "
+                + "(\(s.seeds.first!)…\(s.seeds.last!)) "
+                + "= \(s.cells.count * s.seeds.count) datasets; paper init: \(s.paperInit ? "yes" : "no"), starts: "
+                + "\(s.starts); "
                 + "nodes named \(s.sweep)-n<n>-s<σ>-d<seed>"
         }
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
-        let runs = settings.cells.flatMap { cell in settings.seeds.map { (cell: cell, seed: $0, name: settings.run(cell, seed: $0)) } }
+        let runs = settings.cells.flatMap { cell in
+            settings.seeds.map { (cell: cell, seed: $0, name: settings.run(cell, seed: $0)) }
+        }
         let progress = context.progress("sweep-summary \(settings.sweep) (datasets)", total: runs.count)
         // Parsed once: `context.openInput` parses every --input per call, and a sweep has thousands.
         let paths = try context.inputPaths()
@@ -101,25 +109,31 @@ public enum SweepSummaryStage: Stage {
         let cells = settings.cells.map { cell in
             CellSummary(cell: cell, outcomes: outcomes.filter { $0.n == cell.n && $0.sigma == cell.sigma })
         }
-        let artifact = SweepSummaryArtifact(sweep: settings.sweep, paperInit: settings.paperInit, datasets: outcomes, cells: cells)
+        let artifact = SweepSummaryArtifact(
+            sweep: settings.sweep, paperInit: settings.paperInit, datasets: outcomes, cells: cells)
         let writer = try context.makeWriter(stage: name)
         try artifact.write(to: writer.root, tolerance: settings.globalMinimumTolerance, starts: settings.starts)
         try writer.commit()
         if !context.quiet {
             for cell in cells {
                 let measures = cell.measures.map { m in
-                    let interval = m.value.interval.map { String(format: " [%.2f, %.2f]", $0.lowerBound, $0.upperBound) } ?? ""
+                    let interval =
+                        m.value.interval.map { String(format: " [%.2f, %.2f]", $0.lowerBound, $0.upperBound) } ?? ""
                     return "\(m.name) \(m.value.successes)/\(m.value.trials)\(interval)"
                 }
-                print("sweep-summary \(settings.sweep) n = \(cell.cell.n), σ = \(JSONValue.format(cell.cell.sigma)): \(cell.datasets) dataset(s); "
-                    + measures.joined(separator: "; "))
+                print(
+                    "sweep-summary \(settings.sweep) n = \(cell.cell.n), σ = \(JSONValue.format(cell.cell.sigma)): "
+                        + "\(cell.datasets) dataset(s); "
+                        + measures.joined(separator: "; "))
             }
         }
     }
 
     /// One dataset's outcome, from its artifacts.
-    static func outcome(of run: String, cell: Sweep.Cell, seed: Int, settings: Settings,
-                        open: (String) throws -> HDF5File) throws -> DatasetOutcome {
+    static func outcome(
+        of run: String, cell: Sweep.Cell, seed: Int, settings: Settings,
+        open: (String) throws -> HDF5File
+    ) throws -> DatasetOutcome {
         let dataset = try DatasetArtifact(reading: try open("\(DatasetStage.name).\(run)"))
         var limits = DatasetOutcome.Limits()
         var coefficient = Double.nan
@@ -136,17 +150,20 @@ public enum SweepSummaryStage: Stage {
             let data = dataset.trainingSet(targets: .noisy)
             coefficient = line.coefficient
             prediction = line.prediction.destination
-            let known = KnownSets(data: data, eta: settings.eta, line: line.line(on: data), lineSegments: line.stableSegments,
-                                  teacher: dataset.teacher, width: train.final.width, refiner: settings.newton.refiner,
-                                  setTolerance: settings.setTolerance)
-            reached = DatasetOutcome.outcome(final: train.final, gradientNorm: train.curve.gradientNorm.last ?? .infinity, known: known,
-                                             certification: settings.certification, gradientTolerance: settings.gradientTolerance)
+            let known = KnownSets(
+                data: data, eta: settings.eta, line: line.line(on: data), lineSegments: line.stableSegments,
+                teacher: dataset.teacher, width: train.final.width, refiner: settings.newton.refiner,
+                setTolerance: settings.setTolerance)
+            reached = DatasetOutcome.outcome(
+                final: train.final, gradientNorm: train.curve.gradientNorm.last ?? .infinity, known: known,
+                certification: settings.certification, gradientTolerance: settings.gradientTolerance)
         }
-        return DatasetOutcome(run: run, n: cell.n, sigma: cell.sigma, seed: seed, coefficient: coefficient, starts: limits.starts,
-                              unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount,
-                              infinityCount: limits.infinityCount, periodicCount: limits.periodicCount, globalCount: limits.globalCount,
-                              functionCount: limits.functionCount, singleFunction: limits.singleFunction,
-                              uniqueMinimum: limits.uniqueMinimum, lowestTrainingError: limits.lowestTrainingError,
-                              prediction: prediction, outcome: reached)
+        return DatasetOutcome(
+            run: run, n: cell.n, sigma: cell.sigma, seed: seed, coefficient: coefficient, starts: limits.starts,
+            unconverged: limits.unconverged, unlocated: limits.unlocated, lineCount: limits.lineCount,
+            infinityCount: limits.infinityCount, periodicCount: limits.periodicCount, globalCount: limits.globalCount,
+            functionCount: limits.functionCount, singleFunction: limits.singleFunction,
+            uniqueMinimum: limits.uniqueMinimum, lowestTrainingError: limits.lowestTrainingError,
+            prediction: prediction, outcome: reached)
     }
 }

@@ -59,14 +59,18 @@ public enum TrainStage: Stage {
                 node.steps = sweep.trainSteps
                 node.recordEvery = min(sweep.recordEvery, sweep.trainSteps)
             }
-            return NodeSpec(instance: run.name, settings: node, inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            return NodeSpec(
+                instance: run.name, settings: node,
+                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
         }
     }
 
     public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
         let steps = Double(node.settings.steps)
         let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
-        return Cost(seconds: 0.15 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0), counts: ["GD steps": steps])
+        return Cost(
+            seconds: 0.15 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0),
+            counts: ["GD steps": steps])
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
@@ -75,16 +79,19 @@ public enum TrainStage: Stage {
         // θ_t every record_every steps, uncompressed.
         let trajectoryBytes = Int64(settings.steps / settings.recordEvery + 1) * Int64(2 * settings.width) * 8
         let writer = try context.makeWriter(stage: name, expectedBytes: trajectoryBytes)
-        let trajectory = try TrainingArtifact.createTrajectory(in: writer.root, width: settings.width, stride: settings.recordEvery)
+        let trajectory = try TrainingArtifact.createTrajectory(
+            in: writer.root, width: settings.width, stride: settings.recordEvery)
 
         let progress = context.progress("train \(settings.targets.rawValue)", total: settings.steps)
         let clock = ContinuousClock()
         let began = clock.now
         let record: TrainingRecord
         do {
-            record = try trainer(settings, data).run(from: settings.initialNetwork, progress: progress.update, extras: { net in
-                [GeneralizationError.value(net, teacher: dataset.teacher)]
-            }, trajectory: { chunk in try trajectory.append(rows: chunk.values) })
+            record = try trainer(settings, data).run(
+                from: settings.initialNetwork, progress: progress.update,
+                extras: { net in
+                    [GeneralizationError.value(net, teacher: dataset.teacher)]
+                }, trajectory: { chunk in try trajectory.append(rows: chunk.values) })
         } catch let diverged as TrainingDiverged {
             throw StageFailure("training diverged: \(diverged) (η = \(settings.eta)); no artifact written")
         }
@@ -96,16 +103,20 @@ public enum TrainStage: Stage {
         try artifact.write(to: writer.root)
         try writer.commit()
         if !context.quiet {
-            print(String(format: "train %@: %d steps in %.2f s (%.0f ns/step); final E_tr = %.6g, E_gen = %.4g, |grad| = %.3g",
-                         settings.targets.rawValue, settings.steps, seconds, seconds / Double(settings.steps) * 1e9,
-                         last.trainingError, last.extras[0], last.gradientNorm))
+            print(
+                String(
+                    format:
+                        "train %@: %d steps in %.2f s (%.0f ns/step); final E_tr = %.6g, E_gen = %.4g, |grad| = %.3g",
+                    settings.targets.rawValue, settings.steps, seconds, seconds / Double(settings.steps) * 1e9,
+                    last.trainingError, last.extras[0], last.gradientNorm))
         }
     }
 
     private static func trainer(_ settings: Settings, _ data: TrainingSet) -> TrainingRun {
-        var run = TrainingRun(kernel: GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta),
-                              steps: settings.steps, recordEvery: settings.recordEvery,
-                              logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.logPointsPerDecade).times)
+        var run = TrainingRun(
+            kernel: GradientDescentKernel(data: data, width: settings.width, learningRate: settings.eta),
+            steps: settings.steps, recordEvery: settings.recordEvery,
+            logTimes: LogTimeGrid(steps: settings.steps, pointsPerDecade: settings.logPointsPerDecade).times)
         if settings.method == .sgd, let seed = settings.sgdSeed {
             run.online = OnlineGradientDescent(data: data, learningRate: settings.eta, seed: seed)
         }
@@ -122,19 +133,23 @@ extension TrainStage.Settings {
         let initial: TrainStage.InitialPoint
         switch try config.choice(InitialPointKind.self, "train.init.kind") {
         case .random:
-            initial = .random(distribution: try config.choice(Distribution.self, "train.init.distribution"),
-                              scale: try config.double("train.init.scale"), seed: try config.seed("train.init.seed"))
+            initial = .random(
+                distribution: try config.choice(Distribution.self, "train.init.distribution"),
+                scale: try config.double("train.init.scale"), seed: try config.seed("train.init.seed"))
         case .explicit:
             let w = try config.doubles("train.init.w"), v = try config.doubles("train.init.v")
             for (key, vector) in [("w", w), ("v", v)] where vector.count != width {
-                throw config.failure("train.init.\(key)", "has \(vector.count) element(s) but the network width train.width is \(width)")
+                throw config.failure(
+                    "train.init.\(key)", "has \(vector.count) element(s) but the network width train.width is \(width)")
             }
             initial = .explicit(w: w, v: v)
         }
         let method = try config.choice(DescentMethod.self, "train.method")
-        self.init(method: method, eta: try config.double("train.eta"), steps: try config.int("train.steps"), width: width,
-                  recordEvery: try config.int("train.record_every"), logPointsPerDecade: try config.int("train.log_points_per_decade"),
-                  targets: .noisy, sgdSeed: method == .sgd ? try config.seed("train.sgd_seed") : nil, initial: initial)
+        self.init(
+            method: method, eta: try config.double("train.eta"), steps: try config.int("train.steps"), width: width,
+            recordEvery: try config.int("train.record_every"),
+            logPointsPerDecade: try config.int("train.log_points_per_decade"),
+            targets: .noisy, sgdSeed: method == .sgd ? try config.seed("train.sgd_seed") : nil, initial: initial)
     }
 }
 

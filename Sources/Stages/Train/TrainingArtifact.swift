@@ -19,7 +19,10 @@ public struct TrainingArtifact {
         public let generalizationError: [Double]
         public let gradientNorm: [Double]
 
-        public init(width: Int, t: [Int], theta: [Double], trainingError: [Double], generalizationError: [Double], gradientNorm: [Double]) {
+        public init(
+            width: Int, t: [Int], theta: [Double], trainingError: [Double], generalizationError: [Double],
+            gradientNorm: [Double]
+        ) {
             self.width = width
             self.t = t
             self.theta = theta
@@ -44,9 +47,10 @@ public struct TrainingArtifact {
     init(settings: TrainStage.Settings, record: TrainingRecord, wallSeconds: Double) {
         let points = record.logPoints
         self.settings = settings
-        curve = Curve(width: settings.width, t: points.map(\.step), theta: points.flatMap(\.network.flat),
-                      trainingError: points.map(\.trainingError), generalizationError: points.map { $0.extras[0] },
-                      gradientNorm: points.map(\.gradientNorm))
+        curve = Curve(
+            width: settings.width, t: points.map(\.step), theta: points.flatMap(\.network.flat),
+            trainingError: points.map(\.trainingError), generalizationError: points.map { $0.extras[0] },
+            gradientNorm: points.map(\.gradientNorm))
         eta = settings.eta
         final = record.final
         self.wallSeconds = wallSeconds
@@ -56,7 +60,8 @@ public struct TrainingArtifact {
     /// + deflate halved the file (9.7 → 4.8 MB for the paper's run) but cost ~0.15 s (18 % of the kernel's
     /// time), in compressing and in decompressing to hash the artifact (docs/performance.md).
     static func createTrajectory(in root: HDF5Group, width: Int, stride: Int) throws -> HDF5Dataset {
-        let trajectory = try root.createGroup("trajectory").createExtendableDataset("theta", columns: 2 * width, deflate: nil)
+        let trajectory = try root.createGroup("trajectory").createExtendableDataset(
+            "theta", columns: 2 * width, deflate: nil)
         try trajectory.setAttribute("stride", .int64(Int64(stride)))
         try trajectory.setAttribute("first_step", .int64(0))
         try trajectory.setAttribute("columns", .string(Network.columnNames(width: width)))
@@ -69,12 +74,16 @@ public struct TrainingArtifact {
         guard let settings else { return }
         let width = settings.width
         let log = try root.createGroup("log")
-        try log.createDataset("t", int64s: curve.t.map { Int64($0) }).setAttribute("description", .string("step t (log-spaced grid)"))
+        try log.createDataset("t", int64s: curve.t.map { Int64($0) }).setAttribute(
+            "description", .string("step t (log-spaced grid)"))
         try log.createDataset("theta", doubles: curve.theta, shape: [curve.t.count, 2 * width])
             .setAttribute("columns", .string(Network.columnNames(width: width)))
-        try log.createDataset("E_tr", doubles: curve.trainingError).setAttribute("description", .string("training error (1/n) Σ (f(x_k) − y_k)²"))
-        try log.createDataset("E_gen", doubles: curve.generalizationError).setAttribute("description", .string("generalization error E_x~N(0,1) (f − f*)², quadrature"))
-        try log.createDataset("grad_norm", doubles: curve.gradientNorm).setAttribute("description", .string("Euclidean norm of ∇E_tr"))
+        try log.createDataset("E_tr", doubles: curve.trainingError).setAttribute(
+            "description", .string("training error (1/n) Σ (f(x_k) − y_k)²"))
+        try log.createDataset("E_gen", doubles: curve.generalizationError).setAttribute(
+            "description", .string("generalization error E_x~N(0,1) (f − f*)², quadrature"))
+        try log.createDataset("grad_norm", doubles: curve.gradientNorm).setAttribute(
+            "description", .string("Euclidean norm of ∇E_tr"))
         try root.setAttribute("width", .int64(Int64(width)))
         try root.setAttribute("method", .string(settings.method.rawValue))
         try root.setAttribute("eta", .double(settings.eta))
@@ -98,12 +107,13 @@ public struct TrainingArtifact {
         let root = file.root
         let log = try root.group("log")
         settings = nil
-        curve = Curve(width: try root.int("width"),
-                      t: try log.dataset("t").readInt64s().map { Int($0) },
-                      theta: try log.dataset("theta").readDoubles(),
-                      trainingError: try log.dataset("E_tr").readDoubles(),
-                      generalizationError: try log.dataset("E_gen").readDoubles(),
-                      gradientNorm: try log.dataset("grad_norm").readDoubles())
+        curve = Curve(
+            width: try root.int("width"),
+            t: try log.dataset("t").readInt64s().map { Int($0) },
+            theta: try log.dataset("theta").readDoubles(),
+            trainingError: try log.dataset("E_tr").readDoubles(),
+            generalizationError: try log.dataset("E_gen").readDoubles(),
+            gradientNorm: try log.dataset("grad_norm").readDoubles())
         eta = try root.double("eta")
         final = Network(w: try root.doubles("final_w"), v: try root.doubles("final_v"))
         wallSeconds = (try? root.double("timing_wall_seconds")) ?? .nan

@@ -1,5 +1,5 @@
 import BuildProvenance
-import Projected
 import PipelineCore
+import Projected
 
 StageMain.run(ProjectedStage.self, codeTable: codeTable)

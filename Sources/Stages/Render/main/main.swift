@@ -1,5 +1,5 @@
 import BuildProvenance
-import Render
 import PipelineCore
+import Render
 
 StageMain.run(RenderStage.self, codeTable: codeTable)

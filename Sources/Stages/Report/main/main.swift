@@ -1,5 +1,5 @@
 import BuildProvenance
-import Report
 import PipelineCore
+import Report
 
 StageMain.run(ReportStage.self, codeTable: codeTable)

@@ -1,5 +1,5 @@
 import BuildProvenance
-import Saddles
 import PipelineCore
+import Saddles
 
 StageMain.run(SaddlesStage.self, codeTable: codeTable)

@@ -1,5 +1,5 @@
 import BuildProvenance
-import SweepSummary
 import PipelineCore
+import SweepSummary
 
 StageMain.run(SweepSummaryStage.self, codeTable: codeTable)

@@ -1,5 +1,5 @@
 import BuildProvenance
-import Train
 import PipelineCore
+import Train
 
 StageMain.run(TrainStage.self, codeTable: codeTable)
