@@ -8,13 +8,17 @@ BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
 PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
 STAGES  := dataset train line eigen phases multistart projected saddles sweep-summary figure-data render html-report
+SWIFT_SOURCES := Sources Tests Plugins Package.swift
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
-# XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line.
-SWIFT_TEST := $(SWIFT) test --disable-swift-testing
+# XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line. The tests
+# build in release mode beside `make build`'s products (no testable imports: the same compiled modules),
+# so a fresh clone compiles the package once, and the numerical tests run at the binaries' speed.
+SWIFT_TEST := $(SWIFT) test -c release --disable-testable-imports --disable-swift-testing
 E2E_TESTS  := '^EndToEndTests\.'
 
-.PHONY: all build setup test test-unit test-e2e test-slow bench sweep sweep-ci clean archive restore status figures report $(STAGES)
+.PHONY: all build setup test test-unit test-renderer test-e2e test-slow lint format bench sweep sweep-ci clean archive restore \
+	status figures report $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -40,18 +44,32 @@ report: build
 status: build
 	$(DRIVER) status --config $(CONFIG)
 
-# Unit tests (every test target but EndToEndTests) first, then the end-to-end tests, which run the
-# built executables on small projects, and the shipped CI sweep on the release build (built first)
-# through the driver and through Snakemake (SweepReleaseTests, MLP_SWEEP_TESTS=1).
-test: build
+# The formatting check first, then the unit tests (every test target but EndToEndTests, in process),
+# the renderer's Python tests, then the end-to-end tests, which run the built executables on small
+# projects, and the shipped CI sweep through the driver and through Snakemake (MLP_SWEEP_TESTS=1).
+test: build lint
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
+	$(MAKE) test-renderer
 	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
 
-test-unit:
+test-unit: build
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
+
+# The figure renderer (Sources/Stages/Render/mlp_render), with the standard library's unittest.
+test-renderer:
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m unittest discover -s Tests/RendererTests -t Tests
 
 test-e2e: build
 	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
+
+# The toolchain's formatter with the committed .swift-format (lines ≤ 120): `make format` rewrites,
+# `make lint` checks (swift-format does not measure string literals and comments: the script does).
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+	$(PYTHON) scripts/check_line_length.py 120 $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format --in-place --recursive $(SWIFT_SOURCES)
 
 # Paper-scale end-to-end checks on the release build (a few minutes; skipped by test-e2e): the
 # authors' data's limit sets and multistart time, the early stop against every start run to the

@@ -8,7 +8,7 @@ import HDF5Kit
 /// What the driver tells a stage about the artifact it is making; written as root attributes.
 public struct Provenance: Sendable {
     public var stage: String
-    /// The dataset or run the node belongs to ("" for nodes that join all runs).
+    /// The node's instance ("" for a stage's only node).
     public var instance: String
     public var key: String
     /// The node's canonical config slice.

@@ -1,6 +1,6 @@
 /// A configuration problem: which key, which value, what is wrong. Exit code 2.
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    /// The dotted key path, e.g. `train.eta` or `runs.noisy.dataset` ("" for the whole file).
+    /// The dotted key path, e.g. `section.key` ("" for the whole file).
     public let path: String
     /// The offending value, canonical JSON (nil when the key is missing or the file is unreadable).
     public let value: String?

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A validated configuration document (`pipeline.json`): every value checked against the schema,
-/// every default filled in. Stages read it by dotted key path (`train.eta`,
-/// `datasets.authors.sample.n`), and the path is the one name a problem is reported under.
+/// every default filled in. Stages read it by dotted key path
+/// (`section.key`, `entries.name.key`), and the path is the one name a problem is reported under.
 ///
 /// The engine knows only `store`; what the other sections mean is the stages' business.
 public final class Configuration {
@@ -112,7 +112,7 @@ public final class Configuration {
         ConfigError(path: path, value: value(at: path)?.brief, message: message)
     }
 
-    /// A view of the document that several stages derive from it (the study's datasets and runs),
+    /// A view of the document that several stages derive from it (named entries that several stages expand into nodes),
     /// made once per configuration and shared by every stage that asks for it.
     /// - Throws: what `make` throws (then nothing is kept, and the next call tries again).
     public func derived<T>(_ type: T.Type = T.self, _ make: (Configuration) throws -> T) rethrows -> T {

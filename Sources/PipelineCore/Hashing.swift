@@ -61,7 +61,7 @@ public enum ArtifactContent {
         "git_commit", "hdf5_version", "created", "content_hash",
     ]
 
-    /// Root attributes with this prefix record how a run went (wall time, steps per second): they
+    /// Root attributes with this prefix record how a computation went (wall time, speed): they
     /// vary between identical computations, so they are kept out of the content hash too.
     public static let runRecordPrefix = "timing_"
 

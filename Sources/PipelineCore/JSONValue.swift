@@ -32,7 +32,7 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// Appends the canonical text to one buffer (keys are hashed ~10⁴ times per status of a
-    /// sweep: no intermediate strings per member).
+    /// large DAG: no intermediate strings per member).
     func writeCanonical(into out: inout String) {
         switch self {
         case .null: out += "null"

@@ -2,7 +2,7 @@
 /// `record_every`): how a stage's settings become its node's slice, and so part of its key.
 ///
 /// Not Foundation's `JSONEncoder`: that one takes ~20 µs per settings value and returns text that
-/// would have to be parsed again, and a status of a sweep plans 10⁴ nodes. Optionals that are nil
+/// would have to be parsed again, and a status of a large DAG plans 10⁴ nodes. Optionals that are nil
 /// are left out (as the synthesized `encodeIfPresent` asks), integers become numbers (exact up to
 /// 2⁵³, the schema's limit for seeds and counts). The stage decodes its slice with `JSONDecoder`
 /// and `.convertFromSnakeCase`, which inverts this key conversion (a round-trip test per stage).

@@ -13,7 +13,7 @@ public protocol Stage {
     /// node's slice, part of its key, and the stage process decodes it from `--slice`.
     associatedtype Settings: Codable
 
-    /// The stage name, e.g. `train`; its executable is `stage-<name>`, its artifacts live under
+    /// The stage name; its executable is `stage-<name>`, its artifacts live under
     /// `<store>/<name>/`.
     static var name: String { get }
     /// One line for `pipeline dag` and the docs.
@@ -33,7 +33,7 @@ public protocol Stage {
     /// What a node would cost, for `pipeline run --dry-run`.
     static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost
 
-    /// Lines for the summary `pipeline dag` prints of a large DAG (e.g. a sweep's grid).
+    /// Lines for the summary `pipeline dag` prints of a large DAG (the grids it expands).
     static func describe(_ nodes: [NodeSpec<Settings>]) -> [String]
 }
 
@@ -46,7 +46,7 @@ extension Stage {
 
 /// One node of a stage as the stage plans it.
 public struct NodeSpec<Settings> {
-    /// Names the node among its stage's (`noisy` → `train[noisy]`); "" for a stage's only node.
+    /// Names the node among its stage's (`a` → `stage[a]`); "" for a stage's only node.
     public var instance: String
     public var settings: Settings
     /// The input nodes by role; the stage opens each role's artifact.
@@ -63,7 +63,7 @@ public struct NodeSpec<Settings> {
     }
 }
 
-/// A file outside the store that a node reads (an imported dataset).
+/// A file outside the store that a node reads (imported data).
 public struct ExternalFile: Equatable, Sendable {
     /// As the configuration names it (relative to the configuration's directory, or absolute).
     public let path: String

@@ -9,7 +9,7 @@ import PipelineCore
 /// of the last current key under `<store>/.state/` (used only to explain *why* a node is stale).
 public struct ArtifactStore {
     public let directory: URL
-    /// The stage folders the store owns; other content (`figures/`, a nested store) is never touched.
+    /// The stage folders the store owns; other content (a published folder, a nested store) is never touched.
     public let stageNames: [String]
     /// `directory.path`: paths are joined as strings where a status of ~10⁴ nodes makes several
     /// per node (`URL.appendingPathComponent` was a tenth of its time).
@@ -38,7 +38,7 @@ public struct ArtifactStore {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).args.json")
     }
 
-    /// Where a stage's published files live (`<store>/figures`).
+    /// Where a stage's published files live (`<store>/<folder>`).
     public func publishedURL(_ folder: String) -> URL {
         directory.appendingPathComponent(folder, isDirectory: true)
     }
@@ -187,7 +187,7 @@ public struct ArtifactStore {
     // MARK: Listing
 
     /// The stage folders present in the store. Only folders named after a stage count, so other
-    /// content (`figures/`, a nested store such as `paper/`) is never touched by `gc` or `verify`.
+    /// content (published folders, a nested store) is never touched by `gc` or `verify`.
     func stageFolders() -> [String] {
         let known = Set(stageNames)
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(known.contains)

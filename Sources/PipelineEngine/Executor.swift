@@ -38,11 +38,10 @@ public struct ProcessExecutor: NodeExecutor {
             log: job.log.path, onExit: onExit)
     }
 
-    /// The driver's environment with `OPENBLAS_NUM_THREADS=1`, whatever the caller set: stages that
-    /// link OpenBLAS (through LinearAlgebra) otherwise start a worker thread per core when it is
-    /// loaded and let it spin for ~0.3 s of CPU — a quarter of a training run, taken from the other
-    /// node running beside it — while the stages' matrices are 2m × 2m (docs/performance.md).
-    /// Always 1, because OpenBLAS's threaded paths change the last bits of the multistart stage's
+    /// The driver's environment with `OPENBLAS_NUM_THREADS=1`, whatever the caller set: a stage that
+    /// links OpenBLAS otherwise starts a worker thread per core when it is loaded and lets it spin
+    /// for ~0.3 s of CPU, taken from the node running beside it, for matrices too small to share
+    /// (docs/performance.md). Always 1, because OpenBLAS's threaded paths change the last bits of
     /// eigenvalues (~1e-15 relative): Snakemake sets `OPENBLAS_NUM_THREADS` to a job's threads, and
     /// artifacts must not depend on the engine that ran them (docs/snakemake.md).
     static func stageEnvironment(_ environment: [String: String]) -> [String: String] {

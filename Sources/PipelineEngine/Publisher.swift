@@ -6,7 +6,7 @@ import PipelineCore
     import Glibc
 #endif
 
-/// Keeps a stage's published folder (`<store>/figures`) a copy of its current artifact's files
+/// Keeps a stage's published folder (`<store>/<folder>`) a copy of its current artifact's files
 /// (`PublishedFiles`).
 public enum Publisher {
     /// How `folder` differs from the artifact's files: missing, altered and extra files, one line

@@ -269,7 +269,7 @@ private struct Run {
                 "--output", output.path, "--base-dir", pipeline.configuration.baseDirectory.path,
                 "--expect-code-identity", code, "--progress-file", progressFile.path,
             ] + arguments
-        // A node with thousands of inputs (a sweep's summary) would exceed the kernel's limits on
+        // A node with thousands of inputs would exceed the kernel's limits on
         // one argument (128 KiB) and on all of them: its arguments go to a file beside its log.
         if arguments.reduce(0, { $0 + $1.utf8.count + 1 }) > Run.argumentFileThreshold {
             let file = store.argumentsURL(stage: node.id.stage, key: key)

@@ -18,8 +18,8 @@ public struct SchemaValidator {
         try check(value, against: schema, path: "")
     }
 
-    /// Checks one value against the part of the schema at a dotted key path (`train.eta`;
-    /// `*` stands for any member of a map such as `runs.*.targets`).
+    /// Checks one value against the part of the schema at a dotted key path (`section.key`;
+    /// `*` stands for any member of a map such as `entries.*.key`).
     /// - Returns: the value with defaults filled in; the value unchecked when the schema does not
     ///   describe that path.
     /// - Throws: `ConfigError` naming `path` (with `*` as given).

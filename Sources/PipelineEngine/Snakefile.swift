@@ -25,7 +25,7 @@ public enum Snakefile {
             "",
             "STAMPS = \(python(stamps))",
             "",
-            "# The stamps of each node's inputs, by \"stage/instance\" (\"_\" for a stage over all runs).",
+            "# The stamps of each node's inputs, by \"stage/instance\" (\"_\" for a stage's only node).",
             "INPUTS = {",
         ]
         for node in nodes {

@@ -11,7 +11,7 @@ import PipelineCore
 ///
 /// Foundation's `Process` does the same at ~3 ms per start here (hundreds of `getrlimit` calls,
 /// then a close of every descriptor up to the limit in the child), more than the driver's whole
-/// budget per node of a sweep (≤ 5 ms).
+/// budget per node of a large DAG (≤ 5 ms).
 enum StageProcess {
     /// Starts `executable` and returns its pid; `onExit` gets the exit status, or −signal when it
     /// was killed.

@@ -1,6 +1,6 @@
 extension String {
     /// The string followed by spaces up to `width` characters; a longer string is kept whole
-    /// (node names of sweeps are long). Foundation's `padding(toLength:…)` bridges to NSString —
+    /// (node names can be long). Foundation's `padding(toLength:…)` bridges to NSString —
     /// a twentieth of a status of 10⁴ nodes — and cuts long names.
     public func padded(_ width: Int) -> String {
         let length = count

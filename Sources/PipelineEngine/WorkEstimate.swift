@@ -36,9 +36,8 @@ public struct WorkEstimate {
     public var text: String {
         let kinds = Array(Set(stages.flatMap(\.counts.keys))).sorted()
         var lines = [
-            "estimated CPU time of the nodes that would run (core-seconds, each stage's own estimate per node; "
-                + "gradient descent at the rate measured now, multistart at its whole step budget — an upper bound "
-                + "with the early stop):"
+            "estimated CPU time of the nodes that would run (core-seconds: each stage's own estimate per node, "
+                + "and the counts of its main work):"
         ]
         lines.append(
             "stage".padded(16) + "nodes".leftPadded(8) + kinds.map { $0.leftPadded(12) }.joined()

@@ -1,23 +1,14 @@
-"""Tests of the `mlp_render` package (stdlib `unittest`): run from the folder above with
-`python -m unittest discover -s tests -t .`.
-
-Makes `mlp_render` importable wherever the tests live: beside the package (this folder's parent),
-or in the project's Tests/RendererTests/ with the package in Sources/Stages/Render/;
-MLP_RENDER_PATH overrides both.
+"""Tests of the figure renderer `mlp_render` (Sources/Stages/Render/mlp_render), with the standard
+library's unittest: `make test-renderer`, or `python -m unittest discover -s Tests/RendererTests -t Tests`
+from the project root.
 """
 import os
 import sys
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_CANDIDATES = [os.environ.get("MLP_RENDER_PATH", ""), os.path.dirname(_HERE),
-               os.path.join(os.path.dirname(os.path.dirname(_HERE)), "Sources", "Stages", "Render")]
-for _candidate in _CANDIDATES:
-    if _candidate and os.path.isfile(os.path.join(_candidate, "mlp_render", "__init__.py")):
-        if _candidate not in sys.path:
-            sys.path.insert(0, _candidate)
-        break
+# The package lives in the render stage's folder, so that its code is the stage's code identity.
+RENDER_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                           "Sources", "Stages", "Render")
+if RENDER_PATH not in sys.path:
+    sys.path.insert(0, RENDER_PATH)
 
-import mlp_render  # noqa: E402  (after the path is set)
-
-# The directory holding the `mlp_render` package, for tests that start `python -m mlp_render`.
-RENDER_PATH = os.path.dirname(os.path.dirname(os.path.abspath(mlp_render.__file__)))
+import mlp_render  # noqa: E402,F401  (after the path is set)
