@@ -34,14 +34,14 @@ public protocol Stage {
     static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost
 
     /// Lines for the summary `pipeline dag` prints of a large DAG (the grids it expands).
-    static func describe(_ nodes: [NodeSpec<Settings>]) -> [String]
+    static func describe(_ nodes: [NodeSpec<Settings>], _ config: Configuration) -> [String]
 }
 
 extension Stage {
     public static var publishedFolder: String? { nil }
     public static var executable: String { "stage-\(name)" }
     public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost { Cost(seconds: 0.1) }
-    public static func describe(_ nodes: [NodeSpec<Settings>]) -> [String] { [] }
+    public static func describe(_ nodes: [NodeSpec<Settings>], _ config: Configuration) -> [String] { [] }
 }
 
 /// One node of a stage as the stage plans it.
@@ -79,14 +79,17 @@ public struct ExternalFile: Equatable, Sendable {
 }
 
 /// What a node is expected to cost: core-seconds, and counts of its main work units
-/// (`["GD steps": 3e6]`) that the dry run totals per stage.
+/// (`["GD steps": 3e6]`) that the dry run totals per stage, and a note on how it was estimated.
 public struct Cost: Equatable, Sendable {
     public var seconds: Double
     public var counts: [String: Double]
+    /// Printed once under the dry run's table (e.g. the rate measured for the estimate).
+    public var note: String?
 
-    public init(seconds: Double, counts: [String: Double] = [:]) {
+    public init(seconds: Double, counts: [String: Double] = [:], note: String? = nil) {
         self.seconds = seconds
         self.counts = counts
+        self.note = note
     }
 }
 
@@ -115,7 +118,7 @@ public struct StageDefinition {
                     files: node.files, cost: { S.cost(node, config) })
             }
         }
-        describe = { S.describe(try S.instances($0)) }
+        describe = { S.describe(try S.instances($0), $0) }
         main = { StageMain.execute(S.self, arguments: $0, codeTable: codeTable) }
     }
 }

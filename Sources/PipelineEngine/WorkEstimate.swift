@@ -13,18 +13,23 @@ public struct WorkEstimate {
 
     /// Per stage with nodes to run, in stage order.
     public let stages: [StageTotal]
+    /// The stages' notes on their estimates, each once, sorted.
+    public let notes: [String]
 
     public init(pipeline: Pipeline, nodes: [NodeID]) {
         var byStage: [String: (nodes: Int, seconds: Double, counts: [String: Double])] = [:]
+        var notes: Set<String> = []
         for id in nodes {
             guard let node = pipeline.node(id) else { continue }
             let cost = node.cost()
+            if let note = cost.note { notes.insert(note) }
             var entry = byStage[id.stage] ?? (0, 0, [:])
             entry.nodes += 1
             entry.seconds += cost.seconds
             entry.counts.merge(cost.counts, uniquingKeysWith: +)
             byStage[id.stage] = entry
         }
+        self.notes = notes.sorted()
         stages = pipeline.stages.compactMap { stage in
             byStage[stage.name].map {
                 StageTotal(stage: stage.name, nodes: $0.nodes, seconds: $0.seconds, counts: $0.counts)
@@ -54,6 +59,7 @@ public struct WorkEstimate {
             "total".padded(16) + String(stages.reduce(0) { $0 + $1.nodes }).leftPadded(8)
                 + String(repeating: " ", count: 12 * kinds.count) + String(format: "%.1f", total).leftPadded(12)
                 + String(format: "  (%.2g core-hours; %.0f s wall on 2 cores)", total / 3600, total / 2))
+        lines += notes
         return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MLPNumerics
+import PipelineCore
 
 /// The GD kernel's speed on this machine, measured when a dry run estimates its cost: a step
 /// costs time ∝ n, so the rate is timed per sample size that occurs (≈ 50 ms per n, once per
@@ -34,5 +35,17 @@ public enum GradientDescentRate {
         while seconds(steps) < 0.01 { steps *= 2 }
         let best = (0..<3).map { _ in seconds(steps) }.min()!
         return Double(steps) / max(best, 1e-9)
+    }
+
+    /// The cost of `steps` GD steps of a run of `config` (at the rate measured for its n) plus a fixed
+    /// cost per node, for a stage's dry-run estimate.
+    public static func cost(steps: Double, run: String, fixedSeconds: Double, config: Configuration) -> Cost {
+        guard let n = (try? StudyConfig.of(config))?.sampleCount(ofRun: run) else {
+            return Cost(seconds: fixedSeconds, counts: ["GD steps": steps])
+        }
+        let rate = stepsPerSecond(n: n)
+        return Cost(
+            seconds: fixedSeconds + steps / rate, counts: ["GD steps": steps],
+            note: "kernel rate measured now: \(String(format: "%.3g", rate)) GD steps/s at n = \(n) (width 2)")
     }
 }

@@ -40,9 +40,10 @@ final class SweepReleaseTests: XCTestCase {
         return project.appendingPathComponent("pipeline.json").path
     }
 
-    /// The sweep's 97 nodes (24 datasets × dataset, train, line, multistart, and the summary) computed by
-    /// the exported Snakefile (`snakemake --cores 2`, release build) into a second store have the keys and
-    /// content hashes the driver's run gives them; a second Snakemake run has nothing to do.
+    /// Every node of the CI sweep's DAG — the sweep's 97 (24 datasets × dataset, train, line, multistart, and the
+    /// summary), the paper's runs, the figures and the report page — computed by the exported Snakefile
+    /// (`snakemake --cores 2`, release build) into a second store has the key and content hash the driver's run
+    /// gives it; a second Snakemake run has nothing to do.
     func testCISweepThroughSnakemakeMatchesTheDriver() throws {
         let snakemake = packageRoot.appendingPathComponent(".venv/bin/snakemake").path
         guard FileManager.default.isExecutableFile(atPath: snakemake) else {
@@ -54,11 +55,11 @@ final class SweepReleaseTests: XCTestCase {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
         let snake = project.appendingPathComponent("snake.json")
         write(jsonText(setting(config, "store", "snake")), to: snake)
-        let run = try runProduct(driver, ["run", "sweep-summary", "-j", "2", "--config", native])
+        let run = try runProduct(driver, ["run", "-j", "2", "--config", native])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         let snakefile = project.appendingPathComponent("Snakefile").path
         let export = try runProduct(
-            driver, ["export", "snakemake", "sweep-summary", "--config", snake.path, "-o", snakefile])
+            driver, ["export", "snakemake", "--config", snake.path, "-o", snakefile])
         XCTAssertEqual(export.status, 0, export.stdout + export.stderr)
         let command = ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path, "--cores", "2"]
         let first = try runTool(command)
@@ -67,7 +68,8 @@ final class SweepReleaseTests: XCTestCase {
             try nodeHashes(config: native, driver: driver).filter { $0.value[1] != nil },
             try nodeHashes(config: snake.path, driver: driver).filter { $0.value[1] != nil }
         )
-        XCTAssertEqual(b.count, 97, "24 datasets × 4 stages and the summary")
+        XCTAssertEqual(
+            b.count, 113, "24 datasets × 4 stages, the summary, and the 16 nodes of the paper's runs and pages")
         XCTAssertEqual(a, b)
         let second = try runTool(command)
         XCTAssertTrue((second.stdout + second.stderr).contains("Nothing to be done"), second.stdout + second.stderr)

@@ -152,7 +152,7 @@ def main():
     summary = h5py.File(summary_path, "r")
     inputs = json.loads(text(summary.attrs["inputs"]))
     config = json.loads(text(summary.attrs["config"]))
-    tolerance = config["sweep"]["global_minimum_tolerance"]
+    tolerance = config["global_minimum_tolerance"]
 
     def artifact(role):
         entry = inputs.get(role)

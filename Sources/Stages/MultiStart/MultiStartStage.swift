@@ -83,11 +83,9 @@ public enum MultiStartStage: Stage {
     /// At most `starts × max_steps` GD steps: an upper bound, as starts end once their limit set is certain
     /// (on the paper's data after ~1 % of the budget).
     public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
-        let steps = Double(node.settings.starts) * Double(node.settings.maxSteps)
-        let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
-        return Cost(
-            seconds: 0.1 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0),
-            counts: ["GD steps": steps])
+        GradientDescentRate.cost(
+            steps: Double(node.settings.starts) * Double(node.settings.maxSteps), run: node.instance, fixedSeconds: 0.1,
+            config: config)
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

@@ -76,17 +76,33 @@ public enum SweepSummaryStage: Stage {
         }
     }
 
-    /// The sweep's grid and budgets, for `pipeline dag`'s summary.
-    public static func describe(_ nodes: [NodeSpec<Settings>]) -> [String] {
-        nodes.map { node in
-            let s = node.settings
-            return
-                "sweep \(s.sweep): \(s.cells.count) cell(s) (n, σ) × \(s.seeds.count) dataset seed(s) "
-                + "(\(s.seeds.first!)…\(s.seeds.last!)) "
-                + "= \(s.cells.count * s.seeds.count) datasets; paper init: \(s.paperInit ? "yes" : "no"), starts: "
-                + "\(s.starts); "
-                + "nodes named \(s.sweep)-n<n>-s<σ>-d<seed>"
+    /// Each sweep's grid and its budgets per cell, for `pipeline dag`'s summary of a large DAG.
+    public static func describe(_ nodes: [NodeSpec<Settings>], _ config: Configuration) -> [String] {
+        guard let study = try? StudyConfig.of(config), let checkInterval = try? config.int("multistart.check_interval")
+        else {
+            return []
         }
+        var lines = ["runs: \(study.ownRuns.map(\.name).joined(separator: ", "))"]
+        for sweep in study.sweeps.values.sorted(by: { $0.name < $1.name }) {
+            let n = sweep.n.map(String.init).joined(separator: ", ")
+            let sigma = sweep.sigma.map(JSONValue.format).joined(separator: ", ")
+            lines.append(
+                "sweep \(sweep.name): n ∈ {\(n)} × σ ∈ {\(sigma)} × \(sweep.seeds.count) dataset seed(s) "
+                    + "(\(sweep.seeds.first!)…\(sweep.seeds.last!)) = \(sweep.cells.count * sweep.seeds.count) "
+                    + "datasets; "
+                    + "paper init: \(sweep.paperInit ? "yes" : "no"), starts: \(sweep.starts); "
+                    + "nodes named \(sweep.name)-n<n>-s<σ>-d<seed>")
+            for cell in sweep.cells {
+                let train = sweep.paperInit ? String(sweep.trainSteps(cell)) : "-"
+                let multistart =
+                    sweep.starts > 0 ? String(sweep.multistartSteps(cell, checkInterval: checkInterval)) : "-"
+                lines.append(
+                    "  n = \(cell.n), σ = \(JSONValue.format(cell.sigma)): train.steps \(train), multistart.max_steps "
+                        + "\(multistart)"
+                )
+            }
+        }
+        return lines
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

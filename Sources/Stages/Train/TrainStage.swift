@@ -66,11 +66,8 @@ public enum TrainStage: Stage {
     }
 
     public static func cost(_ node: NodeSpec<Settings>, _ config: Configuration) -> Cost {
-        let steps = Double(node.settings.steps)
-        let n = (try? StudyConfig.of(config).sampleCount(ofRun: node.instance)) ?? nil
-        return Cost(
-            seconds: 0.15 + (n.map { steps / GradientDescentRate.stepsPerSecond(n: $0) } ?? 0),
-            counts: ["GD steps": steps])
+        GradientDescentRate.cost(
+            steps: Double(node.settings.steps), run: node.instance, fixedSeconds: 0.15, config: config)
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {
