@@ -11,11 +11,14 @@ STAGES  := dataset train line eigen phases multistart projected saddles sweep-su
 SWIFT_SOURCES := Sources Tests Plugins Package.swift
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
 PYTHON  := $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
-# XCTest only (no swift-testing pass), so each run closes on XCTest's "Executed N tests" line. The tests
+# XCTest only (no swift-testing pass): unit runs close on XCTest's "Executed N tests" line. The tests
 # build in release mode beside `make build`'s products (no testable imports: the same compiled modules),
 # so a fresh clone compiles the package once, and the numerical tests run at the binaries' speed.
 SWIFT_TEST := $(SWIFT) test -c release --disable-testable-imports --disable-swift-testing
 E2E_TESTS  := '^EndToEndTests\.'
+# The end-to-end tests, each test in its own process, two at a time: most wait on processes (stages,
+# Python, Snakemake and a local SLURM), so two of them share the 2 cores well.
+E2E_RUN    := MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --parallel --num-workers 2 --filter $(E2E_TESTS)
 
 .PHONY: all build setup test test-unit test-renderer test-e2e test-slow lint format bench sweep sweep-ci clean archive restore \
 	status figures report $(STAGES)
@@ -50,7 +53,7 @@ status: build
 test: build lint
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
 	$(MAKE) test-renderer
-	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
+	$(E2E_RUN)
 
 test-unit: build
 	$(SWIFT_TEST) --skip $(E2E_TESTS)
@@ -60,7 +63,7 @@ test-renderer:
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m unittest discover -s Tests/RendererTests -t Tests
 
 test-e2e: build
-	MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --filter $(E2E_TESTS)
+	$(E2E_RUN)
 
 # The toolchain's formatter with the committed .swift-format (lines ≤ 120): `make format` rewrites,
 # `make lint` checks (swift-format does not measure string literals and comments: the script does).

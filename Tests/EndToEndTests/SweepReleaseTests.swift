@@ -40,50 +40,20 @@ final class SweepReleaseTests: XCTestCase {
         return project.appendingPathComponent("pipeline.json").path
     }
 
-    /// Every node of the CI sweep's DAG — the sweep's 97 (24 datasets × dataset, train, line, multistart, and the
-    /// summary), the paper's runs, the figures and the report page — computed by the exported Snakefile
-    /// (`snakemake --cores 2`, release build) into a second store has the key and content hash the driver's run
-    /// gives it; a second Snakemake run has nothing to do.
-    func testCISweepThroughSnakemakeMatchesTheDriver() throws {
-        let snakemake = packageRoot.appendingPathComponent(".venv/bin/snakemake").path
-        guard FileManager.default.isExecutableFile(atPath: snakemake) else {
-            throw XCTSkip("snakemake is not installed in .venv: run scripts/setup-debian.sh")
-        }
+    /// The CI sweep by the driver: every node fresh after one run, a second run with nothing to do, the summary
+    /// equal to the independent reference. Then every node of its DAG — the sweep's 97 (24 datasets × dataset,
+    /// train, line, multistart, and the summary), the paper's runs, the figures and the report page — computed by
+    /// the exported Snakefile (`snakemake --cores 2`, release build) into a second store has the key and content
+    /// hash the driver's run gave it; a second Snakemake run has nothing to do. One native run serves both.
+    func testCISweepByTheDriverMatchesTheReferenceAndTheSnakefile() throws {
         let native = try makeCISweepProject()
         let project = try XCTUnwrap(self.project)
-        let config = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
-        let snake = project.appendingPathComponent("snake.json")
-        write(jsonText(setting(config, "store", "snake")), to: snake)
-        let run = try runProduct(driver, ["run", "-j", "2", "--config", native])
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        let snakefile = project.appendingPathComponent("Snakefile").path
-        let export = try runProduct(
-            driver, ["export", "snakemake", "--config", snake.path, "-o", snakefile])
-        XCTAssertEqual(export.status, 0, export.stdout + export.stderr)
-        let command = ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path, "--cores", "2"]
-        let first = try runTool(command)
-        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
-        let (a, b) = (
-            try nodeHashes(config: native, driver: driver).filter { $0.value[1] != nil },
-            try nodeHashes(config: snake.path, driver: driver).filter { $0.value[1] != nil }
-        )
-        XCTAssertEqual(
-            b.count, 113, "24 datasets × 4 stages, the summary, and the 16 nodes of the paper's runs and pages")
-        XCTAssertEqual(a, b)
-        let second = try runTool(command)
-        XCTAssertTrue((second.stdout + second.stderr).contains("Nothing to be done"), second.stdout + second.stderr)
-    }
 
-    func testCISweepIsFreshAfterOneRunAndMatchesTheReference() throws {
-        let path = try makeCISweepProject()
-        let project = try XCTUnwrap(self.project)
-
-        let first = try runProduct(driver, ["run", "-j", "2", "--config", path])
+        let first = try runProduct(driver, ["run", "-j", "2", "--config", native])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
-        let second = try runProduct(driver, ["run", "-j", "2", "--config", path])
+        let second = try runProduct(driver, ["run", "-j", "2", "--config", native])
         XCTAssertTrue(second.stdout.contains(" 0 ran, 0 failed"), second.stdout)
-        let status = try runProduct(driver, ["status", "--json", "--config", path])
+        let status = try runProduct(driver, ["status", "--json", "--config", native])
         let nodes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(
             nodes.count, 113,
@@ -92,12 +62,34 @@ final class SweepReleaseTests: XCTestCase {
         )
         XCTAssertTrue(nodes.allSatisfy { $0["state"] as? String == "fresh" })
 
-        let summary = try currentArtifact("sweep-summary[ci]", config: URL(fileURLWithPath: path))
+        let summary = try currentArtifact("sweep-summary[ci]", config: URL(fileURLWithPath: native))
         let reference = try runTool([
             projectPython, packageRoot.appendingPathComponent("Tests/References/sweep_summary_reference.py").path,
             project.appendingPathComponent("results").path, summary.path,
         ])
         XCTAssertEqual(reference.status, 0, reference.stdout + reference.stderr)
         print("CI sweep, per cell [successes, trials, Wilson low, high]: \(reference.stdout)")
+
+        let snakemake = packageRoot.appendingPathComponent(".venv/bin/snakemake").path
+        guard FileManager.default.isExecutableFile(atPath: snakemake) else {
+            throw XCTSkip("snakemake is not installed in .venv: run scripts/setup-debian.sh")
+        }
+        let config = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: native))) as? [String: Any])
+        let snake = project.appendingPathComponent("snake.json")
+        write(jsonText(setting(config, "store", "snake")), to: snake)
+        let snakefile = project.appendingPathComponent("Snakefile").path
+        let export = try runProduct(driver, ["export", "snakemake", "--config", snake.path, "-o", snakefile])
+        XCTAssertEqual(export.status, 0, export.stdout + export.stderr)
+        let command = ["timeout", "-s", "KILL", "600", snakemake, "-s", snakefile, "-d", project.path, "--cores", "2"]
+        let engine = try runTool(command)
+        XCTAssertEqual(engine.status, 0, engine.stdout + engine.stderr)
+        let (a, b) = (
+            try nodeHashes(config: native, driver: driver), try nodeHashes(config: snake.path, driver: driver)
+        )
+        XCTAssertEqual(b.filter { $0.value[1] != nil }.count, 113, "every node, the report page included")
+        XCTAssertEqual(a, b)
+        let again = try runTool(command)
+        XCTAssertTrue((again.stdout + again.stderr).contains("Nothing to be done"), again.stdout + again.stderr)
     }
 }

@@ -28,7 +28,7 @@ final class TrainingStageTests: XCTestCase {
     private func trainArtifact(_ run: String) throws -> HDF5File { try artifact("train[\(run)]") }
 
     func testRecordsTrajectoryAndLearningCurve() throws {
-        let result = try run(smallConfig())
+        let result = try run(smallConfig(), ["run", "-j", "2", "train"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let file = try trainArtifact("noisy")
         let curve = try TrainingArtifact(reading: file).curve
@@ -116,7 +116,7 @@ final class TrainingStageTests: XCTestCase {
         var config = setting(
             smallConfig(), "train.init", ["kind": "random", "distribution": "uniform", "scale": 2.5, "seed": 3])
         config = setting(config, "runs", ["noisy": ["dataset": "gaussian"]])
-        XCTAssertEqual(try run(config).status, 0)
+        XCTAssertEqual(try run(config, ["run", "train"]).status, 0)
         let first = try TrainingArtifact(reading: try trainArtifact("noisy")).curve.theta.prefix(4)
         XCTAssertTrue(first.allSatisfy { abs($0) <= 2.5 })
         XCTAssertNotEqual(Array(first), [-0.13, 0.13, 0.16, -0.15])
@@ -130,7 +130,7 @@ extension TrainingStageTests {
         var config = setting(smallConfig(), "train.method", "sgd")
         config = setting(config, "train.sgd_seed", 4)
         config = setting(config, "train.steps", 500)
-        XCTAssertEqual(try run(config).status, 0)
+        XCTAssertEqual(try run(config, ["run", "train"]).status, 0)
         let file = try trainArtifact("noisy")
         XCTAssertEqual(try file.root.string("method"), "sgd")
         let data = try DatasetArtifact(reading: try artifact("dataset[gaussian]")).trainingSet(targets: .noisy)

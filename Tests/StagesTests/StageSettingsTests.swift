@@ -80,6 +80,14 @@ final class StageSettingsTests: XCTestCase {
         }
     }
 
+    func testAnExplicitDefaultKeysLikeTheOmittedKey() throws {
+        var explicit = setting(base, "store", "results")
+        explicit = setting(explicit, "runs.noisy.targets", "noisy")
+        explicit = setting(explicit, "train.eta", 0.01)
+        explicit = setting(explicit, "line.scan_range", [0.01, 100.0])
+        XCTAssertEqual(try slices(explicit), try slices(base))
+    }
+
     func testKeysThatDoNotApplyAreNotRead() throws {
         // An explicit initial point: the random draw's keys; full-batch GD: the sampler's seed;
         // no early stop: the certificate.

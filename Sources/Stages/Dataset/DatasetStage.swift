@@ -127,3 +127,8 @@ public enum DatasetStage: Stage {
         }
     }
 }
+
+extension StudyConfig.Run {
+    /// The dataset node the run trains on, `dataset[<dataset>]`.
+    public var datasetNode: NodeID { NodeID(stage: DatasetStage.name, instance: dataset) }
+}

@@ -19,7 +19,7 @@ public enum EigenStage: Stage {
         "Hessian spectrum, index, alignment and stability along the log grid; refined final critical point; region "
         + "checks"
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var alignmentDepth: Int
         public var newton: NewtonSettings
@@ -38,14 +38,7 @@ public enum EigenStage: Stage {
             targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
             regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"))
         return try StudyConfig.of(config).ownRuns.map { run in
-            var node = settings
-            node.targets = run.targets
-            return NodeSpec(
-                instance: run.name, settings: node,
-                inputs: [
-                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                    "train": NodeID(stage: TrainStage.name, instance: run.name),
-                ])
+            run.node(settings, inputs: ["dataset": run.datasetNode, "train": run.nodeID(TrainStage.name)])
         }
     }
 

@@ -28,7 +28,7 @@ public enum FigureDataStage: Stage {
     public static let name = "figure-data"
     public static let summary = "one group per figure with the plotted arrays (label, unit, description on each)"
     /// The stages whose artifacts of every run the figures draw on.
-    static let perRunInputs = [
+    public static let perRunInputs = [
         DatasetStage.name, TrainStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name, LineStage.name,
     ]
 
@@ -36,25 +36,34 @@ public enum FigureDataStage: Stage {
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
         let study = try StudyConfig.of(config)
+        let projected = try ProjectedStage.instances(config).map(\.instance)
+        let saddles = try SaddlesStage.instances(config).map(\.instance)
+        let settings = try FigureDataSettings(config, study: study, projectedRuns: projected, saddlesRuns: saddles)
+        return [NodeSpec(instance: "", settings: settings, inputs: try analysisInputs(config))]
+    }
+
+    /// Every analysis artifact of the runs of `runs`, by role `<stage>.<run>`: the per-run stages, the
+    /// related-paper studies of the runs they are made for, and each sweep's summary as
+    /// `sweep.<name>` (a sweep's runs never enter the paper's figures). The report reads the same.
+    public static func analysisInputs(_ config: Configuration) throws -> [String: NodeID] {
+        let study = try StudyConfig.of(config)
         var inputs: [String: NodeID] = [:]
         for run in study.ownRuns {
             for stage in perRunInputs {
-                inputs["\(stage).\(run.name)"] = NodeID(
-                    stage: stage, instance: stage == DatasetStage.name ? run.dataset : run.name)
+                inputs["\(stage).\(run.name)"] = stage == DatasetStage.name ? run.datasetNode : run.nodeID(stage)
             }
         }
-        // The related-paper studies, for the runs they are made for.
-        let projected = try ProjectedStage.instances(config).map(\.instance)
-        let saddles = try SaddlesStage.instances(config).map(\.instance)
-        for (stage, runs) in [(ProjectedStage.name, projected), (SaddlesStage.name, saddles)] {
-            for run in runs { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
+        for node in try ProjectedStage.instances(config) {
+            inputs["\(ProjectedStage.name).\(node.instance)"] = NodeID(
+                stage: ProjectedStage.name, instance: node.instance)
         }
-        // A sweep's summary is drawn by its own figures; its runs never enter the paper's.
+        for node in try SaddlesStage.instances(config) {
+            inputs["\(SaddlesStage.name).\(node.instance)"] = NodeID(stage: SaddlesStage.name, instance: node.instance)
+        }
         for name in study.sweeps.keys {
             inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name)
         }
-        let settings = try FigureDataSettings(config, study: study, projectedRuns: projected, saddlesRuns: saddles)
-        return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
+        return inputs
     }
 
     public static func run(_ settings: Settings, _ context: StageContext) throws {

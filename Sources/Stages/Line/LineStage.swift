@@ -21,7 +21,7 @@ public enum LineStage: Stage {
     public static let summary =
         "best width-1 fit, coefficient A, the embedded line's spectrum, sign changes and GD-stable segments"
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var eta: Double
         public var line: LineSettings
@@ -33,11 +33,7 @@ public enum LineStage: Stage {
             targets: .noisy, eta: try config.double("train.eta"), line: try LineSettings(config),
             newton: try NewtonSettings(config))
         return try StudyConfig.of(config).allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
-            var node = settings
-            node.targets = run.targets
-            return NodeSpec(
-                instance: run.name, settings: node,
-                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            run.node(settings, inputs: ["dataset": run.datasetNode])
         }
     }
 

@@ -36,7 +36,7 @@ public enum MultiStartStage: Stage {
         "GD from N random starts until the limit set is certain; limits located on their sets and grouped into limit "
         + "functions with basin fractions"
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var width: Int
         public var starts: Int
@@ -68,15 +68,12 @@ public enum MultiStartStage: Stage {
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
         let settings = try Settings(config)
         return try StudyConfig.of(config).allRuns.filter { ($0.sweep?.starts ?? 1) > 0 }.map { run in
-            var node = settings
-            node.targets = run.targets
+            var own = settings
             if let sweep = run.sweep {
-                node.starts = sweep.starts
-                node.maxSteps = sweep.multistartSteps
+                own.starts = sweep.starts
+                own.maxSteps = sweep.multistartSteps
             }
-            return NodeSpec(
-                instance: run.name, settings: node,
-                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            return run.node(own, inputs: ["dataset": run.datasetNode])
         }
     }
 

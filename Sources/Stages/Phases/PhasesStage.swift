@@ -27,7 +27,7 @@ public enum PhasesStage: Stage {
     public static let summary =
         "phase segments, t*, escapes, convergence time and the saddles passed (refined per segment)"
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var detection: PhaseDetectionSettings
         /// How close to M counts as "near the optimal region" for the destination rule.
@@ -49,15 +49,12 @@ public enum PhasesStage: Stage {
             newton: try NewtonSettings(config), setTolerance: try NewtonSettings.setTolerance(config),
             certification: try CertificationSettings(config))
         return try StudyConfig.of(config).ownRuns.map { run in
-            var node = settings
-            node.targets = run.targets
-            return NodeSpec(
-                instance: run.name, settings: node,
+            run.node(
+                settings,
                 inputs: [
-                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                    "train": NodeID(stage: TrainStage.name, instance: run.name),
-                    "eigen": NodeID(stage: EigenStage.name, instance: run.name),
-                    "line": NodeID(stage: LineStage.name, instance: run.name),
+                    "dataset": run.datasetNode, "train": run.nodeID(TrainStage.name),
+                    "eigen": run.nodeID(EigenStage.name),
+                    "line": run.nodeID(LineStage.name),
                 ])
         }
     }

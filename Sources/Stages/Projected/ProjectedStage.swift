@@ -43,7 +43,7 @@ public enum ProjectedStage: Stage {
         public var name: String { "\(method.rawValue)_t\(t0)_eta\(eta)" }
     }
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var dominantDimension: Int
         public var refreshEvery: Int
@@ -58,14 +58,11 @@ public enum ProjectedStage: Stage {
         if runs.isEmpty { return [] }
         let settings = try Settings(config)
         return runs.map { run in
-            var node = settings
-            node.targets = run.targets
-            return NodeSpec(
-                instance: run.name, settings: node,
+            run.node(
+                settings,
                 inputs: [
-                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                    "train": NodeID(stage: TrainStage.name, instance: run.name),
-                    "eigen": NodeID(stage: EigenStage.name, instance: run.name),
+                    "dataset": run.datasetNode, "train": run.nodeID(TrainStage.name),
+                    "eigen": run.nodeID(EigenStage.name),
                 ])
         }
     }

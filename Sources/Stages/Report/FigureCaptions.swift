@@ -1,5 +1,6 @@
 import Dataset
 import Eigen
+import FigureData
 import Line
 import MultiStart
 import Phases
@@ -201,6 +202,6 @@ struct FigureCaption {
             title: name.replacingOccurrences(of: "_", with: " ").capitalized,
             shows:
                 "The figure <code>\(name)</code> (no caption is written for it yet: add one in FigureCaptions.swift).",
-            lookFor: "", sources: ReportStage.perRunInputs)
+            lookFor: "", sources: FigureDataStage.perRunInputs)
     }
 }

@@ -36,10 +36,6 @@ public enum ReportStage: Stage {
     public static let summary =
         "one self-contained HTML page, <store>/report/index.html: figures, the paper comparison, provenance"
     public static let publishedFolder: String? = "report"
-    /// The stages whose artifact of every run the report reads (tables) or cites (provenance).
-    static let perRunInputs = [
-        DatasetStage.name, TrainStage.name, LineStage.name, EigenStage.name, PhasesStage.name, MultiStartStage.name,
-    ]
 
     /// A run as the report names it: which dataset and which targets.
     public struct Run: Codable, Equatable {
@@ -63,26 +59,10 @@ public enum ReportStage: Stage {
         let settings = Settings(
             title: try config.string("report.title"), configuration: .object(configuration),
             runs: study.ownRuns.map { Run(name: $0.name, dataset: $0.dataset, targets: $0.targets) })
-        var inputs: [String: NodeID] = [
-            "figure_data": NodeID(stage: FigureDataStage.name), "render": NodeID(stage: RenderStage.name),
-        ]
-        for run in study.ownRuns {
-            for stage in perRunInputs {
-                inputs["\(stage).\(run.name)"] = NodeID(
-                    stage: stage, instance: stage == DatasetStage.name ? run.dataset : run.name)
-            }
-        }
-        // A sweep's summary, not its runs: the page tabulates the summary.
-        for name in study.sweeps.keys {
-            inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name)
-        }
-        let studies = [
-            (ProjectedStage.name, try ProjectedStage.instances(config).map(\.instance)),
-            (SaddlesStage.name, try SaddlesStage.instances(config).map(\.instance)),
-        ]
-        for (stage, runs) in studies {
-            for run in runs { inputs["\(stage).\(run)"] = NodeID(stage: stage, instance: run) }
-        }
+        // Every analysis node of the runs (tables and provenance), each sweep's summary, and the figures.
+        var inputs = try FigureDataStage.analysisInputs(config)
+        inputs["figure_data"] = NodeID(stage: FigureDataStage.name)
+        inputs["render"] = NodeID(stage: RenderStage.name)
         return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
     }
 

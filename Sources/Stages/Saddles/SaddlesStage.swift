@@ -39,7 +39,7 @@ public enum SaddlesStage: Stage {
         }
     }
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var targets: Targets
         public var starts: [Start]
         public var distribution: Distribution
@@ -67,14 +67,7 @@ public enum SaddlesStage: Stage {
         if runs.isEmpty { return [] }
         let settings = try Settings(config)
         return runs.map { run in
-            var node = settings
-            node.targets = run.targets
-            return NodeSpec(
-                instance: run.name, settings: node,
-                inputs: [
-                    "dataset": NodeID(stage: DatasetStage.name, instance: run.dataset),
-                    "line": NodeID(stage: LineStage.name, instance: run.name),
-                ])
+            run.node(settings, inputs: ["dataset": run.datasetNode, "line": run.nodeID(LineStage.name)])
         }
     }
 

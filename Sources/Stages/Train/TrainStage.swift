@@ -16,7 +16,7 @@ public enum TrainStage: Stage {
     public static let name = "train"
     public static let summary = "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, ‖∇E_tr‖)"
 
-    public struct Settings: Codable, Equatable {
+    public struct Settings: Codable, Equatable, RunSettings {
         public var method: DescentMethod
         public var eta: Double
         public var steps: Int
@@ -51,17 +51,14 @@ public enum TrainStage: Stage {
         let study = try StudyConfig.of(config)
         let settings = try Settings(config)
         return study.allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
-            var node = settings
-            node.targets = run.targets
+            var own = settings
             // A sweep's run: the configuration's initial point with the sweep's budget; its trajectory
             // is thinned (it is not plotted).
             if let sweep = run.sweep {
-                node.steps = sweep.trainSteps
-                node.recordEvery = min(sweep.recordEvery, sweep.trainSteps)
+                own.steps = sweep.trainSteps
+                own.recordEvery = min(sweep.recordEvery, sweep.trainSteps)
             }
-            return NodeSpec(
-                instance: run.name, settings: node,
-                inputs: ["dataset": NodeID(stage: DatasetStage.name, instance: run.dataset)])
+            return run.node(own, inputs: ["dataset": run.datasetNode])
         }
     }
 
