@@ -3,6 +3,7 @@ import Foundation
 import MultiStart
 import PipelineCore
 import PipelineEngine
+import Report
 import StageRegistry
 import Study
 import TestSupport
@@ -172,5 +173,41 @@ final class StageSettingsTests: XCTestCase {
         XCTAssertNil(first?["file"]?["source"], "where the file comes from is not part of the data")
         try "0.5 1.0\n-0.25 -0.75\n".write(to: data, atomically: true, encoding: .utf8)
         XCTAssertNotEqual(try slices(config)["dataset[gaussian]"], first)
+    }
+}
+
+/// The report compares a run with the paper only in the paper's setting, read from the training
+/// node's slice as its artifact records it.
+final class PaperSettingTests: XCTestCase {
+    private func trainSlice(_ config: [String: Any]) throws -> JSONValue {
+        let project = makeTemporaryDirectory("mlp-paper")
+        defer { try? FileManager.default.removeItem(at: project) }
+        write(jsonText(config), to: project.appendingPathComponent("pipeline.json"))
+        let data = project.appendingPathComponent("data/maleknia-sato")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: authorsDataFile, to: data.appendingPathComponent("data.dat"))
+        let schema = try JSONValue.parse(
+            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
+        let configuration = try Configuration.load(
+            path: project.appendingPathComponent("pipeline.json").path, schema: schema)
+        let pipeline = try Pipeline(
+            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
+            store: try configuration.storeDirectory())
+        return try XCTUnwrap(pipeline.node(NodeID(stage: "train", instance: "noisy"))?.slice)
+    }
+
+    func testTheShippedConfigurationIsThePapersSettingAndAChangeIsNamed() throws {
+        let shipped = try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.json")))
+                as? [String: Any])
+        XCTAssertNil(PaperComparison.trainingDiffers(try trainSlice(shipped)))
+        XCTAssertEqual(
+            PaperComparison.trainingDiffers(try trainSlice(setting(shipped, "train.eta", 0.02))),
+            "train.eta = 0.02 differs from the paper's 0.01")
+        let random = try trainSlice(setting(shipped, "train.init", ["kind": "random"]))
+        XCTAssertTrue(
+            PaperComparison.trainingDiffers(random)?.hasPrefix("train.init = random") ?? false,
+            PaperComparison.trainingDiffers(random) ?? "nil")
     }
 }

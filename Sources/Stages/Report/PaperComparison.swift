@@ -10,7 +10,7 @@ import Train
 /// `authorsDataSHA256`) or its noiseless twin D_0, full-batch GD with η = 0.01 for T = 3·10⁶
 /// steps from w = (−0.13, 0.13), v = (0.16, −0.15). A run in another setting gets its values
 /// but no verdict.
-struct PaperComparison {
+package struct PaperComparison {
     /// One line of the table; text cells are HTML.
     struct Row {
         let quantity: String
@@ -45,18 +45,26 @@ struct PaperComparison {
         guard case .file(_, let sha256) = run.dataset.origin, sha256 == PaperComparison.authorsDataSHA256 else {
             return "this run's dataset is not the authors' data file (data/maleknia-sato/data.dat)"
         }
-        let train = run.nodes[TrainStage.name]?.config ?? .object([:])
-        let expected: [(String, JSONValue?, JSONValue)] = [
-            ("train.method", train["method"], .string("gd")), ("train.eta", train["eta"], .number(0.01)),
-            ("train.width", train["width"], .number(2)), ("train.steps", train["steps"], .number(3_000_000)),
-            ("train.init.kind", train["init"]?["kind"], .string("explicit")),
-            ("train.init.w", train["init"]?["w"], .array([.number(-0.13), .number(0.13)])),
-            ("train.init.v", train["init"]?["v"], .array([.number(0.16), .number(-0.15)])),
-        ]
-        for (key, value, paper) in expected where value != paper {
-            return "\(key) = \(value?.canonical ?? "(absent)") differs from the paper's \(paper.canonical)"
+        return PaperComparison.trainingDiffers(run.nodes[TrainStage.name]?.config ?? .object([:]))
+    }
+
+    /// Nil when a training node's slice (its settings, as its artifact records them) is the paper's
+    /// setting — full-batch GD, η = 0.01, width 2, T = 3·10⁶, θ_0 = (−0.13, 0.13, 0.16, −0.15) —;
+    /// else the first setting that differs.
+    package static func trainingDiffers(_ slice: JSONValue) -> String? {
+        let data = Data(slice.canonical.utf8)
+        guard let train = try? StageMain.decodeSettings(TrainStage.Settings.self, from: data) else {
+            return "the training node's settings cannot be read from its artifact"
         }
-        return nil
+        let paperStart = TrainStage.InitialPoint.explicit(w: [-0.13, 0.13], v: [0.16, -0.15])
+        let expected: [(key: String, matches: Bool, value: String, paper: String)] = [
+            ("train.method", train.method == .gd, train.method.rawValue, "gd"),
+            ("train.eta", train.eta == 0.01, JSONValue.format(train.eta), "0.01"),
+            ("train.width", train.width == 2, String(train.width), "2"),
+            ("train.steps", train.steps == 3_000_000, String(train.steps), "3000000"),
+            ("train.init", train.initial == paperStart, "\(train.initial)", "w = (-0.13, 0.13), v = (0.16, -0.15)"),
+        ]
+        return expected.first { !$0.matches }.map { "\($0.key) = \($0.value) differs from the paper's \($0.paper)" }
     }
 
     var rows: [Row] {
