@@ -69,7 +69,8 @@ public struct CriticalPointRefinement: Sendable {
 ///
 /// Each iteration takes the pseudo-inverse Newton step `δ = −H⁺g`, through the eigendecomposition
 /// of `H = ∇²F`, with eigenvalues `|λ| ≤ cutoff·max|λ|` dropped. With the merit
-/// `φ = ½‖g‖²`, `∇φ = Hg` and `∇φ·δ = −‖P g‖² ≤ 0` (P projects onto the kept eigenvectors), so δ
+/// `φ = ½‖g‖²`, `∇φ = Hg` and `∇φ·δ = −‖P g‖² ≤ 0` (P projects onto the kept eigenvectors), so
+/// δ
 /// is a descent direction for φ whatever the signs of the eigenvalues: Newton is attracted to
 /// saddles as well as minima. When H is positive definite the step is first line-searched on F
 /// itself (damped Newton for minimization, robust far from the minimum); otherwise, or if that

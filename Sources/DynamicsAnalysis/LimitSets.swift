@@ -371,7 +371,8 @@ public enum LimitSetCertifier {
         }
         // At the end of a run the descent shows where θ is heading while θ itself suggests no face yet: a start
         // stalled on a nearly flat plateau (near L when A ≈ 0), from which GD leaves towards a unit turning linear
-        // only after ~10⁷–10⁸ more steps. Not earlier: from a start still far from settling, the descent can end on
+        // only after ~10⁷–10⁸ more steps. Not earlier: from a start still far from settling, the descent can end
+        // on
         // another face than GD (measured: certified isolated minima were then located at infinity).
         let descent = followDescent ? finite.descent ?? LimitSetRefiner.descend(net, known: known) : nil
         guard

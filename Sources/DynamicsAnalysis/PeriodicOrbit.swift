@@ -25,7 +25,8 @@ public struct PeriodicOrbit: Sendable, Equatable {
 
 /// Locates the periodic orbit of GD a run has settled on (`LimitSetKind.periodicOrbit`).
 ///
-/// From the GD iterate θ: the least k ≤ `maximumPeriod` with `‖G^k(θ) − θ‖ ≤ closeness·‖G(θ) − θ‖`
+/// From the GD iterate θ: the least k ≤ `maximumPeriod` with `‖G^k(θ) − θ‖ ≤ closeness·‖G(θ) −
+/// θ‖`
 /// proposes a period; Newton's method on `G^k(x) − x` (Jacobian `DG^k − I`, backtracking on the
 /// residual) finds the orbit; the least period is read off the converged orbit (period 1, a critical
 /// point, is not an orbit); the orbit must attract (spectral radius ρ of `DG^k` below 1), θ must lie

@@ -34,7 +34,8 @@ public struct SingularSetProjection: Equatable, Sendable {
 }
 
 extension Regions {
-    /// The Euclidean distance from `net` to `S = ∪_i {w_i = 0} ∪ {v_i = 0} ∪ ∪_{i<j} {w_i = w_j} ∪ {w_i = −w_j}`.
+    /// The Euclidean distance from `net` to `S = ∪_i {w_i = 0} ∪ {v_i = 0} ∪ ∪_{i<j} {w_i = w_j} ∪ {w_i =
+    /// −w_j}`.
     ///
     /// Each component is a hyperplane, so the distance is the minimum of `|w_i|`, `|v_i|`,
     /// `|w_i − w_j|/√2` and `|w_i + w_j|/√2`.

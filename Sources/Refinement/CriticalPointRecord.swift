@@ -108,7 +108,8 @@ public struct CriticalPointRecord: Equatable {
     }
 
     static let optimalNote =
-        "not computed: the optimal-region distance is implemented for a one-neuron teacher with w*, v* ≠ 0 and width ≤ "
+        "not computed: the optimal-region distance is implemented for a one-neuron teacher with w*, v* ≠ 0 and width "
+        + "≤ "
         + "\(Regions.maximumOptimalRegionWidth)"
 
     /// Writes the record into `group` (see the type's layout).

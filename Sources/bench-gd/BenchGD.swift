@@ -67,7 +67,8 @@ func fixed(_ v: Double, _ digits: Int) -> String { cFormat("%.\(digits)f", v) }
 struct WriteData: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "write-data",
-        abstract: "Write a dataset: x ~ N(0,1), y = 2 tanh(x) + σ ε, drawn by PortableRandom (all x first, then all ε)."
+        abstract: "Write a dataset: x ~ N(0,1), y = 2 tanh(x) + σ ε, drawn by PortableRandom (all x first, then all "
+            + "ε)."
     )
     @Option(help: "Output path.") var out: String
     @Option(help: "Number of samples.") var n = 100

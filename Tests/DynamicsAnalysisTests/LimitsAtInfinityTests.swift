@@ -63,7 +63,8 @@ final class LimitsAtInfinityTests: XCTestCase {
     /// The finite network written for a face point computes the face's function (what E_tr, E_gen
     /// and the grouping into functions see), and `parameters(near:)` inverts it.
     func testFaceNetworkComputesTheFaceFunction() {
-        let xs = stride(from: -3.95, through: 4.0, by: 0.1).map { $0 }  // never 0: a step is exact for |x| > 2·10⁻⁵
+        // Never 0: a step is exact for |x| > 2·10⁻⁵.
+        let xs = stride(from: -3.95, through: 4.0, by: 0.1).map { $0 }
         for (index, face) in faces.enumerated() {
             let rho = parameters(face, seed: UInt64(index + 11))
             let net = face.network(rho)

@@ -23,7 +23,8 @@ final class PeriodicOrbitTests: XCTestCase {
 
     private func distance(_ a: Network, _ b: Network) -> Double { Dense.distance(a.flat, b.flat) }
 
-    /// Dataset 9, start 3: after the budget of 4·10⁶ steps E_tr alternates 0.533890 / 0.534015 with ‖∇E_tr‖ = 1.61.
+    /// Dataset 9, start 3: after the budget of 4·10⁶ steps E_tr alternates 0.533890 / 0.534015 with ‖∇E_tr‖ =
+    /// 1.61.
     private let settled = Network(flat: [
         -0.6208409307509911, 0.2404560499951254, -9.496075854094002, -14.213592502357024,
     ])
@@ -88,7 +89,8 @@ final class PeriodicOrbitTests: XCTestCase {
         XCTAssertLessThan(measured, 0.6)
     }
 
-    /// Dataset 17, start 2: ‖G²(θ) − θ‖ is 10⁻⁵ of a step, but θ drifts along a near-continuum of 2-cycles (multiplier
+    /// Dataset 17, start 2: ‖G²(θ) − θ‖ is 10⁻⁵ of a step, but θ drifts along a near-continuum of
+    /// 2-cycles (multiplier
     /// 1 − 2·10⁻⁷); Newton lands on a cycle 0.8 away that GD does not approach — not located.
     func testDriftingStartIsNotLocated() throws {
         let drifting = Network(flat: [0.06971534501159984, 0.06935791873076717, 7.801075916821366, 6.623929991734073])
@@ -104,7 +106,9 @@ final class PeriodicOrbitTests: XCTestCase {
         _ = kernel.run(&theta, steps: 100_000)
         let norm = Dense.norm(TrainingError.gradient(theta, on: halfStep.data))
         XCTAssertNil(
-            PeriodicOrbits.locate(theta, known: halfStep), "GD with η = 0.005 converges instead: ‖∇E_tr‖ = \(norm)")
+            PeriodicOrbits.locate(theta, known: halfStep),
+            "GD with η = 0.005 converges instead: ‖∇E_tr‖ = "
+                + "\(norm)")
         XCTAssertLessThan(norm, 1e-3)
     }
 

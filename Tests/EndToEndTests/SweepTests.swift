@@ -67,7 +67,8 @@ final class SweepTests: ProjectTestCase {
         let summary = try pipeline(["dag"]).stdout
         XCTAssertTrue(summary.contains("977 nodes"), summary)
         XCTAssertTrue(
-            summary.contains("sweep tiny: n ∈ {10, 20, 30} × σ ∈ {0.1, 0.2, 0.4, 0.8} × 20 dataset seed(s)"), summary)
+            summary.contains("sweep tiny: n ∈ {10, 20, 30} × σ ∈ {0.1, 0.2, 0.4, 0.8} × 20 dataset seed(s)"),
+            summary)
         XCTAssertLessThan(summary.split(separator: "\n").count, 40, summary)
         XCTAssertEqual(try pipeline(["dag", "--all"]).stdout.split(separator: "\n").count, 977)
         let dry = try pipeline(["run", "--dry-run"]).stdout

@@ -35,7 +35,8 @@ enum SpectrumFigure {
                 ArrayMeta(
                     label: "$\\chi_1$", unit: "",
                     description:
-                        "‖P_1 g‖/‖g‖: share of the gradient along the top Hessian eigenvector (NaN where g = 0)"))
+                        "‖P_1 g‖/‖g‖: share of the gradient along the top Hessian eigenvector "
+                        + "(NaN where g = 0)"))
         }
     }
 }

@@ -42,7 +42,8 @@ enum TrajectoriesFigure {
                         : !drawAttractor
                             ? "not drawn: enumerating the symmetric copies needs width ≤ "
                                 + "\(Symmetry.maximumEnumeratedWidth)"
-                            : "the refined final point (index \(refined.index), ‖∇E_tr‖ = \(refined.gradientNorm)) and "
+                            : "the refined final point (index \(refined.index), ‖∇E_tr‖ = "
+                                + "\(refined.gradientNorm)) and "
                                 + "its distinct images under the symmetries"
                 ))
             try runGroup.setAttribute("stride", .int64(Int64(stride)))
@@ -101,7 +102,8 @@ enum TrajectoriesFigure {
                         ArrayMeta(
                             label: "attractor", unit: "",
                             description:
-                                "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point θ_∞ "
+                                "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point "
+                                + "θ_∞ "
                                 + "(index \(refined.index)) under every symmetry g"
                         ))
                 }

@@ -52,7 +52,8 @@ public enum LineStage: Stage {
             print(
                 String(
                     format:
-                        "line %@: w* = %.10g, c* = %.10g, E_1 = %.8g, A = %.6g; sign changes at γ = %@; GD-stable (η = "
+                        "line %@: w* = %.10g, c* = %.10g, E_1 = %.8g, A = %.6g; sign changes at γ = %@; GD-stable (η "
+                        + "= "
                         + "%g): %@; paper start: %@",
                     settings.targets.rawValue, fit.w, fit.c, fit.trainingError, analysis.line.coefficient,
                     analysis.signChanges.map { String(format: "%.3g", $0) }.joined(separator: ", "), settings.eta,

@@ -116,7 +116,8 @@ public enum ProjectedStage: Stage {
                 print(
                     String(
                         format:
-                            "projected %@ %@ t0 = %d η = %g: excess %.3g → plain %.3g, dominant %.3g, bulk %.3g; χ₁ "
+                            "projected %@ %@ t0 = %d η = %g: excess %.3g → plain %.3g, dominant %.3g, bulk %.3g; "
+                            + "χ₁ "
                             + "(plain, late) %.3f; 2/λ_max %.4g%@",
                         settings.targets.rawValue, row.method.rawValue, row.t0, row.eta, row.startExcess,
                         row.finalExcess[0], row.finalExcess[1],

@@ -31,9 +31,11 @@ struct FigureCaption {
                 + "dotted "
                 + "line and the triangle mark <i>t</i>* = argmin <i>E</i><sub>gen</sub>.",
             lookFor:
-                "On <i>D</i><sub>σ</sub> the saddle–saddle–attractor sequence: a flat plateau up to <i>t</i> ≈ 100, a "
+                "On <i>D</i><sub>σ</sub> the saddle–saddle–attractor sequence: a flat plateau up to <i>t</i> ≈ "
+                + "100, a "
                 + "fast "
-                + "drop, a slow near-optimal stretch where <i>E</i><sub>gen</sub> reaches its minimum (≈ 2.6·10⁻⁴ near "
+                + "drop, a slow near-optimal stretch where <i>E</i><sub>gen</sub> reaches its minimum (≈ "
+                + "2.6·10⁻⁴ near "
                 + "<i>t</i> ≈ 4·10³ in the paper), then <i>E</i><sub>gen</sub> rising again while "
                 + "<i>E</i><sub>tr</sub> keeps "
                 + "falling to ≈ 0.0403 at the overfitting attractor. On <i>D</i><sub>0</sub> the start is almost the "
@@ -75,8 +77,10 @@ struct FigureCaption {
                 + "the band |λ| ≤ τ counted as zero, the index (number of eigenvalues below −τ), "
                 + "‖∇<i>E</i><sub>tr</sub>‖ "
                 + "and the alignment χ<sub>1</sub> of the gradient with the top Hessian eigenvector.",
-            lookFor: "The index steps down 2 → 1 → 0 on <i>D</i><sub>σ</sub>: the plateau is an index-2 saddle, the "
-                + "near-optimal stretch an index-1 saddle, the end a minimum; ‖∇<i>E</i><sub>tr</sub>‖ dips at each "
+            lookFor: "The index steps down 2 → 1 → 0 on <i>D</i><sub>σ</sub>: the plateau is an index-2 saddle, "
+                + "the "
+                + "near-optimal stretch an index-1 saddle, the end a minimum; ‖∇<i>E</i><sub>tr</sub>‖ dips at "
+                + "each "
                 + "saddle "
                 + "and at the end.",
             sources: [EigenStage.name]),
@@ -84,7 +88,8 @@ struct FigureCaption {
             title: "Saddle index on the named regions",
             shows: "For random points of each region family (zero input or output weights, synchronized small weights, "
                 + "the three parts of <i>M</i>), the histogram of the number of Hessian eigenvalues below −τ.",
-            lookFor: "Index 2 on the small-weight singular region; on <i>M</i> index 1 when σ &gt; 0 (Proposition 3.1: "
+            lookFor: "Index 2 on the small-weight singular region; on <i>M</i> index 1 when σ &gt; 0 (Proposition "
+                + "3.1: "
                 + "no point of <i>M</i> is critical, GD cannot stay there) and 0 with zero eigenvalues when σ = 0.",
             sources: [EigenStage.name]),
         "multistart": FigureCaption(
@@ -99,7 +104,8 @@ struct FigureCaption {
             lookFor:
                 "Theorem 3.1 read as a measurement: on the authors' <i>D</i><sub>σ</sub> two limit functions — the "
                 + "isolated "
-                + "attractor (about 78% of the starts) and points of <i>L</i>, all on its GD-stable part — so \"almost "
+                + "attractor (about 78% of the starts) and points of <i>L</i>, all on its GD-stable part — so "
+                + "\"almost "
                 + "every "
                 + "start\" fails at a positive basin fraction; on <i>D</i><sub>0</sub> every start ends on <i>M</i>.",
             sources: [LineStage.name, MultiStartStage.name]),
@@ -112,7 +118,8 @@ struct FigureCaption {
                 + "against γ, "
                 + "2/η marked, the GD-stable segment shaded, the γ of every multistart limit on <i>L</i> as ticks.",
             lookFor:
-                "The transverse eigenvalue changes sign at γ = 0 and γ = 1 with the sign of γ(1 − γ)·<i>A</i>; the "
+                "The transverse eigenvalue changes sign at γ = 0 and γ = 1 with the sign of γ(1 − γ)·<i>A</i>; "
+                + "the "
                 + "line "
                 + "limits lie where it is positive and λ<sub>max</sub> &lt; 2/η.",
             sources: [LineStage.name, MultiStartStage.name]),
@@ -154,7 +161,8 @@ struct FigureCaption {
                 + "every width; "
                 + "width 1 ending on the width-1 fit's line, wider networks passing near it (the refined plateaus: "
                 + "embedded "
-                + "narrower networks) before going lower. The paper's effective width climbs 0 → 1 → 2 as plateaus are "
+                + "narrower networks) before going lower. The paper's effective width climbs 0 → 1 → 2 as plateaus "
+                + "are "
                 + "left; "
                 + "here, with one-dimensional inputs, the width-1 colour is only a short transient at the escape and "
                 + "the units "
@@ -166,7 +174,8 @@ struct FigureCaption {
             shows:
                 "Per sweep, one heat map per measure of its summary over the grid of sample sizes <i>n</i> and noise "
                 + "levels σ "
-                + "(σ shrinking to the right): each cell prints the fraction, its 95% Wilson interval and the count it "
+                + "(σ shrinking to the right): each cell prints the fraction, its 95% Wilson interval and the count "
+                + "it "
                 + "comes from. "
                 + "Fractions of datasets: one limit function; lowest limits one point modulo symmetry; <i>A</i> &gt; "
                 + "0; the line's "

@@ -144,7 +144,8 @@ package struct PaperComparison {
                     quantity: "Start shared with <i>D</i><sub>σ</sub> (run \(Format.escape(twin.run.name)))",
                     paper: "almost identical to the <i>D</i><sub>σ</sub> trajectory up to <i>t</i> ≈ 200",
                     measured:
-                        "max ‖θ<sub><i>t</i></sub>(<i>D</i><sub>0</sub>) − θ<sub><i>t</i></sub>(<i>D</i><sub>σ</sub>)‖ "
+                        "max ‖θ<sub><i>t</i></sub>(<i>D</i><sub>0</sub>) − θ<sub><i>t</i></sub>(<i>D</i>"
+                        + "<sub>σ</sub>)‖ "
                         + "over <i>t</i> ≤ 200: "
                         + "\(Format.number(distance.distance)) (‖θ‖ up to \(Format.number(distance.scale)))",
                     verdict: verdict(distance.distance <= 0.1 * distance.scale)))

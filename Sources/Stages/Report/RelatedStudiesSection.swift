@@ -35,7 +35,8 @@ struct RelatedStudiesSection {
             "<p>Branches from θ<sub><i>t</i>₀</sub> of the run's trajectory: plain steps, steps projected onto the "
                 + "top-\(k) Hessian "
                 + "eigenvector(s) (dominant-only) and onto their complement (bulk-only), projector refreshed every "
-                + "\(artifact.refreshEvery) steps. Excess = <i>E</i><sub>tr</sub> − <i>E</i><sub>tr</sub> of the run's "
+                + "\(artifact.refreshEvery) steps. Excess = <i>E</i><sub>tr</sub> − <i>E</i><sub>tr</sub> of the "
+                + "run's "
                 + "refined limit "
                 + "(\(Format.number(artifact.reference, digits: 6))"
                 + "\(artifact.referenceConverged ? "" : ", Newton not converged")); "
@@ -43,7 +44,8 @@ struct RelatedStudiesSection {
                 + "of the full gradient "
                 + "near 1 while dominant-only steps do not reduce the excess more than plain steps and bulk-only steps "
                 + "reduce it by more "
-                + "than an order of magnitude; for GD, convergence with χ<sub>\(k)</sub> → 0 below 2/λ<sub>max</sub> "
+                + "than an order of magnitude; for GD, convergence with χ<sub>\(k)</sub> → 0 below "
+                + "2/λ<sub>max</sub> "
                 + "and a stall with "
                 + "χ<sub>\(k)</sub> ≈ 1 above.</p>",
             "<table class=\"data\"><thead><tr><th>method</th><th><i>t</i>₀</th><th>η</th><th>2/λ<sub>max</sub> at "
@@ -139,7 +141,8 @@ struct RelatedStudiesSection {
             if result.start.width == 1 {
                 let relative = abs(final - artifact.widthOneError) / artifact.widthOneError
                 note =
-                    " <span class=\"\(relative <= 1e-6 ? "ok" : "bad")\">\(relative <= 1e-6 ? "✓" : "✗") the width-1 "
+                    " <span class=\"\(relative <= 1e-6 ? "ok" : "bad")\">\(relative <= 1e-6 ? "✓" : "✗") the "
+                    + "width-1 "
                     + "fit (rel. \(Format.number(relative, digits: 2)))</span>"
             }
             let escape = run.escapeTime.map { Format.time(Double($0)) } ?? "never"

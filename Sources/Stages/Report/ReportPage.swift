@@ -94,7 +94,8 @@ struct ReportPage {
                 + "whether they agree. The paper's numbers are for its own setting — the authors' dataset "
                 + "<i>D</i><sub>σ</sub> (<code>data/maleknia-sato/data.dat</code>) or its noiseless twin "
                 + "<i>D</i><sub>0</sub>, "
-                + "full-batch GD, η = 0.01, <i>T</i> = 3·10⁶, θ<sub>0</sub> = (−0.13, 0.13, 0.16, −0.15); a run in "
+                + "full-batch GD, η = 0.01, <i>T</i> = 3·10⁶, θ<sub>0</sub> = (−0.13, 0.13, 0.16, −0.15); a "
+                + "run in "
                 + "another "
                 + "setting shows its values without a verdict.</p>",
         ]

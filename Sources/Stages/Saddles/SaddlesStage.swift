@@ -114,7 +114,8 @@ public enum SaddlesStage: Stage {
             print(
                 String(
                     format:
-                        "saddles %@: %d starts; s = %.5g; escape slope %.1f steps/decade (predicted ln10/(2ηs) = %.1f, "
+                        "saddles %@: %d starts; s = %.5g; escape slope %.1f steps/decade (predicted ln10/(2ηs) = "
+                        + "%.1f, "
                         + "discrete ln10/ln(1+2ηs) = %.1f)",
                     settings.targets.rawValue, studied.count, artifact.originRate, slope, artifact.predictedSlope,
                     artifact.discreteSlope))

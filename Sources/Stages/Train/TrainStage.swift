@@ -14,7 +14,9 @@ import Study
 /// with the step and the quantity, and writes nothing. Layout: `TrainingArtifact`.
 public enum TrainStage: Stage {
     public static let name = "train"
-    public static let summary = "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, ‖∇E_tr‖)"
+    public static let summary =
+        "trajectory θ_t every k steps and the log-grid learning curve (E_tr, E_gen, "
+        + "‖∇E_tr‖)"
 
     public struct Settings: Codable, Equatable, RunSettings {
         public var method: DescentMethod
