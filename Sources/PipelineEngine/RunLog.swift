@@ -48,15 +48,4 @@ public enum RunLog {
         else { return nil }
         return Double(line[range.upperBound...].split(separator: " ").first ?? "")
     }
-
-    /// The command line the log starts with (the `# argv:` JSON array), nil when absent.
-    public static func command(in log: URL) -> [String]? {
-        guard let handle = try? FileHandle(forReadingFrom: log) else { return nil }
-        defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 65536)) ?? Data(), as: UTF8.self)
-        guard let first = head.split(separator: "\n").first, first.hasPrefix("# argv: "),
-            let array = try? JSONValue.parse(Data(first.dropFirst(8).utf8), source: "log").arrayValue
-        else { return nil }
-        return array.compactMap(\.stringValue)
-    }
 }

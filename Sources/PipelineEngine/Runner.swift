@@ -97,22 +97,9 @@ private struct Run {
     /// Notes about publishing, per node.
     var published: [NodeID: String] = [:]
     var running: [NodeID: RunningJob] = [:]
-    /// Jobs that ended, until their line is said.
-    var finishedJobs: [NodeID: RunningJob] = [:]
+    /// How each computed node ended (its wall time and its line's detail), until the line is said.
+    var endings: [NodeID: (seconds: Double, detail: String)] = [:]
     let events = EventQueue()
-
-    init(
-        pipeline: Pipeline, options: Runner.Options, executor: NodeExecutor, say: @escaping (String) -> Void,
-        forced: Set<NodeID>, board: ProgressBoard, scheduler: Scheduler
-    ) {
-        self.pipeline = pipeline
-        self.options = options
-        self.executor = executor
-        self.say = say
-        self.forced = forced
-        self.board = board
-        self.scheduler = scheduler
-    }
 
     mutating func loop() throws -> [Runner.Report] {
         while true {
@@ -121,9 +108,8 @@ private struct Run {
                 case .evaluate(let id, let inputHashes): try evaluate(id, inputHashes: inputHashes)
                 case .start(let id): try start(id)
                 }
-                reportSettled()
             }
-            reportSettled()  // nodes skipped by the last nextRequest()
+            reportSettled()
             if scheduler.isFinished { break }
             board.draw(running.values.sorted { $0.node < $1.node })
             guard let (id, event) = events.pop(until: Date().addingTimeInterval(board.refreshSeconds)) else { continue }
@@ -219,9 +205,7 @@ private struct Run {
                 let why = status == 0 ? "exited 0 but left no readable artifact" : Run.describe(status: status)
                 // The stage's own error line first; the command and the rest are in the log.
                 let error = RunLog.errorLine(in: job.log).map { "\($0) (\(why))" } ?? why
-                job.outcomeDetail = "\(error)\n          log: \(job.log.path)"
-                job.seconds = seconds
-                finishedJobs[id] = job
+                endings[id] = (seconds, "\(error)\n          log: \(job.log.path)")
                 scheduler.finished(id, contentHash: nil)
                 return
             }
@@ -232,9 +216,7 @@ private struct Run {
             try pipeline.remember(current, node: node)
             try? FileManager.default.removeItem(at: pipeline.store.quarantineURL(stage: id.stage, key: evaluation.key!))
             _ = try publish(node, artifact: url, always: true)
-            job.outcomeDetail = "\(evaluation.key!.prefix(12))  (\(evaluation.reasons.joined(separator: "; ")))"
-            job.seconds = seconds
-            finishedJobs[id] = job
+            endings[id] = (seconds, "\(evaluation.key!.prefix(12))  (\(evaluation.reasons.joined(separator: "; ")))")
             scheduler.finished(id, contentHash: hash)
         }
     }
@@ -330,10 +312,8 @@ private struct Run {
                 if madeElsewhere.contains(id) { text += "  (made by another process meanwhile)" }
                 detail = text
             case .ran,
-                .failed where finishedJobs[id] != nil:
-                let job = finishedJobs.removeValue(forKey: id)!
-                seconds = job.seconds
-                detail = job.outcomeDetail
+                .failed where endings[id] != nil:
+                (seconds, detail) = endings.removeValue(forKey: id)!
             case .failed:
                 let only = options.only.map(\.description).joined(separator: ", ")
                 detail =
@@ -359,21 +339,11 @@ private struct Run {
 }
 
 /// A job in flight, as the progress board shows it.
-final class RunningJob: ProgressBoard.Entry {
+struct RunningJob: ProgressBoard.Entry {
     let node: NodeID
     let started: Date
     let log: URL
     let progressFile: URL
-    /// Set when it ended: its line's detail and wall time.
-    var outcomeDetail = ""
-    var seconds = 0.0
-
-    init(node: NodeID, started: Date, log: URL, progressFile: URL) {
-        self.node = node
-        self.started = started
-        self.log = log
-        self.progressFile = progressFile
-    }
 }
 
 /// Ended jobs and obtained node locks, handed from executors and waiting threads to the loop.

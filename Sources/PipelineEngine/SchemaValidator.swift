@@ -18,32 +18,6 @@ public struct SchemaValidator {
         try check(value, against: schema, path: "")
     }
 
-    /// Checks one value against the part of the schema at a dotted key path (`section.key`;
-    /// `*` stands for any member of a map such as `entries.*.key`).
-    /// - Returns: the value with defaults filled in; the value unchecked when the schema does not
-    ///   describe that path.
-    /// - Throws: `ConfigError` naming `path` (with `*` as given).
-    public func validate(_ value: JSONValue, at path: String) throws -> JSONValue {
-        guard let part = subschema(at: path) else { return value }
-        return try check(value, against: part, path: path)
-    }
-
-    /// The schema of the value at a dotted key path, or nil when the schema does not describe it.
-    public func subschema(at path: String) -> JSONValue? {
-        var current: JSONValue? = schema
-        for component in path.split(separator: ".").map(String.init) {
-            guard let node = current else { return nil }
-            if component != "*", let property = node["properties"]?[component] {
-                current = property
-            } else if let extra = node["additionalProperties"], extra.objectValue != nil {
-                current = extra
-            } else {
-                return nil
-            }
-        }
-        return current
-    }
-
     private func check(_ value: JSONValue, against schema: JSONValue, path: String) throws -> JSONValue {
         func fail(_ message: String) -> ConfigError {
             ConfigError(path: path, value: value.brief, message: message)

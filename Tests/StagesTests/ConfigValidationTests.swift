@@ -23,12 +23,7 @@ final class ConfigValidationTests: XCTestCase {
     private func plan(_ text: String) throws -> Pipeline {
         let path = project.appendingPathComponent("pipeline.json")
         try text.write(to: path, atomically: true, encoding: .utf8)
-        let schema = try JSONValue.parse(
-            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
-        let configuration = try Configuration.load(path: path.path, schema: schema)
-        return try Pipeline(
-            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
-            store: try configuration.storeDirectory())
+        return try StagesTests.plan(path)
     }
 
     /// Checks that planning `text` fails with a `ConfigError` whose one-line message has every fragment.

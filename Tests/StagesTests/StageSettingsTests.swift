@@ -31,21 +31,19 @@ final class StageSettingsTests: XCTestCase {
             ["s": ["n": [10, 20], "sigma": [0.2], "seeds": ["count": 2], "starts": 2]])
     }
 
-    private func configuration(_ config: [String: Any]) throws -> Configuration {
+    private func path(_ config: [String: Any]) -> URL {
         let path = project.appendingPathComponent("pipeline-\(UUID().uuidString).json")
         write(jsonText(config), to: path)
-        let schema = try JSONValue.parse(
-            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
-        return try Configuration.load(path: path.path, schema: schema)
+        return path
+    }
+
+    private func configuration(_ config: [String: Any]) throws -> Configuration {
+        try loadConfiguration(path(config))
     }
 
     /// Every node's slice, by node name.
     private func slices(_ config: [String: Any]) throws -> [String: JSONValue] {
-        let configuration = try configuration(config)
-        let pipeline = try Pipeline(
-            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
-            store: try configuration.storeDirectory())
-        return Dictionary(uniqueKeysWithValues: pipeline.nodes.map { ($0.id.description, $0.slice) })
+        Dictionary(uniqueKeysWithValues: try plan(path(config)).nodes.map { ($0.id.description, $0.slice) })
     }
 
     /// The stages some of whose nodes' slices differ between two configurations.
@@ -186,13 +184,7 @@ final class PaperSettingTests: XCTestCase {
         let data = project.appendingPathComponent("data/maleknia-sato")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: authorsDataFile, to: data.appendingPathComponent("data.dat"))
-        let schema = try JSONValue.parse(
-            try Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json")), source: "schema")
-        let configuration = try Configuration.load(
-            path: project.appendingPathComponent("pipeline.json").path, schema: schema)
-        let pipeline = try Pipeline(
-            configuration: configuration, stages: StageRegistry.stages, code: FixedCode(),
-            store: try configuration.storeDirectory())
+        let pipeline = try plan(project.appendingPathComponent("pipeline.json"))
         return try XCTUnwrap(pipeline.node(NodeID(stage: "train", instance: "noisy"))?.slice)
     }
 

@@ -35,11 +35,12 @@ public enum FigureDataStage: Stage {
     public typealias Settings = FigureDataSettings
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-        let study = try StudyConfig.of(config)
-        let projected = try ProjectedStage.instances(config).map(\.instance)
-        let saddles = try SaddlesStage.instances(config).map(\.instance)
-        let settings = try FigureDataSettings(config, study: study, projectedRuns: projected, saddlesRuns: saddles)
-        return [NodeSpec(instance: "", settings: settings, inputs: try analysisInputs(config))]
+        let inputs = try analysisInputs(config)
+        let runs = { (stage: String) in inputs.values.filter { $0.stage == stage }.map(\.instance).sorted() }
+        let settings = try FigureDataSettings(
+            config, study: try StudyConfig.of(config), projectedRuns: runs(ProjectedStage.name),
+            saddlesRuns: runs(SaddlesStage.name))
+        return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
     }
 
     /// Every analysis artifact of the runs of `runs`, by role `<stage>.<run>`: the per-run stages, the

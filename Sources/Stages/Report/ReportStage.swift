@@ -71,7 +71,7 @@ public enum ReportStage: Stage {
     public static func run(_ settings: Settings, _ context: StageContext) throws {
         let inputs = try ReportInputs.read(settings, context)
         let own = try context.provenanceRecord()
-        let tools = ToolVersions.collect(root: ProjectLayout.current().root)
+        let tools = ToolVersions.collect(ProjectLayout.current())
         let graph = DagDrawing(nodes: inputs.nodes, report: own)
         let svg = try graph.svg()
         let page = ReportPage(settings: settings, inputs: inputs, own: own, tools: tools, dagSVG: svg).html

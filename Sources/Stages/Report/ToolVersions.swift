@@ -1,5 +1,6 @@
 import Foundation
 import HDF5Kit
+import PipelineCore
 
 /// The tools the results depend on, as the html-report stage finds them when it runs: the Swift
 /// compiler that built it, libhdf5, the renderer's Python and packages, Graphviz.
@@ -7,17 +8,13 @@ struct ToolVersions {
     /// (tool, version) in display order.
     let entries: [(tool: String, version: String)]
 
-    static func collect(root: URL?) -> ToolVersions {
+    static func collect(_ layout: ProjectLayout) -> ToolVersions {
+        let root = layout.root
         var entries: [(String, String)] = [
             ("Swift compiler (built this stage)", swiftCompiler),
             ("HDF5 library (this stage)", HDF5File.libraryVersion),
         ]
-        let python =
-            ProcessInfo.processInfo.environment["MLP_PYTHON"]
-            ?? root.map { $0.appendingPathComponent(".venv/bin/python").path }.flatMap {
-                FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
-            }
-            ?? "python3"
+        let python = layout.python  // the render stage's interpreter
         let script = """
             import importlib.metadata as m, platform
             print("Python", platform.python_version())

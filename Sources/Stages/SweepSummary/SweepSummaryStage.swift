@@ -78,7 +78,8 @@ public enum SweepSummaryStage: Stage {
 
     /// Each sweep's grid and its budgets per cell, for `pipeline dag`'s summary of a large DAG.
     public static func describe(_ nodes: [NodeSpec<Settings>], _ config: Configuration) -> [String] {
-        guard let study = try? StudyConfig.of(config), let checkInterval = try? config.int("multistart.check_interval")
+        guard !nodes.isEmpty, let study = try? StudyConfig.of(config),
+            let checkInterval = try? config.int("multistart.check_interval")
         else {
             return []
         }
