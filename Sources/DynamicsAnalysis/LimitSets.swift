@@ -165,7 +165,7 @@ public enum LimitSetRefiner {
 
     /// The point on L or M that `x` lies on — within `setTolerance` of it — as the projection of
     /// `nearestTo` (default: x itself) onto that set, when it is critical; nil otherwise.
-    static func locate(
+    public static func locate(
         _ x: Network, known: KnownSets, iterations: Int, method: String, path: [[Double]],
         nearestTo reference: Network? = nil
     ) -> LimitPoint? {

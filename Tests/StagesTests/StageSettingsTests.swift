@@ -59,7 +59,7 @@ final class StageSettingsTests: XCTestCase {
             ("train.eta", 0.02, ["train", "line", "sweep-summary"]),
             ("train.steps", 3000, ["train"]),  // projected only checks its branch times against it
             ("eigen.newton_tolerance", 1e-11, ["line", "eigen", "phases", "multistart", "saddles", "sweep-summary"]),
-            ("eigen.set_tolerance", 1e-3, ["phases", "multistart", "sweep-summary"]),
+            ("eigen.set_tolerance", 1e-3, ["eigen", "phases", "multistart", "sweep-summary"]),
             ("eigen.region_samples", 30, ["eigen"]),
             ("multistart.certify_gradient", 0.02, ["phases", "multistart", "sweep-summary"]),
             ("multistart.gradient_tolerance", 1e-3, ["multistart", "sweep-summary"]),

@@ -12,7 +12,9 @@ import Refinement
 ///   zero_count (N, int64), tolerance (N, the τ used), grad_norm (N), alignment (N × K, χ_k;
 ///   NaN where ∇E_tr = 0), stability_threshold (N, 2/λ_max, +∞ if λ_max ≤ 0), stable (N, int64:
 ///   η < 2/λ_max)}`; attribute `eta` on `/along`.
-/// - `/critical/final`: a `CriticalPointRecord` of the final point refined by Newton.
+/// - `/critical/final`: a `CriticalPointRecord` of the final point refined by Newton; where Newton fails on M's
+///   flat directions (noiseless data), the point of M the run approaches, with `/critical/final_approach`
+///   (`ManifoldApproachRecord`) and Newton's end in `/critical/final_newton`.
 /// - `/regions/<family>/{index_histogram, zero_count_histogram}` (int64, entry k = samples with
 ///   exactly k) with attributes `sample_count`, `seed`; or, when the checks do not apply (width ≠ 2
 ///   or a teacher that is not one neuron), an attribute `skipped` on `/regions` saying why.
@@ -60,8 +62,11 @@ public struct EigenArtifact {
     }
 
     public let along: Along
-    /// The final point of the run refined to a critical point.
+    /// The final point of the run refined to a critical point, or located on M (see `approach`).
     public let final: CriticalPointRecord
+    /// When Newton could not refine θ_T on M's flat directions: how the run approaches M, and Newton's end.
+    public let approach: ManifoldApproachRecord?
+    public let newtonFinal: CriticalPointRecord?
     /// The region checks, by family name in sorted order (empty when skipped).
     public let regions: [RegionHistogram]
     /// Why the region checks were skipped, if they were.
@@ -87,7 +92,11 @@ public struct EigenArtifact {
             alignmentDepth: alignment.shape.count == 2 ? alignment.shape[1] : 0,
             stabilityThreshold: try group.dataset("stability_threshold").readDoubles(),
             eta: try group.double("eta"))
-        final = try CriticalPointRecord(reading: try root.group("critical").group("final"))
+        let critical = try root.group("critical")
+        final = try CriticalPointRecord(reading: try critical.group("final"))
+        let located = try critical.memberNames().contains("final_approach")
+        approach = located ? try ManifoldApproachRecord(reading: try critical.group("final_approach")) : nil
+        newtonFinal = located ? try CriticalPointRecord(reading: try critical.group("final_newton")) : nil
         let regionGroup = try root.group("regions")
         if try regionGroup.hasAttribute("skipped") {
             regionsSkipped = try regionGroup.string("skipped")
@@ -115,7 +124,8 @@ public struct EigenArtifact {
     /// checks (or `skippedNote` when they do not apply).
     static func write(
         to root: HDF5Group, t: [Int], analyses: [HessianAnalysis], alignmentDepth depth: Int, eta: Double,
-        final: CriticalPointRecord, regions: [RegionResult]?, skippedNote: String
+        final: CriticalPointRecord, approach: (ManifoldApproachRecord, newton: CriticalPointRecord)?,
+        regions: [RegionResult]?, skippedNote: String
     ) throws {
         let d = analyses.first?.spectrum.values.count ?? 0
         let along = try root.createGroup("along")
@@ -162,10 +172,20 @@ public struct EigenArtifact {
             "1 if eta * lambda_max < 2")
         try along.setAttribute("eta", .double(eta))
 
-        let finalGroup = try root.createGroup("critical").createGroup("final")
+        let critical = try root.createGroup("critical")
+        let finalGroup = try critical.createGroup("final")
         try final.write(to: finalGroup)
         try finalGroup.setAttribute(
-            "description", .string("the run's final point theta_T refined by safeguarded Newton on grad E_tr = 0"))
+            "description",
+            .string(
+                approach == nil
+                    ? "the run's final point theta_T refined by safeguarded Newton on grad E_tr = 0"
+                    : "the point of the optimal manifold M the run approaches: theta_T projected onto M "
+                        + "(final_approach); Newton's end is final_newton"))
+        if let (record, newton) = approach {
+            try record.write(to: try critical.createGroup("final_approach"))
+            try newton.write(to: try critical.createGroup("final_newton"))
+        }
 
         let group = try root.createGroup("regions")
         guard let regions else {

@@ -25,6 +25,8 @@ public enum EigenStage: Stage {
         public var newton: NewtonSettings
         public var regionSamples: Int
         public var regionSeed: UInt64
+        /// A θ_T Newton cannot refine is located on M within this distance (`eigen.set_tolerance`).
+        public var setTolerance: Double
     }
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
@@ -36,7 +38,8 @@ public enum EigenStage: Stage {
         }
         let settings = Settings(
             targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
-            regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"))
+            regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"),
+            setTolerance: try NewtonSettings.setTolerance(config))
         return try StudyConfig.of(config).ownRuns.map { run in
             run.node(settings, inputs: ["dataset": run.datasetNode, "train": run.nodeID(TrainStage.name)])
         }
@@ -59,8 +62,10 @@ public enum EigenStage: Stage {
         }
         progress.finish()
         let refinement = CriticalPointRefiner.refine(final, on: data, settings: settings.newton.refiner)
-
-        let record = CriticalPointRecord(label: "final", refinement: refinement, data: data, teacher: dataset.teacher)
+        var record = CriticalPointRecord(label: "final", refinement: refinement, data: data, teacher: dataset.teacher)
+        let approach = try locateOnOptimalManifold(
+            refinement, final: final, settings: settings, data: data, teacher: dataset.teacher, curve: curve, eta: eta)
+        if let approach { record = approach.located }
         // Region checks are defined for the paper's minimal model only.
         var regions: [EigenArtifact.RegionResult]?
         if curve.width == 2, dataset.teacher.width == 1 {
@@ -76,7 +81,7 @@ public enum EigenStage: Stage {
         let writer = try context.makeWriter(stage: name)
         try EigenArtifact.write(
             to: writer.root, t: curve.t, analyses: analyses, alignmentDepth: depth, eta: eta, final: record,
-            regions: regions,
+            approach: approach.map { ($0.record, $0.newton) }, regions: regions,
             skippedNote:
                 "region checks are defined for width 2 and a one-neuron teacher (width \(curve.width), teacher width "
                 + "\(dataset.teacher.width))"
@@ -91,5 +96,35 @@ public enum EigenStage: Stage {
                     + "\(record.reason)"
             )
         }
+    }
+
+    /// Where Newton cannot refine θ_T because the run ends on M (noiseless data: the Hessian is singular
+    /// along M), θ_T is located on M as the multistart and phases stages locate limits
+    /// (`LimitSetRefiner.locate`): the located point replaces the failed refinement, which is kept beside it.
+    static func locateOnOptimalManifold(
+        _ refinement: CriticalPointRefinement, final: Network, settings: Settings, data: TrainingSet,
+        teacher: Network, curve: TrainingArtifact.Curve, eta: Double
+    ) throws -> (located: CriticalPointRecord, newton: CriticalPointRecord, record: ManifoldApproachRecord)? {
+        guard !refinement.converged else { return nil }
+        let known = KnownSets(
+            data: data, eta: eta, line: nil, lineSegments: [], teacher: teacher, width: curve.width,
+            refiner: settings.newton.refiner, setTolerance: settings.setTolerance)
+        let method = "Newton stopped (\(refinement.reason.rawValue)) on M's flat directions; theta_T"
+        guard known.optimalTeacher != nil,
+            let limit = LimitSetRefiner.locate(
+                Network(flat: refinement.point), known: known, iterations: refinement.iterations, method: method,
+                path: [], nearestTo: final),
+            limit.kind == .optimalManifold
+        else { return nil }
+        let approach = try ManifoldApproach(
+            final: final, times: curve.t.map(Double.init), trajectory: curve.t.indices.map { curve.network(at: $0) },
+            teacher: teacher, data: data, tolerance: settings.newton.eigenvalueTolerance)
+        let newton = CriticalPointRecord(label: "final (Newton)", refinement: refinement, data: data, teacher: teacher)
+        return (
+            CriticalPointRecord(label: "final", limit: limit, data: data, teacher: teacher), newton,
+            ManifoldApproachRecord(
+                approach, final: final, newtonReason: refinement.reason.rawValue,
+                newtonGradientNorm: refinement.gradientNorm)
+        )
     }
 }

@@ -1,3 +1,4 @@
+import DynamicsAnalysis
 import HDF5Kit
 import MLPNumerics
 import Refinement
@@ -33,6 +34,8 @@ enum TrajectoriesFigure {
             let runGroup = try figure.createPanel(inputs.run.name, title: inputs.title)
             // The copies are enumerated over the m!·2^m symmetries, which is bounded like the multistart stage's.
             let drawAttractor = refined.converged && width <= Symmetry.maximumEnumeratedWidth
+            // A run ending on M (noiseless data) is marked at the point of M it approaches (eigen's final_approach).
+            let onManifold = refined.limitSet == LimitSetKind.optimalManifold.rawValue
             try runGroup.setAttribute(
                 "attractor",
                 .string(
@@ -42,10 +45,14 @@ enum TrajectoriesFigure {
                         : !drawAttractor
                             ? "not drawn: enumerating the symmetric copies needs width ≤ "
                                 + "\(Symmetry.maximumEnumeratedWidth)"
-                            : "the refined final point (index \(refined.index), ‖∇E_tr‖ = "
-                                + "\(refined.gradientNorm)) and "
-                                + "its distinct images under the symmetries"
+                            : onManifold
+                                ? "the point of M the run approaches (θ_T projected onto M; index \(refined.index), "
+                                    + "\(refined.zeroCount) zero eigenvalues) and its distinct images under the "
+                                    + "symmetries"
+                                : "the refined final point (index \(refined.index), ‖∇E_tr‖ = "
+                                    + "\(refined.gradientNorm)) and its distinct images under the symmetries"
                 ))
+            try runGroup.setAttribute("attractor_kind", .string(onManifold ? "optimal manifold M" : "critical point"))
             try runGroup.setAttribute("stride", .int64(Int64(stride)))
             try runGroup.setAttribute("width", .int64(Int64(width)))
             try runGroup.setAttribute(
@@ -102,8 +109,9 @@ enum TrajectoriesFigure {
                         ArrayMeta(
                             label: "attractor", unit: "",
                             description:
-                                "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of the refined final point "
-                                + "θ_∞ "
+                                "distinct (\(plane)_1, \(plane)_2) of the images g·θ_∞ of "
+                                + (onManifold
+                                    ? "the point θ_∞ of M the run approaches " : "the refined final point θ_∞ ")
                                 + "(index \(refined.index)) under every symmetry g"
                         ))
                 }

@@ -51,12 +51,14 @@ struct FigureCaption {
                 + "<i>f</i>*); "
                 + "thin lines: the singular set (<i>w</i><sub><i>i</i></sub> = 0, <i>w</i><sub>1</sub> = "
                 + "±<i>w</i><sub>2</sub>, "
-                + "<i>v</i><sub><i>i</i></sub> = 0); stars: the Newton-refined final point and its symmetric images.",
+                + "<i>v</i><sub><i>i</i></sub> = 0); stars: the Newton-refined final point and its symmetric images; "
+                + "diamonds: where the run ends on <i>M</i> (Newton cannot converge there), the point of <i>M</i> it "
+                + "approaches and its images.",
             lookFor:
                 "The path leaves the small-weight singular region (the plateau), passes close to <i>M</i> (the "
                 + "near-optimal "
                 + "saddle) and, on <i>D</i><sub>σ</sub>, ends on a star off <i>M</i>: the overfitting attractor. On "
-                + "<i>D</i><sub>0</sub> it stays on <i>M</i>.",
+                + "<i>D</i><sub>0</sub> it ends on <i>M</i>, at a diamond.",
             sources: [DatasetStage.name, TrainStage.name, EigenStage.name]),
         "functions": FigureCaption(
             title: "Teacher and students",

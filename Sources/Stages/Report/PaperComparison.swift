@@ -1,3 +1,4 @@
+import Eigen
 import Foundation
 import PipelineCore
 import Refinement
@@ -173,7 +174,7 @@ package struct PaperComparison {
             Row(
                 quantity: "Saddle indices along the run",
                 paper: "2 on the plateau; on <i>M</i> (σ = 0) index 0 with two zero eigenvalues",
-                measured: indexChanges + "; final point: " + Self.describe(final),
+                measured: indexChanges + "; final point: " + Self.describe(final, approach: run.eigen.approach),
                 verdict: verdict(indexSequence.first == 2 && final.index == 0 && final.zeroCount == 2)))
         rows.append(multistartRow)
         return rows
@@ -254,13 +255,31 @@ package struct PaperComparison {
         abs(value - target) <= relative * abs(target)
     }
 
-    /// A refined critical point in one line: canonical θ, index, zero count, eigenvalues, whether Newton converged.
-    static func describe(_ record: CriticalPointRecord) -> String {
-        "<i>w</i> = \(Format.vector(record.canonical.w)), <i>v</i> = \(Format.vector(record.canonical.v)); index "
-            + "\(record.index), "
-            + "\(record.zeroCount) zero; eigenvalues \(Format.vector(record.eigenvalues)); "
-            + (record.converged
-                ? "refinement converged (‖∇<i>E</i><sub>tr</sub>‖ = \(Format.number(record.gradientNorm)))"
-                : "<span class=\"bad\">refinement did not converge</span> (\(Format.escape(record.reason)))")
+    /// A refined critical point in one line: canonical θ, index, zero count, eigenvalues, whether Newton converged;
+    /// for a run's end located on M, where on M, how fast the run approaches it and which zero directions lie along M.
+    static func describe(_ record: CriticalPointRecord, approach: ManifoldApproachRecord? = nil) -> String {
+        let point =
+            "<i>w</i> = \(Format.vector(record.canonical.w)), <i>v</i> = \(Format.vector(record.canonical.v)); index "
+            + "\(record.index), \(record.zeroCount) zero; eigenvalues \(Format.vector(record.eigenvalues)); "
+        guard let approach else {
+            return point
+                + (record.converged
+                    ? "refinement converged (‖∇<i>E</i><sub>tr</sub>‖ = \(Format.number(record.gradientNorm)))"
+                    : "<span class=\"bad\">refinement did not converge</span> (\(Format.escape(record.reason)))")
+        }
+        let directions = approach.zeroDirections
+        let rate = approach.rateExponent.map {
+            "approached like <i>t</i><sup>−\(Format.number($0))</sup> over <i>t</i> ∈ "
+                + "[\(Format.time(approach.rateWindow[0])), \(Format.time(approach.rateWindow[1]))] "
+                + "(a quartic valley gives <i>t</i><sup>−1/2</sup>)"
+        }
+        return "the point of <i>M</i> the run approaches (\(Format.escape(approach.piece))), "
+            + point
+            + "\(directions.along) zero direction(s) along <i>M</i>, \(directions.across) across it; "
+            + "θ<sub><i>T</i></sub> is \(Format.number(approach.distance)) from it"
+            + (rate.map { ", " + $0 } ?? "")
+            + "; Newton from θ<sub><i>T</i></sub> stops (\(Format.escape(approach.newtonReason)), "
+            + "‖∇<i>E</i><sub>tr</sub>‖ = \(Format.number(approach.newtonGradientNorm))): "
+            + "the Hessian is singular along <i>M</i>"
     }
 }

@@ -1,11 +1,23 @@
 """Trajectories: per run, the (w_1, w_2) and (v_1, v_2) planes with the points of the run coloured
-by log10 t, the singular set and the optimal region's projection, start, end and refined attractor."""
+by log10 t, the singular set and the optimal region's projection, start, end and refined attractor (or point of M)."""
 import numpy as np
 from matplotlib.lines import Line2D
 
 from mlp_render.figure_data import axis_label, runs_of, text
 from mlp_render.plotting import draw_segments, new_figure
 from mlp_render.style import OPTIMAL_COLOR, SINGULAR_COLOR
+
+# The run's end: a refined critical point (an attractor), or, on noiseless data, the point of M it approaches.
+MARKERS = {
+    "critical point": {"marker": "*", "markersize": 8, "color": "red", "markeredgecolor": "darkred",
+                       "markeredgewidth": 0.4},
+    "optimal manifold M": {"marker": "D", "markersize": 5, "color": "tab:green", "markeredgecolor": "darkgreen",
+                           "markeredgewidth": 0.5},
+}
+LABELS = {
+    "critical point": "refined attractor and its symmetric copies",
+    "optimal manifold M": r"point of $M$ approached and its symmetric copies",
+}
 
 
 def render(group, options):
@@ -17,7 +29,7 @@ def render(group, options):
     logs = [np.log10(group[run][plane]["t"][...]) for run in runs for plane in ("w_plane", "v_plane")]
     vmin, vmax = min(x.min() for x in logs), max(x.max() for x in logs)
     scatter = None
-    has_attractor = False
+    kinds = set()
     for row, run in zip(axes, runs):
         for ax, plane in zip(row, ("w_plane", "v_plane")):
             panel = group[run][plane]
@@ -31,10 +43,10 @@ def render(group, options):
             ax.plot(*start, marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black", zorder=4)
             ax.plot(*end, marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black", zorder=4)
             if "attractor" in panel:
-                stars = panel["attractor"][...]
-                ax.plot(stars[:, 0], stars[:, 1], linestyle="", marker="*", markersize=8, color="red",
-                        markeredgecolor="darkred", markeredgewidth=0.4, zorder=5)
-                has_attractor = True
+                kind = text(group[run].attrs.get("attractor_kind", "critical point"))
+                marks = panel["attractor"][...]
+                ax.plot(marks[:, 0], marks[:, 1], linestyle="", zorder=5, **MARKERS[kind])
+                kinds.add(kind)
             elif plane == "w_plane" and text(group[run].attrs.get("attractor", "")).startswith("not drawn"):
                 ax.text(0.03, 0.97, "no refined attractor:\nNewton did not converge", transform=ax.transAxes,
                         va="top", ha="left", fontsize=float(options["font_size"]) - 1.5, color="0.3", zorder=6,
@@ -53,8 +65,7 @@ def render(group, options):
                       label=r"$\theta_0$"),
                Line2D([], [], linestyle="", marker="s", markersize=5, markerfacecolor="none", markeredgecolor="black",
                       label=r"$\theta_T$")]
-    if has_attractor:
-        handles.append(Line2D([], [], linestyle="", marker="*", markersize=8, color="red", markeredgecolor="darkred",
-                              markeredgewidth=0.4, label="refined attractor and its symmetric copies"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+    handles += [Line2D([], [], linestyle="", label=LABELS[kind], **MARKERS[kind]) for kind in sorted(kinds)]
+    # Both markers of the run's end make six entries: two rows of three fit the figure's width.
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles) if len(handles) <= 5 else 3)
     return fig
