@@ -1,0 +1,53 @@
+import LinearAlgebra
+import MLPNumerics
+
+/// The best width-k fit of a training set: the lowest strict local minimum of E_tr that Levenberg–Marquardt
+/// reaches from seeded random starts, then Newton-polished. Width 1 has `WidthOneFit` (a profile scan that
+/// cannot miss the global minimum); here the starts make the search, and the result says how many starts
+/// reached it, so a user sees how certain "best" is.
+public struct BestFit: Sendable {
+    public let network: Network
+    public let trainingError: Double
+    public let gradientNorm: Double
+    /// The Hessian index and zero count there (a strict minimum: 0 and 0).
+    public let index: Int
+    public let zeroCount: Int
+    /// Starts whose descent ended at this fit's E_tr (relative 1e-9), out of `starts`.
+    public let reached: Int
+    public let starts: Int
+
+    /// - Parameters:
+    ///   - width: k.
+    ///   - starts: the number of random starts, each 2k weights uniform in [−scale, scale].
+    ///   - seed: the stream of the starts (`PortableRandom`).
+    ///   - settings: the descent's and the Newton polish's tolerances and iteration limits (LM gets 50 times
+    ///     Newton's: from a random start it crosses plateaus).
+    /// - Returns: nil when no start ends at a strict minimum.
+    public static func search(
+        _ data: TrainingSet, width: Int, starts: Int, scale: Double, seed: UInt64,
+        settings: CriticalPointRefinerSettings
+    ) -> BestFit? {
+        var random = PortableRandom(seed: seed)
+        let objective = TrainingErrorObjective(data: data, width: width)
+        var descent = settings
+        descent.maxIterations = 50 * settings.maxIterations
+        var ends: [(point: [Double], value: Double)] = []
+        for _ in 0..<starts {
+            let start = (0..<(2 * width)).map { _ in random.nextUniform(in: -scale, scale) }
+            let lm = LimitSetRefiner.levenbergMarquardt(objective, from: start, settings: descent)
+            let newton = CriticalPointRefiner.refine(objective, from: lm.point, settings: settings)
+            guard newton.converged, let analysis = newton.analysis, analysis.index == 0, analysis.zeroCount == 0
+            else { continue }
+            ends.append((newton.point, objective.value(at: newton.point)))
+        }
+        guard let best = ends.min(by: { $0.value < $1.value }) else { return nil }
+        let network = Network(flat: best.point)
+        let analysis = try? HessianAnalysis(
+            network: network, data: data, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
+        return BestFit(
+            network: network, trainingError: best.value, gradientNorm: analysis?.gradientNorm ?? .nan,
+            index: analysis?.index ?? -1, zeroCount: analysis?.zeroCount ?? -1,
+            reached: ends.filter { abs($0.value - best.value) <= 1e-9 * max(best.value, 1e-300) }.count,
+            starts: starts)
+    }
+}
