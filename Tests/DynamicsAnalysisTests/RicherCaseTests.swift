@@ -64,7 +64,7 @@ final class RicherCaseTests: XCTestCase {
             let largest = try XCTUnwrap(expected["lambda_max"] as? [Double])
             for (k, gamma) in gammas.enumerated() {
                 close(
-                    try line.transverseEigenvalue(at: gamma), transverse[k], "λ_⊥ of unit \(unit + 1), γ = \(gamma)")
+                    try line.transverseEigenvalue(at: gamma), transverse[k], "λ_⊥, unit \(unit + 1), γ = \(gamma)")
                 close(try line.largestEigenvalue(at: gamma), largest[k], "λ_max of unit \(unit + 1) at γ = \(gamma)")
             }
         }
