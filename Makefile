@@ -21,7 +21,7 @@ E2E_TESTS  := '^EndToEndTests\.'
 E2E_RUN    := MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --parallel --num-workers 2 --filter $(E2E_TESTS)
 
 .PHONY: all build setup test test-unit test-renderer test-e2e test-slow lint format bench sweep sweep-ci clean archive restore \
-	status figures report $(STAGES)
+	status figures report richer $(STAGES)
 
 all: build
 	@echo "make all: configuration $(CONFIG)"
@@ -35,6 +35,11 @@ setup:
 
 $(STAGES): build
 	$(PIPELINE) $@
+
+# The paper's richer case (docs/richer.md): a two-neuron teacher, students of width 3 and 4, GD and online SGD
+# from seeded small starts; its own store, figures and report (results/richer/report/index.html).
+richer: build
+	$(DRIVER) run --config pipeline.richer.json -j $(JOBS)
 
 # The figures alone (and whatever they need): results/figures/*.png, *.pdf and csv/.
 figures: build

@@ -36,10 +36,11 @@ let stages: [StageModule] = [
     StageModule(module: "MultiStart", executable: "stage-multistart", imports: ["Line"]),
     StageModule(module: "Projected", executable: "stage-projected", imports: ["Eigen"]),
     StageModule(module: "Saddles", executable: "stage-saddles", imports: ["Line"]),
+    StageModule(module: "Richer", executable: "stage-richer", imports: ["Line"]),
     StageModule(module: "SweepSummary", executable: "stage-sweep-summary", imports: ["Train", "MultiStart"]),
     StageModule(
         module: "FigureData", executable: "stage-figure-data",
-        imports: ["Phases", "MultiStart", "Projected", "Saddles", "SweepSummary"]),
+        imports: ["Phases", "MultiStart", "Projected", "Saddles", "Richer", "SweepSummary"]),
     StageModule(module: "Render", executable: "stage-render", imports: [], notSwift: ["mlp_render"]),
     StageModule(module: "Report", executable: "stage-html-report", imports: ["FigureData", "Render"]),
 ]

@@ -1,15 +1,16 @@
 import LinearAlgebra
 import MLPNumerics
 
-/// The best width-k fit of a training set: the lowest strict local minimum of E_tr that Levenberg–Marquardt
-/// reaches from seeded random starts, then Newton-polished. Width 1 has `WidthOneFit` (a profile scan that
-/// cannot miss the global minimum); here the starts make the search, and the result says how many starts
-/// reached it, so a user sees how certain "best" is.
+/// The best width-k fit of a training set: the lowest local minimum of E_tr (index 0; degenerate ones too,
+/// such as a narrower network embedded in width k on noiseless data) that Levenberg–Marquardt reaches from
+/// seeded random starts, Newton-polished where Newton converges. Width 1 has `WidthOneFit` (a profile scan
+/// that cannot miss the global minimum); here the starts make the search, and the result says how many
+/// starts reached it, so a user sees how certain "best" is.
 public struct BestFit: Sendable {
     public let network: Network
     public let trainingError: Double
     public let gradientNorm: Double
-    /// The Hessian index and zero count there (a strict minimum: 0 and 0).
+    /// The Hessian index (0) and zero count there (0 for a strict minimum).
     public let index: Int
     public let zeroCount: Int
     /// Starts whose descent ended at this fit's E_tr (relative 1e-9), out of `starts`.
@@ -22,7 +23,7 @@ public struct BestFit: Sendable {
     ///   - seed: the stream of the starts (`PortableRandom`).
     ///   - settings: the descent's and the Newton polish's tolerances and iteration limits (LM gets 50 times
     ///     Newton's: from a random start it crosses plateaus).
-    /// - Returns: nil when no start ends at a strict minimum.
+    /// - Returns: nil when no start ends at a minimum.
     public static func search(
         _ data: TrainingSet, width: Int, starts: Int, scale: Double, seed: UInt64,
         settings: CriticalPointRefinerSettings
@@ -36,9 +37,14 @@ public struct BestFit: Sendable {
             let start = (0..<(2 * width)).map { _ in random.nextUniform(in: -scale, scale) }
             let lm = LimitSetRefiner.levenbergMarquardt(objective, from: start, settings: descent)
             let newton = CriticalPointRefiner.refine(objective, from: lm.point, settings: settings)
-            guard newton.converged, let analysis = newton.analysis, analysis.index == 0, analysis.zeroCount == 0
+            // On a degenerate minimum Newton may stall where Levenberg–Marquardt has already converged.
+            let point = newton.converged ? newton.point : lm.point
+            guard newton.converged || lm.converged,
+                let analysis = try? HessianAnalysis(
+                    objective, at: point, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0),
+                analysis.index == 0
             else { continue }
-            ends.append((newton.point, objective.value(at: newton.point)))
+            ends.append((point, objective.value(at: point)))
         }
         guard let best = ends.min(by: { $0.value < $1.value }) else { return nil }
         let network = Network(flat: best.point)

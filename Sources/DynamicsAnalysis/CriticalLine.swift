@@ -10,6 +10,8 @@ public protocol CriticalLine {
     func transverseEigenvalue(at gamma: Double) throws -> Double
     /// λ_max of the Hessian at θ(γ).
     func largestEigenvalue(at gamma: Double) throws -> Double
+    /// The Hessian spectrum at θ(γ), ascending.
+    func spectrum(at gamma: Double) throws -> [Double]
 }
 
 extension CriticalLine {
@@ -64,5 +66,56 @@ extension CriticalLine {
             }
         }
         return segments
+    }
+}
+
+/// A line's critical structure on a γ grid: the spectrum, the transverse eigenvalue and λ_max at every
+/// grid point, where the transverse eigenvalue changes sign, where GD with step η is stable, and the
+/// segments GD does not leave.
+public struct CriticalLineAnalysis<Line: CriticalLine & Sendable>: Sendable {
+    public let line: Line
+    public let eta: Double
+    /// The γ grid: `gridPoints` points spanning the GD-stable interval widened by `gridMargin`
+    /// times its length on each side ([−1, 2] when no point of L is GD-stable).
+    public let grid: [Double]
+    /// Row-major `grid.count × 2m`, ascending per row.
+    public let spectra: [Double]
+    public let transverse: [Double]
+    public let largest: [Double]
+    /// Where the transverse eigenvalue changes sign on the grid (Brent-refined).
+    public let signChanges: [Double]
+    /// `λ_max(γ) < 2/η`.
+    public let stability: ClosedRange<Double>?
+    /// Transverse eigenvalue ≥ 0 and λ_max < 2/η.
+    public let stableSegments: [ClosedRange<Double>]
+    /// The band |λ| ≤ zeroBand counted as zero (EigenvalueTolerance at L(1/2)).
+    public let zeroBand: Double
+
+    /// - Throws: `SymmetricEigenError` if a Hessian on the grid is not finite.
+    public init(line: Line, eta: Double, gridPoints: Int, gridMargin: Double, tolerance: EigenvalueTolerance)
+        throws
+    {
+        precondition(gridPoints >= 2 && gridMargin >= 0 && eta > 0, "grid needs ≥ 2 points, margin ≥ 0, η > 0")
+        self.line = line
+        self.eta = eta
+        let stability = line.stabilityInterval(eta: eta)
+        let (lower, upper) = stability.map { ($0.lowerBound, $0.upperBound) } ?? (-1, 2)
+        let pad = gridMargin * (upper - lower)
+        let (g0, g1) = (min(lower, 0) - pad, max(upper, 1) + pad)
+        grid = (0..<gridPoints).map { g0 + (g1 - g0) * Double($0) / Double(gridPoints - 1) }
+        var spectra: [Double] = [], transverse: [Double] = [], largest: [Double] = []
+        for gamma in grid {
+            let values = try line.spectrum(at: gamma)
+            spectra += values
+            largest.append(values[values.count - 1])
+            transverse.append(try line.transverseEigenvalue(at: gamma))
+        }
+        self.spectra = spectra
+        self.transverse = transverse
+        self.largest = largest
+        zeroBand = tolerance.threshold(for: try line.spectrum(at: 0.5))
+        signChanges = line.transverseSignChanges(grid: grid, zeroBand: zeroBand)
+        self.stability = stability
+        stableSegments = line.stableSegments(signChanges: signChanges, stability: stability, zeroBand: zeroBand)
     }
 }

@@ -69,23 +69,30 @@ public struct SaddleToSaddleRun: Sendable {
         zip(data.x, data.y).reduce(0) { $0 + $1.0 * $1.1 } / Double(data.count)
     }
 
-    /// Trains from `start` (full-batch GD, the fast kernel) up to `settings.maxSteps` steps.
+    /// Trains from `start` (full-batch GD, the fast kernel; or online SGD with `online`) up to
+    /// `settings.maxSteps` steps.
     /// - Throws: `TrainingDiverged` at a non-finite iterate; `SymmetricEigenError` if a Hessian is
     ///   not finite.
-    public init(start: Network, data: TrainingSet, teacher: Network, escapeThreshold: Double, settings: Settings) throws
-    {
+    public init(
+        start: Network, data: TrainingSet, teacher: Network, escapeThreshold: Double, settings: Settings,
+        online: OnlineGradientDescent? = nil
+    ) throws {
         let kernel = GradientDescentKernel(data: data, width: start.width, learningRate: settings.learningRate)
+        var sampler = online
+        func advance(_ net: inout Network, _ steps: Int) -> KernelOutcome {
+            sampler != nil ? sampler!.run(&net, steps: steps) : kernel.run(&net, steps: steps)
+        }
         var net = start
         var step = 0
         if kernel.evaluate(net).loss <= escapeThreshold { escapeTime = 0 }
         for target in LogTimeGrid(steps: settings.maxSteps, pointsPerDecade: settings.pointsPerDecade).times {
             // Step by step until the escape is seen (its exact step), then in one stretch.
             while step < target && escapeTime == nil {
-                if case .diverged(let failure) = kernel.run(&net, steps: 1) { throw failure }
+                if case .diverged(let failure) = advance(&net, 1) { throw failure }
                 step += 1
                 if kernel.evaluate(net).loss <= escapeThreshold { escapeTime = step }
             }
-            if step < target, case .diverged(let failure) = kernel.run(&net, steps: target - step) { throw failure }
+            if step < target, case .diverged(let failure) = advance(&net, target - step) { throw failure }
             step = target
             let analysis = try HessianAnalysis(
                 network: net, data: data, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
@@ -107,9 +114,11 @@ public struct SaddleToSaddleRun: Sendable {
 extension SaddleToSaddleRun {
     /// Runs every start in parallel on all cores (each its own kernel of the start's width).
     /// - Returns: per start, its run or the error it stopped with, in the order of `starts`.
+    /// - Parameter samplers: per start, online SGD's sampler (nil entries and a nil list: full-batch GD).
     public static func runAll(
         _ starts: [Network], data: TrainingSet, teacher: Network, escapeThreshold: Double,
-        settings: Settings, finished: @escaping @Sendable (Int) -> Void = { _ in }
+        settings: Settings, samplers: [OnlineGradientDescent?]? = nil,
+        finished: @escaping @Sendable (Int) -> Void = { _ in }
     ) -> [Result<SaddleToSaddleRun, Error>] {
         let results = OutcomeSlots<Result<SaddleToSaddleRun, Error>>(count: starts.count)
         DispatchQueue.concurrentPerform(iterations: starts.count) { i in
@@ -117,7 +126,7 @@ extension SaddleToSaddleRun {
                 Result {
                     try SaddleToSaddleRun(
                         start: starts[i], data: data, teacher: teacher,
-                        escapeThreshold: escapeThreshold, settings: settings)
+                        escapeThreshold: escapeThreshold, settings: settings, online: samplers?[i])
                 }, at: i)
             results.markDone(report: finished)
         }

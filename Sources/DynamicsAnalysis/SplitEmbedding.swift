@@ -76,11 +76,15 @@ public struct SplitEmbedding: CriticalLine, Sendable {
         return try SymmetricEigen.decompose(reduced, dimension: n).values[0]
     }
 
+    /// The Hessian spectrum at θ(γ), ascending.
+    /// - Throws: `SymmetricEigenError` if the Hessian is not finite.
+    public func spectrum(at gamma: Double) throws -> [Double] {
+        try SymmetricEigen.decompose(TrainingError.hessian(point(gamma), on: data), dimension: 2 * width).values
+    }
+
     /// λ_max of the Hessian at θ(γ).
     /// - Throws: `SymmetricEigenError` if the Hessian is not finite.
-    public func largestEigenvalue(at gamma: Double) throws -> Double {
-        try SymmetricEigen.decompose(TrainingError.hessian(point(gamma), on: data), dimension: 2 * width).values.last!
-    }
+    public func largestEigenvalue(at gamma: Double) throws -> Double { try spectrum(at: gamma).last! }
 }
 
 /// A width-k critical point φ embedded in width k + 1 by a zero unit `(w, v) = (0, 0)`: critical (the new

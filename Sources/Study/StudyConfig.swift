@@ -33,11 +33,13 @@ public struct StudyConfig {
         }
     }
 
-    /// One run: which dataset and which targets it trains on, and its sweep's grid point.
+    /// One run: which dataset and which targets it trains on, its student width, and its sweep's grid point.
     public struct Run: Equatable {
         public let name: String
         public let dataset: String
         public let targets: Targets
+        /// The student width m (`runs.<name>.width`, else `train.width`).
+        public let width: Int
         /// Nil for the runs of `runs`.
         public let sweep: SweepRun?
     }
@@ -84,6 +86,8 @@ public struct StudyConfig {
             }
             runs[name] = Run(
                 name: name, dataset: dataset, targets: try config.choice(Targets.self, "runs.\(name).targets"),
+                width: config.value(at: "runs.\(name).width") == nil
+                    ? try config.int("train.width") : try config.int("runs.\(name).width"),
                 sweep: nil)
         }
         if runs.isEmpty {
@@ -107,7 +111,7 @@ public struct StudyConfig {
                         name: instance, teacher: sweep.teacher,
                         source: .sample(n: cell.n, sigma: cell.sigma, seed: UInt64(seed)))
                     runs[instance] = Run(
-                        name: instance, dataset: instance, targets: .noisy,
+                        name: instance, dataset: instance, targets: .noisy, width: try config.int("train.width"),
                         sweep: SweepRun(
                             sweep: name, cell: cell, seed: seed, paperInit: sweep.paperInit,
                             trainSteps: sweep.trainSteps(cell),

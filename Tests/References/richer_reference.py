@@ -2,6 +2,10 @@
 """Independent NumPy reference for the richer case's fits and embeddings (Tests/DynamicsAnalysisTests).
 
 Usage: richer_reference.py DATA_FILE TEACHER_W1,TEACHER_W2,... TEACHER_V1,TEACHER_V2,... SEED
+       richer_reference.py DATA_FILE --critical W1,...,WM,V1,...,VM
+
+The second form prints, for one point θ of any width, |∇E_tr| and the Hessian's eigenvalues there (a refined
+plateau of a run, checked point by point).
 
 Reads a two-column file `x y` and prints one JSON object:
 - the best width-1 fit c·tanh(w x) (a dense scan of the variable-projection profile, then Newton) and the
@@ -122,8 +126,17 @@ def width2(x, y, seed):
     return best
 
 
+def critical(x, y, theta):
+    check_hessian(theta, x, y)
+    print(json.dumps({"gradient_norm": float(np.linalg.norm(gradient(theta, x, y))),
+                      "eigenvalues": np.linalg.eigvalsh(hessian(theta, x, y)).tolist(),
+                      "E_tr": float(error(theta, x, y))}))
+
+
 def main():
     x, y = load(sys.argv[1])
+    if sys.argv[2] == "--critical":
+        return critical(x, y, np.array([float(a) for a in sys.argv[3].split(",")]))
     teacher = np.array([float(a) for a in sys.argv[2].split(",")] + [float(a) for a in sys.argv[3].split(",")])
     seed = int(sys.argv[4])
     one = width1(x, y)

@@ -204,7 +204,7 @@ final class ConfigValidationTests: XCTestCase {
     }
 
     func testAlignmentDepthBeyondDimension() throws {
-        assertRejected("eigen.alignment_depth", 5, mentions: ["'eigen.alignment_depth'", "5", "2·train.width = 4"])
+        assertRejected("eigen.alignment_depth", 5, mentions: ["'eigen.alignment_depth'", "5", "2m = 4"])
     }
 
     func testNonBooleanRefineRepresentatives() throws {

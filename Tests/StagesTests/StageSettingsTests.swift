@@ -4,6 +4,7 @@ import MultiStart
 import PipelineCore
 import PipelineEngine
 import Report
+import Richer
 import StageRegistry
 import Study
 import TestSupport
@@ -158,6 +159,37 @@ final class StageSettingsTests: XCTestCase {
         XCTAssertEqual(
             multistart["s-n10-s0.2-d1"]?.maxSteps, 400, "3000 · (10/100) = 300, rounded up to whole checks of 200")
         XCTAssertEqual(multistart["noisy"]?.starts, 3)
+    }
+
+    /// A run's own width reaches every per-run stage of that run, and only that run; the shipped richer
+    /// configuration plans one richer node per run, the paper's none.
+    func testARunsWidthReachesItsStagesAndTheRicherStudyPlansPerRun() throws {
+        let config = setting(
+            setting(base, "train.init", ["kind": "random", "distribution": "uniform", "scale": 0.15, "seed": 1]),
+            "runs.wide", ["dataset": "gaussian", "targets": "noisy", "width": 4])
+        let configuration = try configuration(config)
+        let train = Dictionary(
+            uniqueKeysWithValues: try TrainStage.instances(configuration).map { ($0.instance, $0.settings) })
+        XCTAssertEqual(train["wide"]?.width, 4)
+        XCTAssertEqual(train["noisy"]?.width, 2)
+        XCTAssertEqual(train["wide"]?.initial, train["noisy"]?.initial, "the same seeded draw, of its own width")
+        let multistart = Dictionary(
+            uniqueKeysWithValues: try MultiStartStage.instances(configuration).map { ($0.instance, $0.settings) })
+        XCTAssertEqual(multistart["wide"]?.width, 4)
+        XCTAssertEqual(multistart["noisy"]?.width, 2)
+        // Changing the wide run's width re-keys its nodes only.
+        let before = try slices(config), after = try slices(setting(config, "runs.wide.width", 3))
+        let changed = Set(before.keys.filter { before[$0] != after[$0] })
+        XCTAssertEqual(
+            changed, ["train[wide]", "multistart[wide]", "html-report"], "the report records the configuration")
+
+        let richer = try plan(packageRoot.appendingPathComponent("pipeline.richer.json")).nodes
+            .filter { $0.id.stage == RicherStage.name }.map(\.id.instance).sorted()
+        XCTAssertEqual(richer, ["clean-m3", "clean-m4", "noisy-m3", "noisy-m4"])
+        XCTAssertTrue(
+            try plan(packageRoot.appendingPathComponent("pipeline.json")).nodes.allSatisfy {
+                $0.id.stage != RicherStage.name
+            })
     }
 
     func testAnImportedFileIsKeyedByItsBytes() throws {

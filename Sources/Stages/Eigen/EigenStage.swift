@@ -30,18 +30,19 @@ public enum EigenStage: Stage {
     }
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-        let width = try config.int("train.width")
         let depth = try config.int("eigen.alignment_depth")
-        guard depth <= 2 * width else {
-            throw config.failure(
-                "eigen.alignment_depth", "exceeds the parameter dimension 2·train.width = \(2 * width)")
-        }
         let settings = Settings(
             targets: .noisy, alignmentDepth: depth, newton: try NewtonSettings(config),
             regionSamples: try config.int("eigen.region_samples"), regionSeed: try config.seed("eigen.region_seed"),
             setTolerance: try NewtonSettings.setTolerance(config))
         return try StudyConfig.of(config).ownRuns.map { run in
-            run.node(settings, inputs: ["dataset": run.datasetNode, "train": run.nodeID(TrainStage.name)])
+            guard depth <= 2 * run.width else {
+                throw config.failure(
+                    "eigen.alignment_depth",
+                    "exceeds the parameter dimension 2m = \(2 * run.width) of run '\(run.name)' (m = train.width or "
+                        + "the run's width)")
+            }
+            return run.node(settings, inputs: ["dataset": run.datasetNode, "train": run.nodeID(TrainStage.name)])
         }
     }
 

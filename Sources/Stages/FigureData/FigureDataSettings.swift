@@ -23,11 +23,16 @@ public struct FigureDataSettings: Codable, Equatable {
     /// The runs with a node of the related-paper studies (inputs `projected.<run>`, `saddles.<run>`).
     public var projectedRuns: [String]
     public var saddlesRuns: [String]
+    /// The runs of the richer study (inputs `richer.<run>`).
+    public var richerRuns: [String]
 
     var functionRange: (min: Double, max: Double) { (functionXRange[0], functionXRange[1]) }
 
     /// - Throws: `ConfigError` at `figures.function_x_range` unless it is [min, max] with min < max.
-    init(_ config: Configuration, study: StudyConfig, projectedRuns: [String], saddlesRuns: [String]) throws {
+    init(
+        _ config: Configuration, study: StudyConfig, projectedRuns: [String], saddlesRuns: [String],
+        richerRuns: [String]
+    ) throws {
         trajectoryMaxPoints = try config.int("figures.trajectory_max_points")
         functionGridPoints = try config.int("figures.function_grid_points")
         functionXRange = try config.doubles("figures.function_x_range")
@@ -40,5 +45,6 @@ public struct FigureDataSettings: Codable, Equatable {
         sweeps = study.sweeps.keys.sorted()
         self.projectedRuns = projectedRuns
         self.saddlesRuns = saddlesRuns
+        self.richerRuns = richerRuns
     }
 }

@@ -7,6 +7,7 @@ import MultiStart
 import Phases
 import PipelineCore
 import Projected
+import Richer
 import Saddles
 import Study
 import SweepSummary
@@ -39,7 +40,7 @@ public enum FigureDataStage: Stage {
         let runs = { (stage: String) in inputs.values.filter { $0.stage == stage }.map(\.instance).sorted() }
         let settings = try FigureDataSettings(
             config, study: try StudyConfig.of(config), projectedRuns: runs(ProjectedStage.name),
-            saddlesRuns: runs(SaddlesStage.name))
+            saddlesRuns: runs(SaddlesStage.name), richerRuns: runs(RicherStage.name))
         return [NodeSpec(instance: "", settings: settings, inputs: inputs)]
     }
 
@@ -54,12 +55,13 @@ public enum FigureDataStage: Stage {
                 inputs["\(stage).\(run.name)"] = stage == DatasetStage.name ? run.datasetNode : run.nodeID(stage)
             }
         }
-        for node in try ProjectedStage.instances(config) {
-            inputs["\(ProjectedStage.name).\(node.instance)"] = NodeID(
-                stage: ProjectedStage.name, instance: node.instance)
-        }
-        for node in try SaddlesStage.instances(config) {
-            inputs["\(SaddlesStage.name).\(node.instance)"] = NodeID(stage: SaddlesStage.name, instance: node.instance)
+        let studies = [
+            (ProjectedStage.name, try ProjectedStage.instances(config).map(\.instance)),
+            (SaddlesStage.name, try SaddlesStage.instances(config).map(\.instance)),
+            (RicherStage.name, try RicherStage.instances(config).map(\.instance)),
+        ]
+        for (stage, instances) in studies {
+            for instance in instances { inputs["\(stage).\(instance)"] = NodeID(stage: stage, instance: instance) }
         }
         for name in study.sweeps.keys {
             inputs["sweep.\(name)"] = NodeID(stage: SweepSummaryStage.name, instance: name)
@@ -86,12 +88,17 @@ public enum FigureDataStage: Stage {
                 artifact: try SaddlesArtifact(reading: try context.openInput("saddles.\(run)"))
             )
         }
+        // In the figures' run order (D_σ first).
+        let richer = try settings.runs.map(\.name).filter(settings.richerRuns.contains).map { run in
+            (run: run, title: title(run), artifact: try RicherArtifact(reading: try context.openInput("richer.\(run)")))
+        }
         let figures =
             [
                 "learning_curves", "trajectories", "functions", "spectrum", "region_checks", "multistart",
                 "embedded_line",
             ]
             + (projected.isEmpty ? [] : ["alignment"]) + (saddles.isEmpty ? [] : ["saddle_to_saddle"])
+            + (richer.isEmpty ? [] : ["richer"])
             + (sweeps.isEmpty ? [] : SweepFigures.names)
         try writer.root.setAttribute("figures", .string(figures.joined(separator: ",")))
         try LearningCurvesFigure.write(runs, into: writer.root)
@@ -103,6 +110,7 @@ public enum FigureDataStage: Stage {
         try EmbeddedLineFigure.write(runs, into: writer.root)
         if !projected.isEmpty { try AlignmentFigure.write(projected, into: writer.root) }
         if !saddles.isEmpty { try SaddleToSaddleFigure.write(saddles, into: writer.root) }
+        if !richer.isEmpty { try RicherFigure.write(richer, into: writer.root) }
         if !sweeps.isEmpty { try SweepFigures.write(sweeps, into: writer.root) }
         try writer.commit()
         if !context.quiet {

@@ -69,6 +69,10 @@ public enum MultiStartStage: Stage {
         let settings = try Settings(config)
         return try StudyConfig.of(config).allRuns.filter { ($0.sweep?.starts ?? 1) > 0 }.map { run in
             var own = settings
+            if run.width != settings.width {
+                try checkWidth(run.width, key: "runs.\(run.name).width", config)
+                own.width = run.width
+            }
             if let sweep = run.sweep {
                 own.starts = sweep.starts
                 own.maxSteps = sweep.multistartSteps
@@ -259,18 +263,25 @@ struct MultiStartReport {
     }
 }
 
+extension MultiStartStage {
+    /// Limits are compared modulo symmetry by enumerating the m!·2^m elements: m ≤ 7.
+    static func checkWidth(_ width: Int, key: String, _ config: Configuration) throws {
+        guard width <= Symmetry.maximumEnumeratedWidth else {
+            throw config.failure(
+                key,
+                "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; "
+                    + "it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
+        }
+    }
+}
+
 extension MultiStartStage.Settings {
     /// The `multistart` section with `train.width`, the eigen section's Newton settings and the line
     /// section, checked: width ≤ 7 (limits are compared modulo m!·2^m symmetries), `check_interval ≤
     /// max_steps`. The certificate's settings are read only with the early stop.
     init(_ config: Configuration) throws {
         let width = try config.int("train.width")
-        guard width <= Symmetry.maximumEnumeratedWidth else {
-            throw config.failure(
-                "train.width",
-                "the multistart stage compares limits modulo symmetry by enumerating m!·2^m elements; "
-                    + "it needs width ≤ \(Symmetry.maximumEnumeratedWidth)")
-        }
+        try MultiStartStage.checkWidth(width, key: "train.width", config)
         let (interval, budget) = (try config.int("multistart.check_interval"), try config.int("multistart.max_steps"))
         guard interval <= budget else {
             throw config.failure("multistart.check_interval", "exceeds multistart.max_steps = \(budget)")

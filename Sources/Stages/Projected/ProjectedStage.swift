@@ -57,8 +57,13 @@ public enum ProjectedStage: Stage {
         let runs = try study.runs(selectedBy: "projected.run_targets", in: config)
         if runs.isEmpty { return [] }
         let settings = try Settings(config)
-        return runs.map { run in
-            run.node(
+        let k = try config.int("projected.dominant_dimension")
+        return try runs.map { run in
+            guard k <= 2 * run.width else {
+                throw config.failure(
+                    "projected.dominant_dimension", "must be at most 2m = \(2 * run.width) (run '\(run.name)')")
+            }
+            return run.node(
                 settings,
                 inputs: [
                     "dataset": run.datasetNode, "train": run.nodeID(TrainStage.name),

@@ -5,6 +5,7 @@ import Line
 import MultiStart
 import Phases
 import Projected
+import Richer
 import Saddles
 import SweepSummary
 import Train
@@ -146,6 +147,18 @@ struct FigureCaption {
                 + "below 2/λ<sub>max</sub> the excess falls and χ<sub>1</sub> drops; above it the run stalls with "
                 + "χ<sub>1</sub> ≈ 1.",
             sources: [ProjectedStage.name]),
+        "richer": FigureCaption(
+            title: "The richer case: a two-neuron teacher",
+            shows:
+                "Per run of the richer study (docs/richer.md), every start's <i>E</i><sub>gen</sub> against <i>t</i> "
+                + "and its Hessian index along the run, GD solid and online SGD dashed, red where the "
+                + "saddle–saddle–attractor scheme appears; the dotted line is the best width-<i>k</i> fit's "
+                + "<i>E</i><sub>gen</sub>, squares mark where a start passes that fit embedded in width <i>m</i>.",
+            lookFor:
+                "The index falling from 2<i>m</i> at the origin through the embedded fit's index 1 to 0; whether "
+                + "<i>E</i><sub>gen</sub> rises above the dotted line after the square (the paper's overfitting) "
+                + "or stays below it; online SGD hovering near the embedded saddles.",
+            sources: [RicherStage.name]),
         "saddle_to_saddle": FigureCaption(
             title: "Saddle-to-saddle: plateaus and effective width",
             shows:

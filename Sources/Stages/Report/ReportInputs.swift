@@ -7,6 +7,7 @@ import MultiStart
 import Phases
 import PipelineCore
 import Projected
+import Richer
 import Saddles
 import SweepSummary
 import Train
@@ -68,6 +69,8 @@ struct RunAnalysis {
     /// The related-paper studies, for the runs they are made for.
     let projected: ProjectedArtifact?
     let saddles: SaddlesArtifact?
+    /// The richer case's study of this run (`richer.run_targets`).
+    let richer: RicherArtifact?
     /// The nodes each artifact came from, by stage name.
     let nodes: [String: NodeProvenance]
 }
@@ -122,6 +125,7 @@ struct ReportInputs {
                     multistart: try read(MultiStartStage.name, MultiStartArtifact.init(reading:)),
                     projected: try study(ProjectedStage.name, ProjectedArtifact.init(reading:)),
                     saddles: try study(SaddlesStage.name, SaddlesArtifact.init(reading:)),
+                    richer: try study(RicherStage.name, RicherArtifact.init(reading:)),
                     nodes: runNodes))
         }
         let figures = try withInput("figure_data") { file, _ in

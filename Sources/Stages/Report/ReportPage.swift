@@ -19,7 +19,8 @@ struct ReportPage {
 
     var html: String {
         var sections = [
-            overview, paperSection, sweepsSection, RelatedStudiesSection(runs: inputs.runs).html, figuresSection,
+            overview, paperSection, sweepsSection, RicherSection(runs: inputs.runs).html,
+            RelatedStudiesSection(runs: inputs.runs).html, figuresSection,
             provenanceSection, toolsSection, configurationSection,
         ]
         sections.insert(contents, at: 1)
@@ -70,6 +71,11 @@ struct ReportPage {
     private var contents: String {
         var items = [
             "<li><a href=\"#paper\">Does it reproduce the paper?</a></li>", "<li><a href=\"#sweeps\">Sweeps</a></li>",
+        ]
+        if inputs.runs.contains(where: { $0.richer != nil }) {
+            items.append("<li><a href=\"#richer\">The richer case</a></li>")
+        }
+        items += [
             "<li><a href=\"#related\">The two related papers</a></li>",
             "<li><a href=\"#figures\">Figures</a><ol>",
         ]

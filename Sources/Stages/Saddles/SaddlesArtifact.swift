@@ -50,36 +50,19 @@ public struct SaddlesArtifact {
         {
             self.start = start
             self.run = run
-            var picks: [(phase: String, at: Int, range: ClosedRange<Int>)] = []
-            if let report = try? PhaseDetector.detect(
-                time: run.t.map(Double.init), trainingError: run.trainingError,
-                generalizationError: run.generalizationError, gradientNorm: run.gradientNorm,
-                index: run.index, settings: settings.detection)
-            {
-                for segment in report.segments where segment.phase == .plateau || segment.phase == .nearOptimalSaddle {
-                    let members = run.t.indices.filter {
-                        Double(run.t[$0]) >= segment.startTime && Double(run.t[$0]) <= segment.endTime
-                    }
-                    guard let best = members.min(by: { run.gradientNorm[$0] < run.gradientNorm[$1] }) else { continue }
-                    picks.append((segment.phase.rawValue, best, Int(segment.startTime)...Int(segment.endTime)))
-                }
-            }
-            let last = run.t.count - 1
-            picks.append(("final", last, run.t[last]...run.t[last]))
-            plateaus = picks.map { pick in
-                let refined = CriticalPointRefiner.refine(
-                    run.network(at: pick.at), on: data, settings: settings.refiner)
-                let point = Network(flat: refined.point)
-                let index = refined.analysis?.index ?? -1
-                let type = EmbeddedCriticalPoint(
-                    point, index: index, data: data, tolerance: settings.run.widthTolerance)
-                let s = SaddleToSaddleRun.originRate(data)
+            let s = SaddleToSaddleRun.originRate(data)
+            plateaus = run.refinedPlateaus(
+                data: data, detection: settings.detection, refiner: settings.refiner,
+                widthTolerance: settings.run.widthTolerance
+            ).plateaus.map { plateau in
+                let (refined, type) = (plateau.refinement, plateau.type)
                 let originError =
                     type.kind == .origin
                     ? (refined.analysis?.spectrum.values ?? [.nan]).map { abs(abs($0) - 2 * s) }.max() ?? .nan : .nan
                 return Plateau(
-                    phase: pick.phase, t: run.t[pick.at], tStart: pick.range.lowerBound, tEnd: pick.range.upperBound,
-                    point: point, index: index, trainingError: refined.value, converged: refined.converged,
+                    phase: plateau.phase, t: run.t[plateau.gridIndex], tStart: plateau.range.lowerBound,
+                    tEnd: plateau.range.upperBound, point: Network(flat: refined.point),
+                    index: refined.analysis?.index ?? -1, trainingError: refined.value, converged: refined.converged,
                     kind: type.kind, embeddedWidth: type.embeddedWidth, summary: type.summary,
                     originEigenvalueError: originError)
             }

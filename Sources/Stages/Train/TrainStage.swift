@@ -52,8 +52,17 @@ public enum TrainStage: Stage {
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
         let study = try StudyConfig.of(config)
         let settings = try Settings(config)
-        return study.allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
+        return try study.allRuns.filter { $0.sweep?.paperInit ?? true }.map { run in
             var own = settings
+            if run.width != settings.width {
+                guard case .random = settings.initial else {
+                    throw config.failure(
+                        "runs.\(run.name).width",
+                        "is \(run.width) but train.init is explicit with train.width = \(settings.width) weights per "
+                            + "layer; give train.init a random kind")
+                }
+                own.width = run.width
+            }
             // A sweep's run: the configuration's initial point with the sweep's budget; its trajectory
             // is thinned (it is not plotted).
             if let sweep = run.sweep {

@@ -1,0 +1,5 @@
+import BuildProvenance
+import PipelineCore
+import Richer
+
+StageMain.run(RicherStage.self, codeTable: codeTable)
