@@ -17,7 +17,7 @@ struct PipelineCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self,
             VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self,
-            MetricsCommand.self,
+            MetricsCommand.self, DiffCommand.self, PathCommand.self, ShowCommand.self,
         ],
         defaultSubcommand: StatusCommand.self
     )
