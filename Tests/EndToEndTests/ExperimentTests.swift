@@ -81,8 +81,24 @@ final class ExperimentTests: ProjectTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/index.html").path))
         XCTAssertTrue(
             FileManager.default.fileExists(atPath: folder.appendingPathComponent("figures/learning_curves.png").path))
+        // Each report shows its own effective configuration: the override is recorded with the variant's.
         let variantPage = try String(contentsOf: folder.appendingPathComponent("report/index.html"), encoding: .utf8)
-        XCTAssertTrue(variantPage.contains("0.02"), "the variant's report shows its effective configuration")
+        let basePage = try String(contentsOf: results.appendingPathComponent("report/index.html"), encoding: .utf8)
+        XCTAssertTrue(variantPage.contains("&quot;eta&quot; : 0.02"))
+        XCTAssertFalse(basePage.contains("&quot;eta&quot; : 0.02"))
+
+        // `path` names each configuration's artifact, `show` what it holds; a node not current is refused.
+        let path = try pipeline(["path", "phases[noisy]", "--set", override]).stdout
+        XCTAssertEqual(path, results.appendingPathComponent("phases/\(variant["phases[noisy]"]!).h5").path + "\n")
+        XCTAssertTrue(try pipeline(["path", "phases[noisy]"]).stdout.contains(base["phases[noisy]"]!))
+        let show = try pipeline(["show", "phases[noisy]"]).stdout
+        XCTAssertTrue(
+            show.contains("@t_star = ") && show.contains("segments/") && show.contains("t_start  float64"), show)
+        let stale = try pipeline(["path", "phases[noisy]", "--set", "train.eta=0.03"], expect: 1)
+        XCTAssertEqual(stale.stdout, "")
+        XCTAssertTrue(stale.stderr.contains("phases[noisy] is stale"), stale.stderr)
+        XCTAssertEqual(
+            try pipeline(["show", "phases[nowhere]"], expect: 2).stderr.contains("no node phases[nowhere]"), true)
 
         // The diff: the parameter, the re-keyed nodes, and each side's metrics.
         let text = try pipeline(["diff", "--set", override]).stdout
@@ -168,6 +184,22 @@ final class ExperimentTests: ProjectTestCase {
         XCTAssertFalse(nodes.contains("train[noisy]"), "\(nodes)")
         XCTAssertTrue(
             FileManager.default.fileExists(atPath: results.appendingPathComponent("compare/rev-HEAD/index.html").path))
+
+        // Another file, compared without running; then both sides of the revision brought up to date.
+        let other = project.appendingPathComponent("other.json")
+        write(jsonText(setting(smallConfig(), "multistart.starts", 5)), to: other)
+        let against = try pipeline(["diff", "--against", other.path]).stdout
+        XCTAssertTrue(against.contains("multistart.starts  4  →  5"), against)
+        let run = try pipeline(["diff", "--rev", "HEAD", "--run", "-j", "2"]).stdout
+        XCTAssertTrue(run.contains("left: ran ") && run.contains("right: ran "), run)
+        XCTAssertFalse(run.contains("(missing)") || run.contains("(stale)"), run)
+        XCTAssertTrue(run.contains("basin_fraction[0]"), run)
+        // The revision's side publishes as a variant; the configuration file's own pages are the current ones.
+        for folder in ["report/index.html", "variants/rev-HEAD/report/index.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: results.appendingPathComponent(folder).path), folder)
+        }
+        let page = try String(contentsOf: results.appendingPathComponent("report/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("&quot;starts&quot; : 4"))
 
         // A revision git does not know is refused in one line.
         let unknown = try pipeline(["diff", "--rev", "no-such-rev"], expect: 2)
