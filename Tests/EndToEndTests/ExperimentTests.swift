@@ -87,6 +87,16 @@ final class ExperimentTests: ProjectTestCase {
         XCTAssertTrue(variantPage.contains("&quot;eta&quot; : 0.02"))
         XCTAssertFalse(basePage.contains("&quot;eta&quot; : 0.02"))
 
+        // An archive of the variant holds its effective configuration, not the file without the override.
+        let archive = project.appendingPathComponent("variant.tar.gz")
+        try pipeline(["archive", "--set", override, archive.path])
+        let unpacked = project.appendingPathComponent("unpacked")
+        try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+        XCTAssertEqual(try runTool(["tar", "-xzf", archive.path, "-C", unpacked.path]).status, 0)
+        let archived = try String(
+            contentsOf: unpacked.appendingPathComponent("variant/pipeline.json"), encoding: .utf8)
+        XCTAssertTrue(archived.contains("\"eta\" : 0.02"), archived)
+
         // `path` names each configuration's artifact, `show` what it holds; a node not current is refused.
         let path = try pipeline(["path", "phases[noisy]", "--set", override]).stdout
         XCTAssertEqual(path, results.appendingPathComponent("phases/\(variant["phases[noisy]"]!).h5").path + "\n")
