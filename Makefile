@@ -4,9 +4,13 @@ SWIFT   ?= swift
 # The paper's configuration on the authors' data in data/; pipeline.sampled.json: a seeded sample.
 CONFIG  ?= pipeline.json
 JOBS    ?= 2
+# Overrides, space-separated (make all SET="train.eta=0.02 multistart.starts=128"): each is a
+# `--set key=value`; the variant publishes under results/variants/<name>/ (docs/experiments.md).
+SET     ?=
+OVERRIDES := $(foreach s,$(SET),--set '$(s)')
 BIN     := .build/release
 DRIVER  := $(BIN)/pipeline
-PIPELINE = $(DRIVER) run --config $(CONFIG) -j $(JOBS)
+PIPELINE = $(DRIVER) run --config $(CONFIG) $(OVERRIDES) -j $(JOBS)
 STAGES  := dataset train line eigen phases multistart projected saddles sweep-summary figure-data render html-report
 SWIFT_SOURCES := Sources Tests Plugins Package.swift
 # The project's virtual environment (scripts/setup-debian.sh) when it exists.
@@ -50,7 +54,7 @@ report: build
 	$(PIPELINE) html-report
 
 status: build
-	$(DRIVER) status --config $(CONFIG)
+	$(DRIVER) status --config $(CONFIG) $(OVERRIDES)
 
 # The formatting check first, then the unit tests (every test target but EndToEndTests, in process),
 # the renderer's Python tests, then the end-to-end tests, which run the built executables on small

@@ -24,20 +24,24 @@ struct StageModule {
     let imports: [Target.Dependency]
     /// Folders of the stage that are not Swift (files it executes, e.g. the renderer's Python).
     var notSwift: [String] = []
+    /// Whether the stage declares metrics in `Sources/Stages/<module>/metrics/` (module `<module>Metrics`):
+    /// a target of its own that only the driver links, so declaring a metric re-keys nothing.
+    var metrics = false
 }
 
 /// The stages. Adding one is a folder under Sources/Stages/ and one line here.
 let stages: [StageModule] = [
     StageModule(module: "Dataset", executable: "stage-dataset", imports: ["Study"]),
-    StageModule(module: "Train", executable: "stage-train", imports: ["Dataset"]),
-    StageModule(module: "Line", executable: "stage-line", imports: ["Dataset", "Refinement"]),
-    StageModule(module: "Eigen", executable: "stage-eigen", imports: ["Train", "Refinement"]),
-    StageModule(module: "Phases", executable: "stage-phases", imports: ["Eigen", "Line"]),
-    StageModule(module: "MultiStart", executable: "stage-multistart", imports: ["Line"]),
-    StageModule(module: "Projected", executable: "stage-projected", imports: ["Eigen"]),
-    StageModule(module: "Saddles", executable: "stage-saddles", imports: ["Line"]),
-    StageModule(module: "Richer", executable: "stage-richer", imports: ["Line"]),
-    StageModule(module: "SweepSummary", executable: "stage-sweep-summary", imports: ["Train", "MultiStart"]),
+    StageModule(module: "Train", executable: "stage-train", imports: ["Dataset"], metrics: true),
+    StageModule(module: "Line", executable: "stage-line", imports: ["Dataset", "Refinement"], metrics: true),
+    StageModule(module: "Eigen", executable: "stage-eigen", imports: ["Train", "Refinement"], metrics: true),
+    StageModule(module: "Phases", executable: "stage-phases", imports: ["Eigen", "Line"], metrics: true),
+    StageModule(module: "MultiStart", executable: "stage-multistart", imports: ["Line"], metrics: true),
+    StageModule(module: "Projected", executable: "stage-projected", imports: ["Eigen"], metrics: true),
+    StageModule(module: "Saddles", executable: "stage-saddles", imports: ["Line"], metrics: true),
+    StageModule(module: "Richer", executable: "stage-richer", imports: ["Line"], metrics: true),
+    StageModule(
+        module: "SweepSummary", executable: "stage-sweep-summary", imports: ["Train", "MultiStart"], metrics: true),
     StageModule(
         module: "FigureData", executable: "stage-figure-data",
         imports: ["Phases", "MultiStart", "Projected", "Saddles", "Richer", "SweepSummary"]),
@@ -49,11 +53,18 @@ let stageTargets: [Target] = stages.flatMap { stage -> [Target] in
     [
         .target(
             name: stage.module, dependencies: ["PipelineCore", "HDF5Kit"] + stage.imports,
-            path: "Sources/Stages/\(stage.module)", exclude: ["main"] + stage.notSwift),
+            path: "Sources/Stages/\(stage.module)",
+            exclude: ["main"] + (stage.metrics ? ["metrics"] : []) + stage.notSwift),
         .executableTarget(
             name: stage.executable, dependencies: [.target(name: stage.module), "PipelineCore", "BuildProvenance"],
             path: "Sources/Stages/\(stage.module)/main"),
     ]
+        + (stage.metrics
+            ? [
+                .target(
+                    name: "\(stage.module)Metrics", dependencies: ["PipelineEngine"],
+                    path: "Sources/Stages/\(stage.module)/metrics")
+            ] : [])
 }
 
 let package = Package(
@@ -103,7 +114,9 @@ let package = Package(
         .plugin(name: "StageListPlugin", capability: .buildTool()),
         .target(
             name: "StageRegistry",
-            dependencies: ["PipelineCore", "BuildProvenance"] + stages.map { .target(name: $0.module) },
+            dependencies: ["PipelineCore", "PipelineEngine", "BuildProvenance"]
+                + stages.map { .target(name: $0.module) }
+                + stages.filter(\.metrics).map { .target(name: "\($0.module)Metrics") },
             plugins: ["StageListPlugin"]),
         .executableTarget(
             name: "pipeline",

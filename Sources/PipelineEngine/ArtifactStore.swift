@@ -15,9 +15,13 @@ public struct ArtifactStore {
     /// per node (`URL.appendingPathComponent` was a tenth of its time).
     private let root: String
 
-    public init(directory: URL, stageNames: [String]) {
+    /// The variant whose published folders this store view writes (nil: the configuration as is).
+    public let variant: String?
+
+    public init(directory: URL, stageNames: [String], variant: String? = nil) {
         self.directory = directory
         self.stageNames = stageNames
+        self.variant = variant
         root = directory.path
     }
 
@@ -38,9 +42,11 @@ public struct ArtifactStore {
         directory.appendingPathComponent(stage).appendingPathComponent("\(key).args.json")
     }
 
-    /// Where a stage's published files live (`<store>/<folder>`).
+    /// Where a stage's published files live: `<store>/<folder>`, or `<store>/variants/<variant>/<folder>`
+    /// for a variant (artifacts are shared by key; only the published copies are per configuration).
     public func publishedURL(_ folder: String) -> URL {
-        directory.appendingPathComponent(folder, isDirectory: true)
+        guard let variant else { return directory.appendingPathComponent(folder, isDirectory: true) }
+        return directory.appendingPathComponent("variants/\(variant)/\(folder)", isDirectory: true)
     }
 
     /// The file a running stage reports its progress in (removed when it ends).

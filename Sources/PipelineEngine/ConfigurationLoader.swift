@@ -6,13 +6,25 @@ extension Configuration {
     /// - Parameters:
     ///   - path: the `pipeline.json` to read.
     ///   - schema: the parsed `pipeline.schema.json`.
+    ///   - overrides: `--set` values placed into the document before it is validated.
     /// - Throws: `ConfigError` naming the first offending key and value.
-    public static func load(path: String, schema: JSONValue) throws -> Configuration {
+    public static func load(path: String, schema: JSONValue, overrides: [ConfigOverride] = []) throws
+        -> Configuration
+    {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ConfigError(path: "", value: nil, message: "cannot read configuration file \(path)")
         }
-        let raw = try JSONValue.parse(data, source: url.lastPathComponent)
+        return try load(data, file: url, schema: schema, overrides: overrides)
+    }
+
+    /// Validates a configuration's bytes as if read from `file` (relative paths resolve beside it):
+    /// a file at a git revision is loaded this way.
+    public static func load(_ data: Data, file url: URL, schema: JSONValue, overrides: [ConfigOverride] = []) throws
+        -> Configuration
+    {
+        var raw = try JSONValue.parse(data, source: url.lastPathComponent)
+        for override in overrides { raw = try override.apply(to: raw) }
         return Configuration(file: url, document: try SchemaValidator(schema: schema).validate(raw))
     }
 
@@ -38,13 +50,18 @@ extension Configuration {
 
 extension Pipeline {
     /// Loads, validates and plans a configuration file of a project.
+    /// - Parameters:
+    ///   - overrides: `--set` values; with any, the configuration is a variant that publishes its
+    ///     folders under `<store>/variants/<name>/` (`ConfigOverride.variantName`).
     /// - Throws: `ConfigError` (exit code 2) for any invalid key; `StoreError` when the schema is missing.
     public static func load(
-        configPath: String, stages: [StageDefinition], code: CodeVersions,
+        configPath: String, overrides: [ConfigOverride] = [], stages: [StageDefinition], code: CodeVersions,
         layout: ProjectLayout = .current()
     ) throws -> Pipeline {
-        let configuration = try Configuration.load(path: configPath, schema: try Configuration.schema(of: layout))
+        let configuration = try Configuration.load(
+            path: configPath, schema: try Configuration.schema(of: layout), overrides: overrides)
         return try Pipeline(
-            configuration: configuration, stages: stages, code: code, store: try configuration.storeDirectory())
+            configuration: configuration, stages: stages, code: code, store: try configuration.storeDirectory(),
+            variant: overrides.isEmpty ? nil : ConfigOverride.variantName(overrides))
     }
 }

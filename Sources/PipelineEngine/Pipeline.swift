@@ -21,11 +21,16 @@ public final class Pipeline {
     /// - Parameters:
     ///   - store: the store's directory (`store` in the configuration, resolved).
     /// - Throws: `ConfigError` (exit code 2) for an invalid setting, an input no stage plans, or a cycle.
-    public init(configuration: Configuration, stages: [StageDefinition], code: CodeVersions, store: URL) throws {
+    ///   - variant: names a configuration derived from another (overrides): its published folders go
+    ///     to `<store>/variants/<variant>/`, so they never replace the base configuration's.
+    public init(
+        configuration: Configuration, stages: [StageDefinition], code: CodeVersions, store: URL,
+        variant: String? = nil
+    ) throws {
         self.configuration = configuration
         self.stages = stages
         self.code = code
-        self.store = ArtifactStore(directory: store, stageNames: stages.map(\.name))
+        self.store = ArtifactStore(directory: store, stageNames: stages.map(\.name), variant: variant)
         nodes = try Pipeline.plan(configuration, stages: stages)
         nodeIndex = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.id, $0) })
     }

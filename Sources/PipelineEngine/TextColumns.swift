@@ -1,3 +1,5 @@
+import Foundation
+
 extension String {
     /// The string followed by spaces up to `width` characters; a longer string is kept whole
     /// (node names can be long). Foundation's `padding(toLength:…)` bridges to NSString —
@@ -13,5 +15,18 @@ extension String {
     public func leftPadded(_ width: Int) -> String {
         let length = count
         return length >= width ? self : String(repeating: " ", count: width - length) + self
+    }
+}
+
+/// Rows of cells as text, each column as wide as its widest cell (the last one unpadded).
+public enum TextColumns {
+    public static func format(_ rows: [[String]], separator: String = "  ") -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padded(widths[c]) }
+                .joined(separator: separator).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                + "\n"
+        }.joined()
     }
 }

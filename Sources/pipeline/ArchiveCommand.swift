@@ -62,7 +62,13 @@ struct ArchiveCommand: ParsableCommand {
         try reportingErrors {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: top, withIntermediateDirectories: true)
-            try fm.copyItem(at: pipeline.configuration.file, to: top.appendingPathComponent("pipeline.json"))
+            let archived = top.appendingPathComponent("pipeline.json")
+            if pipeline.store.variant == nil {
+                try fm.copyItem(at: pipeline.configuration.file, to: archived)
+            } else {
+                // A variant is the file with its overrides: the effective document (the same keys) stands for both.
+                try Data((pipeline.configuration.document.prettyText + "\n").utf8).write(to: archived)
+            }
             if let schema = ProjectLayout.current().schemaURL {
                 try fm.copyItem(at: schema, to: top.appendingPathComponent("pipeline.schema.json"))
             }

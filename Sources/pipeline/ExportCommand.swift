@@ -31,6 +31,13 @@ struct ExportSnakemakeCommand: ParsableCommand {
     var output: String = "Snakefile"
 
     func run() throws {
+        // The jobs load the configuration file themselves, so overrides would be lost on the way.
+        guard options.overrides.isEmpty else {
+            warn(
+                "error: export writes jobs that read the configuration file: put the overrides in one "
+                    + "(pipeline config --set … > variant.json) and export that")
+            throw ExitCode(2)
+        }
         let pipeline = try options.load()
         try reportingErrors {
             let selected =

@@ -17,6 +17,7 @@ struct PipelineCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, RunNodeCommand.self, StatusCommand.self, DagCommand.self, ConfigCommand.self,
             VerifyCommand.self, GCCommand.self, ArchiveCommand.self, RestoreCommand.self, ExportCommand.self,
+            MetricsCommand.self, DiffCommand.self, PathCommand.self, ShowCommand.self,
         ],
         defaultSubcommand: StatusCommand.self
     )
@@ -43,18 +44,53 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The pipeline configuration file.")
     var config: String = "pipeline.json"
 
-    /// Loads the pipeline. An invalid configuration prints one message and exits with code 2; a
-    /// missing schema or a store path that is not a directory, one message and code 3.
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a key of the configuration with a JSON value, e.g. train.eta=0.02 (repeatable); the variant "
+                + "publishes under <store>/variants/<name>/.", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    /// Loads the pipeline, with the overrides. An invalid configuration or override prints one
+    /// message and exits with code 2; a missing schema or a store path that is not a directory, one
+    /// message and code 3.
     func load() throws -> Pipeline {
-        do {
-            let layout = ProjectLayout.current()
-            let pipeline = try Pipeline.load(
-                configPath: config, stages: StageRegistry.stages,
+        try load(configPath: config, overrides: overrides)
+    }
+
+    /// Loads another configuration file with other overrides, reporting errors the same way.
+    func load(configPath: String, overrides texts: [String]) throws -> Pipeline {
+        let overrides = try parsedOverrides(texts)
+        return try loading(configPath, overrides) { layout in
+            try Pipeline.load(
+                configPath: configPath, overrides: overrides, stages: StageRegistry.stages,
                 code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
+        }
+    }
+
+    /// The overrides, parsed.
+    /// - Throws: `ExitCode(2)` after one message naming the malformed override.
+    func parsedOverrides(_ texts: [String]) throws -> [ConfigOverride] {
+        do {
+            return try texts.map(ConfigOverride.init(parsing:))
+        } catch let error as ConfigError {
+            warn("error: \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Plans a configuration with `make`, turning its errors into one message and an exit code: a
+    /// problem at an overridden key is reported under the override (`--set train.eta=-1: …`).
+    func loading(_ source: String, _ overrides: [ConfigOverride], _ make: (ProjectLayout) throws -> Pipeline) throws
+        -> Pipeline
+    {
+        do {
+            let pipeline = try make(ProjectLayout.current())
             try pipeline.store.checkDirectory()
             return pipeline
         } catch let error as ConfigError {
-            warn("error: \(config): \(error)")
+            let origin = overrides.last { $0.concerns(error.path) }.map { "--set \($0.text)" } ?? source
+            warn("error: \(origin): \(error)")
             throw ExitCode(2)
         } catch let error as StoreError {
             warn("error: \(error)")

@@ -40,24 +40,16 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let pipeline = try options.load()
         let started = Date()
-        let reports = try reportingErrors { () -> [Runner.Report] in
-            if !dryRun { try pipeline.checkBuild() }
-            // Shared: other runs and run-node jobs may compute on the store at once, node by node.
-            let lock = dryRun ? nil : try pipeline.store.lock(.shared, wait: !noWait)
-            defer { withExtendedLifetime(lock) {} }
-            var runnerOptions = Runner.Options()
-            runnerOptions.wait = !noWait
-            runnerOptions.stages = stages
-            runnerOptions.force = force
-            runnerOptions.jobs = jobs
-            runnerOptions.dryRun = dryRun
-            // A dry run of a large DAG (a sweep) prints the counts and the estimate, not a line per node.
-            let quiet = dryRun && pipeline.nodes.count > DagCommand.summaryThreshold
-            return try Runner(
-                pipeline: pipeline, options: runnerOptions, executor: stageExecutor(), live: isatty(STDOUT_FILENO) != 0
-            ) { line in
-                if !quiet { print(line); fflush(stdout) }
-            }.run()
+        var runnerOptions = Runner.Options()
+        runnerOptions.wait = !noWait
+        runnerOptions.stages = stages
+        runnerOptions.force = force
+        runnerOptions.jobs = jobs
+        runnerOptions.dryRun = dryRun
+        // A dry run of a large DAG (a sweep) prints the counts and the estimate, not a line per node.
+        let quiet = dryRun && pipeline.nodes.count > DagCommand.summaryThreshold
+        let reports = try bringUpToDate(pipeline, runnerOptions) { line in
+            if !quiet { print(line); fflush(stdout) }
         }
         if dryRun {
             let wouldRun = reports.filter { $0.outcome == .wouldRun }.map(\.id)
@@ -70,6 +62,28 @@ struct RunCommand: ParsableCommand {
                 format: "%d fresh, %d ran, %d failed, %d skipped%@ in %.3fs", count(.fresh), count(.ran),
                 count(.failed), count(.skipped),
                 dryRun ? ", \(count(.wouldRun)) would run" : "", Date().timeIntervalSince(started)))
+        if let variant = pipeline.store.variant, !dryRun {
+            let folder = relative(
+                pipeline.store.directory.appendingPathComponent("variants/\(variant)"),
+                to: pipeline.configuration.baseDirectory)
+            print("variant \(variant): its figures and report are in \(folder)/")
+        }
         if count(.failed) > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Runs what `options` selects under the store's shared lock (none for a dry run), one line per node.
+/// - Throws: `ExitCode` 2 or 3 after one message (`reportingErrors`).
+func bringUpToDate(_ pipeline: Pipeline, _ options: Runner.Options, line: @escaping (String) -> Void) throws
+    -> [Runner.Report]
+{
+    try reportingErrors { () -> [Runner.Report] in
+        if !options.dryRun { try pipeline.checkBuild() }
+        // Shared: other runs and run-node jobs may compute on the store at once, node by node.
+        let lock = options.dryRun ? nil : try pipeline.store.lock(.shared, wait: options.wait)
+        defer { withExtendedLifetime(lock) {} }
+        return try Runner(
+            pipeline: pipeline, options: options, executor: stageExecutor(), live: isatty(STDOUT_FILENO) != 0, say: line
+        ).run()
     }
 }

@@ -13,6 +13,7 @@ import Study
 /// `zero_unit_index`, and per split unit datasets `unit`, `A`, `index_at_half` (Hessian index at γ = 1/2),
 /// `interior_stable` (0/1: γ = 1/2 in a GD-stable segment), `stable_segments` (rows: unit, γ_low, γ_high),
 /// `sign_changes` (rows: unit, γ);
+/// `/summary/{method, scheme_count, start_count, scheme_fraction, wilson_low, wilson_high}` per method;
 /// `/starts/<nnn>` per start: attributes `method`, `seed`, `escape_time` (−1: never), the scheme check
 /// (`plateau`, `fit_t` and `fit_index` (−1: the run passes no embedded fit), `final_index`, `final_E_tr`,
 /// `final_E_gen`, `overfitting_attractor`, `ends_at_fit`, `scheme` (0/1)), dataset `index_sequence`; the

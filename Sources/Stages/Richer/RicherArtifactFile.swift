@@ -55,6 +55,20 @@ extension RicherArtifact {
         try described(
             embedding.createDataset("sign_changes", doubles: changes, shape: [changes.count / 2, 2]),
             "rows (unit, gamma): where the transverse eigenvalue changes sign")
+        // Per method, the scheme's fraction with its 95 % Wilson interval (what `pipeline metrics` compares).
+        let summary = try root.createGroup("summary")
+        let methods = DescentMethod.allCases.filter { !starts($0).isEmpty }
+        let counts = methods.map { (starts($0).filter(\.scheme).count, starts($0).count) }
+        let intervals = counts.map { LimitFunctions.wilsonInterval(successes: $0.0, trials: $0.1) }
+        try described(summary.createDataset("method", strings: methods.map(\.rawValue)), "descent method")
+        try described(
+            summary.createDataset("scheme_count", int64s: counts.map { Int64($0.0) }), "starts showing the scheme")
+        try described(summary.createDataset("start_count", int64s: counts.map { Int64($0.1) }), "starts")
+        try described(
+            summary.createDataset("scheme_fraction", doubles: counts.map { Double($0.0) / Double($0.1) }),
+            "fraction of starts showing the saddle-saddle-attractor scheme")
+        try described(summary.createDataset("wilson_low", doubles: intervals.map(\.lowerBound)), "95 % Wilson low")
+        try described(summary.createDataset("wilson_high", doubles: intervals.map(\.upperBound)), "95 % Wilson high")
         let group = try root.createGroup("starts")
         for (n, start) in starts.enumerated() {
             try start.write(to: try group.createGroup(String(format: "%03d", n)), width: width)
