@@ -5,7 +5,7 @@ import PipelineEngine
 public enum RicherMetrics {
     public static let declared: [MetricDeclaration] = [
         .elements(
-            "scheme_fraction", "summary/scheme_fraction", "fraction of starts showing the saddle-saddle-attractor scheme",
+            "scheme_fraction", "summary/scheme_fraction", "fraction of starts showing the saddle-saddle-attractor",
             low: "summary/wilson_low", high: "summary/wilson_high", labels: ["summary/method"]),
         .attribute("fit_E_gen", "fits/teacher_width@E_gen", "E_gen of the best fit of the teacher's width"),
         .attribute("width1_E_gen", "fits/width1@E_gen", "E_gen of the best width-1 fit"),
