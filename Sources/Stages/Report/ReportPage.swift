@@ -104,6 +104,10 @@ struct ReportPage {
                 + "run in "
                 + "another "
                 + "setting shows its values without a verdict.</p>",
+            "<p>The paper's richer case — a two-neuron teacher, wider students, online SGD — is a study of its "
+                + "own: <code>make richer</code> runs <code>pipeline.richer.json</code> and writes its report to "
+                + "<a href=\"../richer/report/index.html\"><code>results/richer/report/index.html</code></a> "
+                + "(docs/richer.md).</p>",
         ]
         for run in inputs.runs {
             let twin = inputs.runs.first { $0.run.dataset == run.run.dataset && $0.run.targets != run.run.targets }
