@@ -25,6 +25,8 @@ struct PipelineCommand: ParsableCommand {
     /// ArgumentParser's 64 (`EX_USAGE`); help and every other outcome are ArgumentParser's.
     static func main() {
         OpenBLASThreads.restartWithOne()
+        InstalledBundle.adoptAsProjectRoot(
+            binDirectory: ProjectLayout.current().binDirectory, environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -50,7 +52,7 @@ struct ConfigOptions: ParsableArguments {
             let layout = ProjectLayout.current()
             let pipeline = try Pipeline.load(
                 configPath: config, stages: StageRegistry.stages,
-                code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
+                code: BuiltCode(table: codeTable, root: InstalledBundle.sourceRoot(of: layout)), layout: layout)
             try pipeline.store.checkDirectory()
             return pipeline
         } catch let error as ConfigError {
