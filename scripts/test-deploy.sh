@@ -4,7 +4,8 @@
 # runs the CI sweep (pipeline.sweep-ci.json) natively with `make build`'s driver, then from the
 # bundle inside the image's root folder by chroot — Debian 12 with python3-venv and graphviz, no
 # libhdf5, no OpenBLAS, no Swift — and in the image with podman, and fails unless every node's key
-# and content hash equal the native run's (scripts/compare_status.py).
+# and content hash equal the native run's (scripts/compare_status.py). Then the paper's configuration
+# by Snakemake, every job in the image through a stand-in for Apptainer, against a native run too.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,6 +53,31 @@ podman --runtime runc run --rm --network none --ulimit "nofile=$(ulimit -Sn):$(u
     sh -c "pipeline run --config $config -j 2 >/dev/null && pipeline status --json --config $config" \
     >"$deploy/podman.json"
 "$python" scripts/compare_status.py "$deploy/native.json" "$deploy/podman.json" --label podman
+
+phase "Snakemake's container route (--container; Apptainer's stand-in: scripts/standin/apptainer)"
+# The commands of docs/snakemake.md on the paper's configuration, each job by `apptainer exec` of the
+# image; no SLURM here (make test runs the profile on a local SLURM). Compared with a native run.
+route="$deploy/apptainer"
+rm -rf "$route" "$native"
+mkdir -p "$route" "$native"
+cp pipeline.json "$route/"
+cp pipeline.json "$native/"
+ln -s "$root/data" "$native/data"
+.build/release/pipeline run --config "$native/pipeline.json" -j 2 >/dev/null
+.build/release/pipeline status --json --config "$native/pipeline.json" >"$deploy/native-paper.json"
+ln -s "$archive" "$route/mlp.sif"
+(
+    cd "$route"
+    export PATH="$root/scripts/standin:$PATH" MLP_STANDIN_ROOT="$image_root"
+    apptainer exec mlp.sif cp -r /opt/mlp-dynamics/data .
+    apptainer exec mlp.sif /opt/mlp-dynamics/bin/pipeline export snakemake --config pipeline.json \
+        --container "$PWD/mlp.sif" -o Snakefile >/dev/null
+    timeout -s KILL 600 "$root/.venv/bin/snakemake" -s Snakefile --cores 2 --sdm apptainer --quiet \
+        >snakemake.log 2>&1 || { tail -20 snakemake.log >&2; exit 1; }
+    apptainer exec mlp.sif /opt/mlp-dynamics/bin/pipeline status --json --config pipeline.json \
+        >"$deploy/apptainer.json"
+)
+"$python" scripts/compare_status.py "$deploy/native-paper.json" "$deploy/apptainer.json" --label "snakemake (image)"
 
 phase "done"
 echo "bundle $(du -h "${archive%.image.tar}.tar.gz" | cut -f1), image $(du -h "$archive" | cut -f1) (docker-archive)"
