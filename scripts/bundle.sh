@@ -94,7 +94,8 @@ figures) and Graphviz's dot (the report page). Install and run the CI sweep:
     tar xzf $name.tar.gz && cd $name && python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     bin/pipeline run --config pipeline.sweep-ci.json
 
-The container image (docker-archive, for Apptainer and podman) carries all of it: docs/snakemake.md.
+The container image (make image: a docker-archive for Apptainer and podman) carries all of it; both
+routes on SLURM: docs/snakemake.md in the project.
 EOF
 
 tar -C "$build" --sort=name --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz" "$name"
