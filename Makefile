@@ -25,6 +25,7 @@ E2E_TESTS  := '^EndToEndTests\.'
 E2E_RUN    := MLP_SWEEP_TESTS=1 $(SWIFT_TEST) --parallel --num-workers 2 --filter $(E2E_TESTS)
 
 .PHONY: all build setup test test-unit test-renderer test-e2e test-slow lint format bench sweep sweep-ci clean archive restore \
+	bundle image test-deploy \
 	status figures report richer $(STAGES)
 
 all: build
@@ -116,6 +117,21 @@ archive: build
 # Unpacks ARCHIVE into this clone's store after checking every file (make restore ARCHIVE=…).
 restore: build
 	$(DRIVER) restore --config $(CONFIG) $(ARCHIVE)
+
+# The cluster route without root or Swift (docs/snakemake.md): mlp-dynamics-<version>-linux-<arch>.tar.gz,
+# the executables with their libraries, built for MLP_TARGET_CPU (default x86-64-v3), the schema, the
+# configurations and the renderer; `make image` adds <that name>.image.tar, a docker-archive of a
+# Debian 12 image holding it (podman, no daemon; Apptainer converts it). `make test-deploy` (root,
+# a few minutes; not in `make test`) runs the CI sweep from the bundle in a bare Debian 12 root and
+# in the image, each node's key and content hash compared with a native run.
+bundle:
+	./scripts/bundle.sh
+
+image:
+	./scripts/image.sh
+
+test-deploy:
+	./scripts/test-deploy.sh
 
 # Results only: the build and the sources stay.
 clean:

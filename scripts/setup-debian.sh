@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine that already has Swift (6.x) on PATH:
-# the C libraries (HDF5, LAPACK), the HDF5 and Graphviz tools, Chromium (the report's browser
+# the C libraries (HDF5, LAPACK), the HDF5 and Graphviz tools, patchelf (`make bundle`), Chromium (the report's browser
 # test, run headless) and a single-node SLURM (slurm-wlm, munge: the Snakemake-on-SLURM test) with apt, and the pinned Python packages of requirements.txt (figures,
 # reference benchmarks, h5py and rocrate in the tests) into the
 # project's virtual environment .venv/ — Debian's own Python refuses a system-wide pip install
@@ -28,7 +28,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
-    libhdf5-dev hdf5-tools liblapacke-dev libopenblas-dev graphviz pkg-config gcc make tar gzip chromium \
+    libhdf5-dev hdf5-tools liblapacke-dev libopenblas-dev graphviz pkg-config gcc make tar gzip patchelf chromium \
     python3 python3-venv slurm-wlm munge >/dev/null
 
 # A venv made by another interpreter (or a broken one) is replaced.

@@ -270,9 +270,12 @@ public final class Pipeline {
     }
 
     /// The project's current git commit, read from `.git` directly (spawning git costs ~30 ms
-    /// per run); "unknown" outside a repository. Provenance only: keys never depend on it.
+    /// per run), or the one a bundle was built from; "unknown" outside a repository. Provenance
+    /// only: keys never depend on it.
     public lazy var gitCommit: String = {
-        guard let root = ProjectLayout.current().root else { return "unknown" }
+        let root = ProjectLayout.current().root
+        if let bundle = InstalledBundle(at: root) { return bundle.commit ?? "unknown" }
+        guard let root else { return "unknown" }
         return GitHead.commit(of: root) ?? "unknown"
     }()
 }

@@ -109,7 +109,8 @@ struct DiffCommand: ParsableCommand {
                     try GitRevision.contents(of: url, at: rev), file: url, schema: try Configuration.schema(of: layout))
                 return try Pipeline(
                     configuration: configuration, stages: StageRegistry.stages,
-                    code: BuiltCode(table: codeTable, root: layout.root), store: try configuration.storeDirectory(),
+                    code: BuiltCode(table: codeTable, root: InstalledBundle.sourceRoot(of: layout)),
+                    store: try configuration.storeDirectory(),
                     variant: "rev-" + ConfigOverride.safeName(rev))
             }
             left = Side(pipeline: pipeline, label: label, tag: "left")

@@ -30,6 +30,12 @@ struct ExportSnakemakeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The Snakefile to write.")
     var output: String = "Snakefile"
 
+    @Option(
+        help: ArgumentHelp(
+            "Run every job in this container image (a .sif file or an image URL; `make image` builds it).",
+            discussion: "Run Snakemake with --software-deployment-method apptainer (docs/snakemake.md)."))
+    var container: String?
+
     func run() throws {
         // The jobs load the configuration file themselves, so overrides would be lost on the way.
         guard options.overrides.isEmpty else {
@@ -48,7 +54,8 @@ struct ExportSnakemakeCommand: ParsableCommand {
             let changed = try WorkflowStamps.writeDefinitions(of: pipeline, nodes: nodes)
             let configPath = URL(fileURLWithPath: options.config).standardizedFileURL.path
             let driver = ProjectLayout.current().executable("pipeline")
-            let text = Snakefile.text(pipeline: pipeline, nodes: nodes, driver: driver, configPath: configPath)
+            let text = Snakefile.text(
+                pipeline: pipeline, nodes: nodes, driver: driver, configPath: configPath, container: container)
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {

@@ -26,6 +26,8 @@ struct PipelineCommand: ParsableCommand {
     /// ArgumentParser's 64 (`EX_USAGE`); help and every other outcome are ArgumentParser's.
     static func main() {
         OpenBLASThreads.restartWithOne()
+        InstalledBundle.adoptAsProjectRoot(
+            binDirectory: ProjectLayout.current().binDirectory, environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -64,7 +66,7 @@ struct ConfigOptions: ParsableArguments {
         return try loading(configPath, overrides) { layout in
             try Pipeline.load(
                 configPath: configPath, overrides: overrides, stages: StageRegistry.stages,
-                code: BuiltCode(table: codeTable, root: layout.root), layout: layout)
+                code: BuiltCode(table: codeTable, root: InstalledBundle.sourceRoot(of: layout)), layout: layout)
         }
     }
 

@@ -84,17 +84,22 @@ final class ToyPipelineTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Plans `config` with code identities `code`, runs it in this process and returns each node's outcome.
-    private func run(_ config: [String: Any], code: [String: String] = [:], force: [String] = [])
-        throws -> (outcomes: [String: Runner.Outcome], pipeline: Pipeline)
-    {
+    /// Plans `config` with code identities `code`.
+    private func plan(_ config: [String: Any], code: [String: String] = [:]) throws -> Pipeline {
         let path = directory.appendingPathComponent("toy.json")
         write(jsonText(config), to: path)
         let configuration = try Configuration.load(
             path: path.path, schema: try JSONValue.parse(Data(schema.utf8), source: "schema"))
-        let pipeline = try Pipeline(
+        return try Pipeline(
             configuration: configuration, stages: [StageDefinition(Numbers.self), StageDefinition(Sum.self)],
             code: FixedCode(code), store: try configuration.storeDirectory())
+    }
+
+    /// Plans `config` with code identities `code`, runs it in this process and returns each node's outcome.
+    private func run(_ config: [String: Any], code: [String: String] = [:], force: [String] = [])
+        throws -> (outcomes: [String: Runner.Outcome], pipeline: Pipeline)
+    {
+        let pipeline = try plan(config, code: code)
         var options = Runner.Options()
         options.jobs = 2
         options.force = force
@@ -107,6 +112,22 @@ final class ToyPipelineTests: XCTestCase {
         let file = try HDF5File.open(try XCTUnwrap(evaluation.artifact).path)
         defer { try? file.close() }
         return try file.root.double("sum")
+    }
+
+    /// The exported Snakefile's jobs run the driver on the node, or the image's driver in a container.
+    func testTheSnakefileRunsItsJobsInTheContainerWhenOneIsGiven() throws {
+        let pipeline = try plan(["lists": ["a": ["count": 2]]])
+        let driver = URL(fileURLWithPath: "/home/me/mlp/bin/pipeline")
+        let native = Snakefile.text(pipeline: pipeline, nodes: pipeline.nodes, driver: driver, configPath: "/c.json")
+        XCTAssertFalse(native.contains("container:"))
+        XCTAssertTrue(native.contains("\"/home/me/mlp/bin/pipeline run-node --config /c.json --stamp sum\""), native)
+        let contained = Snakefile.text(
+            pipeline: pipeline, nodes: pipeline.nodes, driver: driver, configPath: "/c.json",
+            container: "/images/mlp dynamics.sif")
+        XCTAssertTrue(contained.contains("\ncontainer: \"/images/mlp dynamics.sif\"\n"), contained)
+        XCTAssertTrue(
+            contained.contains("\"\(Snakefile.imageDriver) run-node --config /c.json --stamp sum\""), contained)
+        XCTAssertFalse(contained.contains("/home/me/mlp"))
     }
 
     func testRunsCachesAndRerunsOnlyWhatAChangeAffects() throws {
