@@ -50,12 +50,15 @@ final class ConfigCommandTests: XCTestCase {
         let result = try printConfig(smallConfig())
         let topLevel = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        XCTAssertEqual(
-            topLevel,
-            [
-                "datasets", "eigen", "figures", "line", "multistart", "phases", "projected", "render", "report", "runs",
-                "saddles", "store", "train",
-            ])
+        XCTAssertEqual(topLevel, topLevel.sorted())
+        // The file's sections and every section the schema gives a default, no other.
+        let schema = try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: packageRoot.appendingPathComponent("pipeline.schema.json"))) as? [String: Any])
+        let sections = try XCTUnwrap(schema["properties"] as? [String: [String: Any]])
+        let defaulted = sections.filter { $0.value["default"] != nil }.map(\.key)
+        XCTAssertEqual(Set(topLevel), Set(defaulted).union(smallConfig().keys))
+        XCTAssertTrue(topLevel.contains("richer"), "a section absent from the file appears")
     }
 
     func testInvalidValueExitsWithCodeTwo() throws {
