@@ -27,6 +27,19 @@ public struct SchemeCheck: Equatable, Sendable {
     /// E_tr at the origin (f ≡ 0): mean y², the scale of E_tr.
     public let originTrainingError: Double
 
+    /// The check's values as a record keeps them (its verdicts follow from these).
+    public init(
+        plateau: Bool, fitTime: Int?, fitIndex: Int?, finalIndex: Int, finalTrainingError: Double,
+        finalGeneralizationError: Double, indexSequence: [Int], fitTrainingError: Double,
+        fitGeneralizationError: Double, originTrainingError: Double
+    ) {
+        (self.plateau, self.fitTime, self.fitIndex, self.finalIndex) = (plateau, fitTime, fitIndex, finalIndex)
+        (self.finalTrainingError, self.finalGeneralizationError) = (finalTrainingError, finalGeneralizationError)
+        self.indexSequence = indexSequence
+        (self.fitTrainingError, self.fitGeneralizationError) = (fitTrainingError, fitGeneralizationError)
+        self.originTrainingError = originTrainingError
+    }
+
     /// Two functions are the same when E_x(f − g)² is below this (refined critical points agree to ~1e-20).
     public static let sameFunction = 1e-10
 

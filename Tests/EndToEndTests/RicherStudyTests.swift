@@ -47,7 +47,7 @@ final class RicherStudyTests: ProjectTestCase {
             XCTAssertEqual(start.plateaus.last?.phase, "final")
             XCTAssertEqual(start.run.index.first, 3, "near the origin width 3 has index 3 (eigenvalues ±2s)")
             XCTAssertEqual(start.indexSequence.first, 3)
-            XCTAssertEqual(start.scheme, start.plateau && (start.fitIndex ?? 0) >= 1 && start.overfittingAttractor)
+            XCTAssertEqual(start.appears, start.plateau && (start.fitIndex ?? 0) >= 1 && start.overfittingAttractor)
             XCTAssertEqual(start.run.t, start.run.t.sorted())
         }
 

@@ -24,7 +24,7 @@ enum RicherFigure {
                     String(format: "start%03d", n), title: "\(start.method.rawValue), seed \(start.seed)")
                 try panel.setAttribute("method", .string(start.method.rawValue))
                 try panel.setAttribute("seed", .int64(Int64(start.seed)))
-                try panel.setAttribute("scheme", .int64(start.scheme ? 1 : 0))
+                try panel.setAttribute("scheme", .int64(start.appears ? 1 : 0))
                 try panel.writeArray("t", keep.map { Double(run.t[$0]) }, Meta.time)
                 try panel.writeArray(
                     "E_gen", keep.map { run.generalizationError[$0] },

@@ -63,7 +63,7 @@ struct RicherSection {
                 let starts = artifact.starts(method)
                 guard !starts.isEmpty else { continue }
                 func count(_ keep: (RicherArtifact.StartResult) -> Bool) -> Int { starts.filter(keep).count }
-                let scheme = count(\.scheme)
+                let scheme = count(\.appears)
                 let interval = LimitFunctions.wilsonInterval(successes: scheme, trials: starts.count)
                 var sequences: [String: Int] = [:]
                 for start in starts {

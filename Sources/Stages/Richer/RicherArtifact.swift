@@ -2,6 +2,7 @@ import DynamicsAnalysis
 import Foundation
 import HDF5Kit
 import MLPNumerics
+import Refinement
 import Study
 
 /// The richer stage's artifact.
@@ -9,6 +10,7 @@ import Study
 /// Layout: root attributes `width` (m), `targets`, `eta`, `teacher_width` (k);
 /// `/fits/{width1, teacher_width, narrower}` each with dataset `theta` and attributes `width`, `E_tr`,
 /// `E_gen`, and for the searched fits `reached` of `starts` (starts ending at that fit's E_tr);
+/// root attribute `origin_E_tr` (mean y², E_tr's scale for the checks);
 /// `/embedding` (the width-(m − 1) fit φ in width m): attributes `zero_unit_coupling` (b = (2/n) Σ r x),
 /// `zero_unit_index`, and per split unit datasets `unit`, `A`, `index_at_half` (Hessian index at γ = 1/2),
 /// `interior_stable` (0/1: γ = 1/2 in a GD-stable segment), `stable_segments` (rows: unit, γ_low, γ_high),
@@ -53,26 +55,21 @@ public struct RicherArtifact {
         public let summary: String
     }
 
-    /// One start: its curves, its refined points and the scheme check's verdicts.
+    /// One start: its curves, its refined points and the scheme check (its values read through the start:
+    /// `start.appears`, `start.indexSequence`, …).
+    @dynamicMemberLookup
     public struct StartResult {
         public let method: DescentMethod
         public let seed: UInt64
         public let run: SaddleToSaddleRun
         public let plateaus: [Plateau]
-        public let plateau: Bool
-        public let fitTime: Int?
-        public let fitIndex: Int?
-        public let finalIndex: Int
-        public let finalTrainingError: Double
-        public let finalGeneralizationError: Double
-        public let indexSequence: [Int]
-        public let overfittingAttractor: Bool
-        public let endsAtFit: Bool
-        public let scheme: Bool
+        public let check: SchemeCheck
+
+        public subscript<T>(dynamicMember path: KeyPath<SchemeCheck, T>) -> T { check[keyPath: path] }
 
         init(
             method: DescentMethod, seed: UInt64, run: SaddleToSaddleRun, plateaus: [RefinedPlateau],
-            check: SchemeCheck, data: TrainingSet, teacher: Network
+            check: SchemeCheck, teacher: Network
         ) {
             self.method = method
             self.seed = seed
@@ -86,30 +83,19 @@ public struct RicherArtifact {
                     converged: p.refinement.converged, kind: p.type.kind.rawValue, embeddedWidth: p.type.embeddedWidth,
                     summary: p.type.summary)
             }
-            (plateau, fitTime, fitIndex) = (check.plateau, check.fitTime, check.fitIndex)
-            (finalIndex, finalTrainingError, finalGeneralizationError) =
-                (check.finalIndex, check.finalTrainingError, check.finalGeneralizationError)
-            indexSequence = check.indexSequence
-            (overfittingAttractor, endsAtFit, scheme) = (check.overfittingAttractor, check.endsAtFit, check.appears)
+            self.check = check
         }
 
-        init(reading g: HDF5Group) throws {
+        /// - Parameters:
+        ///   - fit: the artifact's best width-k fit, and `originTrainingError` (mean y²): what the check
+        ///     compares with.
+        init(reading g: HDF5Group, fit: Fit, originTrainingError: Double) throws {
             guard let method = DescentMethod(rawValue: try g.string("method")) else {
                 throw HDF5Error(operation: "read method", message: "unknown descent method")
             }
             self.method = method
             seed = UInt64(try g.int("seed"))
-            var run = SaddleToSaddleRun()
-            run.t = try g.dataset("t").readInt64s().map { Int($0) }
-            run.theta = try g.dataset("theta").readDoubles()
-            run.trainingError = try g.dataset("E_tr").readDoubles()
-            run.generalizationError = try g.dataset("E_gen").readDoubles()
-            run.gradientNorm = try g.dataset("grad_norm").readDoubles()
-            run.index = try g.dataset("index").readInt64s().map { Int($0) }
-            run.effectiveWidth = try g.dataset("effective_width").readInt64s().map { Int($0) }
-            let escape = try g.int("escape_time")
-            run.escapeTime = escape >= 0 ? escape : nil
-            self.run = run
+            run = try SaddleToSaddleRun(readingCurves: g)
             let m = try g.int("width")
             let p = try g.group("plateaus")
             let phases = try p.dataset("phase").readStrings(), times = try p.dataset("t").readInt64s()
@@ -125,16 +111,14 @@ public struct RicherArtifact {
                     index: Int(indices[i]), trainingError: train[i], generalizationError: gen[i],
                     converged: converged[i] == 1, kind: kinds[i], embeddedWidth: Int(widths[i]), summary: summaries[i])
             }
-            plateau = try g.int("plateau") == 1
-            let fitT = try g.int("fit_t"), fitI = try g.int("fit_index")
-            (fitTime, fitIndex) = fitT >= 0 ? (fitT, fitI) : (nil, nil)
-            finalIndex = try g.int("final_index")
-            finalTrainingError = try g.double("final_E_tr")
-            finalGeneralizationError = try g.double("final_E_gen")
-            indexSequence = try g.dataset("index_sequence").readInt64s().map { Int($0) }
-            overfittingAttractor = try g.int("overfitting_attractor") == 1
-            endsAtFit = try g.int("ends_at_fit") == 1
-            scheme = try g.int("scheme") == 1
+            let fitT = try g.int("fit_t")
+            check = SchemeCheck(
+                plateau: try g.int("plateau") == 1, fitTime: fitT >= 0 ? fitT : nil,
+                fitIndex: fitT >= 0 ? try g.int("fit_index") : nil, finalIndex: try g.int("final_index"),
+                finalTrainingError: try g.double("final_E_tr"), finalGeneralizationError: try g.double("final_E_gen"),
+                indexSequence: try g.dataset("index_sequence").readInt64s().map { Int($0) },
+                fitTrainingError: fit.trainingError, fitGeneralizationError: fit.generalizationError,
+                originTrainingError: originTrainingError)
         }
     }
 

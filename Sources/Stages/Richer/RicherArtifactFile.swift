@@ -14,6 +14,7 @@ extension RicherArtifact {
         try root.setAttribute("targets", .string(targets.rawValue))
         try root.setAttribute("eta", .double(eta))
         try root.setAttribute("teacher_width", .int64(Int64(teacherFit.network.width)))
+        try root.setAttribute("origin_E_tr", .double(starts.first?.originTrainingError ?? .nan))
         let fits = try root.createGroup("fits")
         for (name, fit, text) in [
             ("width1", widthOne, "the best width-1 fit (profile scan, then Newton)"),
@@ -58,7 +59,7 @@ extension RicherArtifact {
         // Per method, the scheme's fraction with its 95 % Wilson interval (what `pipeline metrics` compares).
         let summary = try root.createGroup("summary")
         let methods = DescentMethod.allCases.filter { !starts($0).isEmpty }
-        let counts = methods.map { (starts($0).filter(\.scheme).count, starts($0).count) }
+        let counts = methods.map { (starts($0).filter(\.appears).count, starts($0).count) }
         let intervals = counts.map { LimitFunctions.wilsonInterval(successes: $0.0, trials: $0.1) }
         try described(summary.createDataset("method", strings: methods.map(\.rawValue)), "descent method")
         try described(
@@ -113,7 +114,10 @@ extension RicherArtifact {
                     .map { changes[$0 + 1] })
         }
         let group = try root.group("starts")
-        starts = try group.memberNames().sorted().map { try StartResult(reading: try group.group($0)) }
+        let (origin, fit) = (try root.double("origin_E_tr"), teacherFit)
+        starts = try group.memberNames().sorted().map {
+            try StartResult(reading: try group.group($0), fit: fit, originTrainingError: origin)
+        }
     }
 }
 
@@ -126,28 +130,20 @@ extension RicherArtifact.StartResult {
         try g.setAttribute("seed", .int64(Int64(seed)))
         try g.setAttribute("width", .int64(Int64(m)))
         try g.setAttribute("escape_time", .int64(Int64(run.escapeTime ?? -1)))
-        try g.setAttribute("plateau", .int64(plateau ? 1 : 0))
-        try g.setAttribute("fit_t", .int64(Int64(fitTime ?? -1)))
-        try g.setAttribute("fit_index", .int64(Int64(fitIndex ?? -1)))
-        try g.setAttribute("final_index", .int64(Int64(finalIndex)))
-        try g.setAttribute("final_E_tr", .double(finalTrainingError))
-        try g.setAttribute("final_E_gen", .double(finalGeneralizationError))
-        try g.setAttribute("overfitting_attractor", .int64(overfittingAttractor ? 1 : 0))
-        try g.setAttribute("ends_at_fit", .int64(endsAtFit ? 1 : 0))
-        try g.setAttribute("scheme", .int64(scheme ? 1 : 0))
+        try g.setAttribute("reached_minimum", .int64(run.reachedMinimum ? 1 : 0))
+        try g.setAttribute("plateau", .int64(check.plateau ? 1 : 0))
+        try g.setAttribute("fit_t", .int64(Int64(check.fitTime ?? -1)))
+        try g.setAttribute("fit_index", .int64(Int64(check.fitIndex ?? -1)))
+        try g.setAttribute("final_index", .int64(Int64(check.finalIndex)))
+        try g.setAttribute("final_E_tr", .double(check.finalTrainingError))
+        try g.setAttribute("final_E_gen", .double(check.finalGeneralizationError))
+        try g.setAttribute("overfitting_attractor", .int64(check.overfittingAttractor ? 1 : 0))
+        try g.setAttribute("ends_at_fit", .int64(check.endsAtFit ? 1 : 0))
+        try g.setAttribute("scheme", .int64(check.appears ? 1 : 0))
         try described(
-            g.createDataset("index_sequence", int64s: indexSequence.map { Int64($0) }),
+            g.createDataset("index_sequence", int64s: check.indexSequence.map { Int64($0) }),
             "the Hessian index of each phase segment, repeats merged")
-        try described(g.createDataset("t", int64s: run.t.map { Int64($0) }), "log-grid step")
-        try described(
-            g.createDataset("theta", doubles: run.theta, shape: [run.t.count, 2 * m]), "theta_t: w_1..w_m, v_1..v_m")
-        try described(g.createDataset("E_tr", doubles: run.trainingError), "training error")
-        try described(g.createDataset("E_gen", doubles: run.generalizationError), "generalization error")
-        try described(g.createDataset("grad_norm", doubles: run.gradientNorm), "|grad E_tr|")
-        try described(g.createDataset("index", int64s: run.index.map { Int64($0) }), "Hessian index")
-        try described(
-            g.createDataset("effective_width", int64s: run.effectiveWidth.map { Int64($0) }),
-            "live units distinct modulo sign")
+        try run.writeCurves(to: g, width: m)
         let p = try g.createGroup("plateaus")
         try described(p.createDataset("phase", strings: plateaus.map(\.phase)), "phase label, or final")
         try described(p.createDataset("t", int64s: plateaus.map { Int64($0.t) }), "grid time refined")

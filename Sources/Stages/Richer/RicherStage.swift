@@ -137,7 +137,7 @@ public enum RicherStage: Stage {
                 teacher: teacher)
             results.append(
                 RicherArtifact.StartResult(
-                    method: start.method, seed: start.seed, run: run, plateaus: plateaus, check: check, data: data,
+                    method: start.method, seed: start.seed, run: run, plateaus: plateaus, check: check,
                     teacher: teacher))
         }
         let artifact = RicherArtifact(
@@ -151,7 +151,7 @@ public enum RicherStage: Stage {
                 let ofMethod = results.filter { $0.method == method }
                 print(
                     "richer \(settings.targets.rawValue) m = \(settings.width) \(method.rawValue): scheme in "
-                        + "\(ofMethod.filter(\.scheme).count) of \(ofMethod.count) starts; index sequences "
+                        + "\(ofMethod.filter(\.appears).count) of \(ofMethod.count) starts; index sequences "
                         + ofMethod.map { $0.indexSequence.map(String.init).joined(separator: "→") }
                         .joined(separator: ", "))
             }

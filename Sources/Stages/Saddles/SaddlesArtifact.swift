@@ -2,6 +2,7 @@ import DynamicsAnalysis
 import Foundation
 import HDF5Kit
 import MLPNumerics
+import Refinement
 
 /// The saddles stage's artifact.
 ///
@@ -133,20 +134,7 @@ public struct SaddlesArtifact {
             try g.setAttribute("seed", .int64(Int64(result.start.seed)))
             try g.setAttribute("escape_time", .int64(Int64(run.escapeTime ?? -1)))
             try g.setAttribute("reached_minimum", .int64(run.reachedMinimum ? 1 : 0))
-            try described(
-                g.createDataset("t", int64s: run.t.map { Int64($0) }),
-                "step t (log grid; the last is where the run stopped)")
-            try described(
-                g.createDataset("theta", doubles: run.theta, shape: [run.t.count, 2 * m]), "theta_t: w_1..w_m, v_1..v_m"
-            )
-            try described(g.createDataset("E_tr", doubles: run.trainingError), "training error")
-            try described(
-                g.createDataset("E_gen", doubles: run.generalizationError), "generalization error (quadrature)")
-            try described(g.createDataset("grad_norm", doubles: run.gradientNorm), "|grad E_tr|")
-            try described(g.createDataset("index", int64s: run.index.map { Int64($0) }), "Hessian index")
-            try described(
-                g.createDataset("effective_width", int64s: run.effectiveWidth.map { Int64($0) }),
-                "live neurons distinct modulo sign (EffectiveWidth)")
+            try run.writeCurves(to: g, width: m)
             let p = try g.createGroup("plateaus")
             let plateaus = result.plateaus
             try described(
@@ -204,17 +192,7 @@ public struct SaddlesArtifact {
         starts = try group.memberNames().sorted().map { name in
             let g = try group.group(name)
             let m = try g.int("width")
-            var run = SaddleToSaddleRun()
-            run.t = try g.dataset("t").readInt64s().map { Int($0) }
-            run.theta = try g.dataset("theta").readDoubles()
-            run.trainingError = try g.dataset("E_tr").readDoubles()
-            run.generalizationError = try g.dataset("E_gen").readDoubles()
-            run.gradientNorm = try g.dataset("grad_norm").readDoubles()
-            run.index = try g.dataset("index").readInt64s().map { Int($0) }
-            run.effectiveWidth = try g.dataset("effective_width").readInt64s().map { Int($0) }
-            let escape = try g.int("escape_time")
-            run.escapeTime = escape >= 0 ? escape : nil
-            run.reachedMinimum = try g.int("reached_minimum") == 1
+            let run = try SaddleToSaddleRun(readingCurves: g)
             let p = try g.group("plateaus")
             let phases = try p.dataset("phase").readStrings(), times = try p.dataset("t").readInt64s()
             let kinds = try p.dataset("kind").readStrings(), summaries = try p.dataset("summary").readStrings()
