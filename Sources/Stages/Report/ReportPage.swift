@@ -106,8 +106,8 @@ struct ReportPage {
                 + "setting shows its values without a verdict.</p>",
             "<p>The paper's richer case — a two-neuron teacher, wider students, online SGD — is a study of its "
                 + "own: <code>make richer</code> runs <code>pipeline.richer.json</code> and writes its report to "
-                + "<a href=\"../richer/report/index.html\"><code>results/richer/report/index.html</code></a> "
-                + "(docs/richer.md).</p>",
+                + "<code>results/richer/report/index.html</code> (docs/richer.md; not linked: this page links only "
+                + "files that exist when it is made).</p>",
         ]
         for run in inputs.runs {
             let twin = inputs.runs.first { $0.run.dataset == run.run.dataset && $0.run.targets != run.run.targets }
