@@ -28,7 +28,7 @@ public enum RicherStage: Stage {
         "students of width m from seeded small starts, GD and online SGD: phases, index, named saddles, the "
         + "saddle-saddle-attractor scheme; the teacher's fits and the width-(m-1) embeddings"
 
-    public struct Settings: Codable, Equatable, RunSettings {
+    public struct Settings: Codable, Equatable, RunSettings, LogGridRunSettings {
         public var targets: Targets
         public var width: Int
         public var methods: [DescentMethod]
@@ -45,13 +45,6 @@ public enum RicherStage: Stage {
         public var line: LineSettings
         public var newton: NewtonSettings
         public var detection: PhaseDetectionSettings
-
-        var run: SaddleToSaddleRun.Settings {
-            SaddleToSaddleRun.Settings(
-                learningRate: eta, maxSteps: maxSteps, pointsPerDecade: pointsPerDecade,
-                gradientTolerance: gradientTolerance, widthTolerance: widthTolerance,
-                eigenvalueTolerance: newton.eigenvalueTolerance)
-        }
 
         /// Every (method, seed), methods outer.
         var starts: [(method: DescentMethod, seed: UInt64)] { methods.flatMap { m in seeds.map { (m, $0) } } }

@@ -39,7 +39,7 @@ public enum SaddlesStage: Stage {
         }
     }
 
-    public struct Settings: Codable, Equatable, RunSettings {
+    public struct Settings: Codable, Equatable, RunSettings, LogGridRunSettings {
         public var targets: Targets
         public var starts: [Start]
         public var distribution: Distribution
@@ -51,13 +51,6 @@ public enum SaddlesStage: Stage {
         public var slopeMaxScale: Double
         public var newton: NewtonSettings
         public var detection: PhaseDetectionSettings
-
-        var run: SaddleToSaddleRun.Settings {
-            SaddleToSaddleRun.Settings(
-                learningRate: eta, maxSteps: maxSteps, pointsPerDecade: pointsPerDecade,
-                gradientTolerance: gradientTolerance, widthTolerance: widthTolerance,
-                eigenvalueTolerance: newton.eigenvalueTolerance)
-        }
 
         var refiner: CriticalPointRefinerSettings { newton.refiner }
     }
