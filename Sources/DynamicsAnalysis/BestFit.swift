@@ -32,7 +32,7 @@ public struct BestFit: Sendable {
         let objective = TrainingErrorObjective(data: data, width: width)
         var descent = settings
         descent.maxIterations = 50 * settings.maxIterations
-        var ends: [(point: [Double], value: Double)] = []
+        var ends: [(point: [Double], value: Double, analysis: HessianAnalysis)] = []
         for _ in 0..<starts {
             let start = (0..<(2 * width)).map { _ in random.nextUniform(in: -scale, scale) }
             let lm = LimitSetRefiner.levenbergMarquardt(objective, from: start, settings: descent)
@@ -44,15 +44,12 @@ public struct BestFit: Sendable {
                     objective, at: point, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0),
                 analysis.index == 0
             else { continue }
-            ends.append((point, objective.value(at: point)))
+            ends.append((point, objective.value(at: point), analysis))
         }
         guard let best = ends.min(by: { $0.value < $1.value }) else { return nil }
-        let network = Network(flat: best.point)
-        let analysis = try? HessianAnalysis(
-            network: network, data: data, tolerance: settings.eigenvalueTolerance, alignmentDepth: 0)
         return BestFit(
-            network: network, trainingError: best.value, gradientNorm: analysis?.gradientNorm ?? .nan,
-            index: analysis?.index ?? -1, zeroCount: analysis?.zeroCount ?? -1,
+            network: Network(flat: best.point), trainingError: best.value, gradientNorm: best.analysis.gradientNorm,
+            index: best.analysis.index, zeroCount: best.analysis.zeroCount,
             reached: ends.filter { abs($0.value - best.value) <= 1e-9 * max(best.value, 1e-300) }.count,
             starts: starts)
     }

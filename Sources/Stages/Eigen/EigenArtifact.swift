@@ -64,9 +64,9 @@ public struct EigenArtifact {
     public let along: Along
     /// The final point of the run refined to a critical point, or located on M (see `approach`).
     public let final: CriticalPointRecord
-    /// When Newton could not refine θ_T on M's flat directions: how the run approaches M, and Newton's end.
+    /// When Newton could not refine θ_T on M's flat directions: how the run approaches M (Newton's end is in
+    /// `/critical/final_newton`).
     public let approach: ManifoldApproachRecord?
-    public let newtonFinal: CriticalPointRecord?
     /// The region checks, by family name in sorted order (empty when skipped).
     public let regions: [RegionHistogram]
     /// Why the region checks were skipped, if they were.
@@ -94,9 +94,9 @@ public struct EigenArtifact {
             eta: try group.double("eta"))
         let critical = try root.group("critical")
         final = try CriticalPointRecord(reading: try critical.group("final"))
-        let located = try critical.memberNames().contains("final_approach")
-        approach = located ? try ManifoldApproachRecord(reading: try critical.group("final_approach")) : nil
-        newtonFinal = located ? try CriticalPointRecord(reading: try critical.group("final_newton")) : nil
+        approach =
+            try critical.memberNames().contains("final_approach")
+            ? try ManifoldApproachRecord(reading: try critical.group("final_approach")) : nil
         let regionGroup = try root.group("regions")
         if try regionGroup.hasAttribute("skipped") {
             regionsSkipped = try regionGroup.string("skipped")

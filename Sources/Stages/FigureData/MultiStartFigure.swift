@@ -158,25 +158,10 @@ enum MultiStartFigure {
                 try panel.writeArray(
                     "line_point", line.map { plane == "w" ? [$0.w, $0.w] : [] } ?? [],
                     ArrayMeta(label: "L", unit: "", description: "the w plane's image (w*, w*) of the whole line L"))
-                let optimal =
-                    showOptimal
-                    ? box.segments(
-                        plane == "w"
-                            ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
-                    : []
-                try panel.writeArray(
-                    "optimal_segments", optimal, shape: [optimal.count / 4, 4],
-                    ArrayMeta(
-                        label: "optimal region $M$ (projection)", unit: "",
-                        description: "segments of the projection of M (drawn when limits lie on it)"))
-                let singular = box.segments(plane == "w" ? PlaneLines.singularW : PlaneLines.singularV)
-                try panel.writeArray(
-                    "singular_segments", singular, shape: [singular.count / 4, 4],
-                    ArrayMeta(
-                        label: "singular set", unit: "",
-                        description: plane == "w"
-                            ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
-                            : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
+                try panel.writeOptimalSegments(
+                    plane: plane, box: box, teacher: teacher, shown: showOptimal,
+                    description: "segments of the projection of M (drawn when limits lie on it)")
+                try panel.writeSingularSegments(plane: plane, box: box)
             }
         }
         try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))

@@ -115,27 +115,12 @@ enum TrajectoriesFigure {
                                 + "(index \(refined.index)) under every symmetry g"
                         ))
                 }
-                let singular = box.segments(plane == "w" ? PlaneLines.singularW : PlaneLines.singularV)
-                try panel.writeArray(
-                    "singular_segments", singular, shape: [singular.count / 4, 4],
-                    ArrayMeta(
-                        label: "singular set", unit: "",
-                        description: plane == "w"
-                            ? "segments (x0, y0, x1, y1) of w_1 = 0, w_2 = 0, w_1 = ±w_2 inside the panel"
-                            : "segments (x0, y0, x1, y1) of v_1 = 0, v_2 = 0 inside the panel"))
-                let optimal =
-                    showOptimal
-                    ? box.segments(
-                        plane == "w"
-                            ? PlaneLines.optimalW(wStar: teacher.w[0]) : PlaneLines.optimalV(vStar: teacher.v[0]))
-                    : []
-                try panel.writeArray(
-                    "optimal_segments", optimal, shape: [optimal.count / 4, 4],
-                    ArrayMeta(
-                        label: "optimal region $M$ (projection)", unit: "",
-                        description: plane == "w"
-                            ? "segments of the projection of M on the w plane: w_i = ±w*"
-                            : "segments of the projection of M on the v plane: v_i = ±v* and ±v_1 ± v_2 = v*"))
+                try panel.writeSingularSegments(plane: plane, box: box)
+                try panel.writeOptimalSegments(
+                    plane: plane, box: box, teacher: teacher, shown: showOptimal,
+                    description: plane == "w"
+                        ? "segments of the projection of M on the w plane: w_i = ±w*"
+                        : "segments of the projection of M on the v plane: v_i = ±v* and ±v_1 ± v_2 = v*")
             }
         }
         try figure.setAttribute("runs", .string(drawn.joined(separator: ",")))

@@ -78,7 +78,7 @@ struct RicherSection {
                 rows.append(
                     "<tr><td><code>\(Format.escape(run.run.name))</code></td><td>\(artifact.width)</td>"
                         + "<td>\(method == .sgd ? "online SGD" : "GD")</td><td>\(starts.count)</td>"
-                        + "<td>\(count(\.plateau))</td><td>\(count { ($0.fitIndex ?? 0) >= 1 })</td>"
+                        + "<td>\(count(\.plateau))</td><td>\(count(\.nearOptimalSaddle))</td>"
                         + "<td>\(count(\.overfittingAttractor))</td><td>\(count(\.endsAtFit))</td>"
                         + "<td><b>\(scheme)</b> (\(Format.number(Double(scheme) / Double(starts.count), digits: 3)) "
                         + "[\(Format.number(interval.lowerBound, digits: 3)), "

@@ -86,10 +86,8 @@ public struct RicherArtifact {
             self.check = check
         }
 
-        /// - Parameters:
-        ///   - fit: the artifact's best width-k fit, and `originTrainingError` (mean y²): what the check
-        ///     compares with.
-        init(reading g: HDF5Group, fit: Fit, originTrainingError: Double) throws {
+        /// - Parameter reference: the artifact's, what the check compares with.
+        init(reading g: HDF5Group, reference: SchemeCheck.Reference) throws {
             guard let method = DescentMethod(rawValue: try g.string("method")) else {
                 throw HDF5Error(operation: "read method", message: "unknown descent method")
             }
@@ -116,9 +114,7 @@ public struct RicherArtifact {
                 plateau: try g.int("plateau") == 1, fitTime: fitT >= 0 ? fitT : nil,
                 fitIndex: fitT >= 0 ? try g.int("fit_index") : nil, finalIndex: try g.int("final_index"),
                 finalTrainingError: try g.double("final_E_tr"), finalGeneralizationError: try g.double("final_E_gen"),
-                indexSequence: try g.dataset("index_sequence").readInt64s().map { Int($0) },
-                fitTrainingError: fit.trainingError, fitGeneralizationError: fit.generalizationError,
-                originTrainingError: originTrainingError)
+                indexSequence: try g.dataset("index_sequence").readInt64s().map { Int($0) }, reference: reference)
         }
     }
 
@@ -131,18 +127,24 @@ public struct RicherArtifact {
     public let splits: [Split]
     public let zeroUnitCoupling: Double
     public let zeroUnitIndex: Int
+    /// What every start's scheme check compares with: the teacher-width fit and E_tr's scale.
+    public let reference: SchemeCheck.Reference
     public let starts: [StartResult]
 
-    init(width: Int, targets: Targets, eta: Double, fits: RicherFits, starts: [StartResult], teacher: Network) {
-        (self.width, self.targets, self.eta, self.starts) = (width, targets, eta, starts)
+    init(
+        width: Int, targets: Targets, eta: Double, fits: RicherFits, reference: SchemeCheck.Reference,
+        starts: [StartResult], teacher: Network
+    ) {
+        (self.width, self.targets, self.eta, self.reference, self.starts) = (width, targets, eta, reference, starts)
         func fit(_ network: Network, _ trainingError: Double, reached: (Int, Int)?) -> Fit {
             Fit(
                 network: network, trainingError: trainingError,
                 generalizationError: GeneralizationError.value(network, teacher: teacher), reached: reached)
         }
         widthOne = fit(fits.widthOne.network, fits.widthOne.trainingError, reached: nil)
-        teacherFit = fit(
-            fits.teacherWidth.network, fits.teacherWidth.trainingError,
+        teacherFit = Fit(
+            network: reference.fit, trainingError: reference.trainingError,
+            generalizationError: reference.generalizationError,
             reached: (fits.teacherWidth.reached, fits.teacherWidth.starts))
         narrower = fit(
             fits.narrower.network, fits.narrower.trainingError, reached: (fits.narrower.reached, fits.narrower.starts))

@@ -14,7 +14,7 @@ extension RicherArtifact {
         try root.setAttribute("targets", .string(targets.rawValue))
         try root.setAttribute("eta", .double(eta))
         try root.setAttribute("teacher_width", .int64(Int64(teacherFit.network.width)))
-        try root.setAttribute("origin_E_tr", .double(starts.first?.originTrainingError ?? .nan))
+        try root.setAttribute("origin_E_tr", .double(reference.originTrainingError))
         let fits = try root.createGroup("fits")
         for (name, fit, text) in [
             ("width1", widthOne, "the best width-1 fit (profile scan, then Newton)"),
@@ -114,9 +114,12 @@ extension RicherArtifact {
                     .map { changes[$0 + 1] })
         }
         let group = try root.group("starts")
-        let (origin, fit) = (try root.double("origin_E_tr"), teacherFit)
+        let reference = SchemeCheck.Reference(
+            fit: teacherFit.network, trainingError: teacherFit.trainingError,
+            generalizationError: teacherFit.generalizationError, originTrainingError: try root.double("origin_E_tr"))
+        self.reference = reference
         starts = try group.memberNames().sorted().map {
-            try StartResult(reading: try group.group($0), fit: fit, originTrainingError: origin)
+            try StartResult(reading: try group.group($0), reference: reference)
         }
     }
 }

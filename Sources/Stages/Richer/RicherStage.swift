@@ -51,7 +51,8 @@ public enum RicherStage: Stage {
     }
 
     public static func instances(_ config: Configuration) throws -> [NodeSpec<Settings>] {
-        let runs = try StudyConfig.of(config).runs(selectedBy: "richer.run_targets", in: config)
+        let study = try StudyConfig.of(config)
+        let runs = try study.runs(selectedBy: "richer.run_targets", in: config)
         if runs.isEmpty { return [] }
         let first = try config.seed("richer.seed"), count = try config.int("richer.seeds")
         let base = Settings(
@@ -65,7 +66,6 @@ public enum RicherStage: Stage {
             fitStarts: try config.int("richer.fit_starts"), fitScale: try config.double("richer.fit_scale"),
             line: try LineSettings(config), newton: try NewtonSettings(config),
             detection: try PhaseDetectionSettings(config))
-        let study = try StudyConfig.of(config)
         return try runs.map { run in
             let teacherWidth = study.datasets[run.dataset]?.teacher.width ?? 1
             guard run.width > teacherWidth else {
@@ -108,6 +108,7 @@ public enum RicherStage: Stage {
         let samplers = starts.map { start in
             start.method == .sgd ? OnlineGradientDescent(data: data, learningRate: settings.eta, seed: start.seed) : nil
         }
+        let reference = SchemeCheck.Reference(fit: fits.teacherWidth.network, data: data, teacher: teacher)
         let threshold = SaddleToSaddleRun.escapeThreshold(data, widthOneError: fits.widthOne.trainingError)
         let progress = context.progress(
             "richer \(settings.targets.rawValue) m = \(settings.width)", total: starts.count)
@@ -125,17 +126,15 @@ public enum RicherStage: Stage {
             let (plateaus, report) = run.refinedPlateaus(
                 data: data, detection: settings.detection, refiner: settings.newton.refiner,
                 widthTolerance: settings.widthTolerance)
-            let check = SchemeCheck(
-                run: run, plateaus: plateaus, report: report, fit: fits.teacherWidth.network, data: data,
-                teacher: teacher)
+            let check = SchemeCheck(run: run, plateaus: plateaus, report: report, reference: reference)
             results.append(
                 RicherArtifact.StartResult(
                     method: start.method, seed: start.seed, run: run, plateaus: plateaus, check: check,
                     teacher: teacher))
         }
         let artifact = RicherArtifact(
-            width: settings.width, targets: settings.targets, eta: settings.eta, fits: fits, starts: results,
-            teacher: teacher)
+            width: settings.width, targets: settings.targets, eta: settings.eta, fits: fits, reference: reference,
+            starts: results, teacher: teacher)
         let writer = try context.makeWriter(stage: name)
         try artifact.write(to: writer.root)
         try writer.commit()
